@@ -1,0 +1,108 @@
+// The Backend interface: every kernel the engine needs, as plain functions over typed arrays.
+// Layers, losses and optimizers call these and nothing else; the TypeScript backend is the
+// reference (the oracle) that faster backends are tested against.
+
+/** Shapes of one conv2d call. x is [batch, inH, inW, inC] (NHWC), w is [kH, kW, inC, outC] (HWIO),
+ *  y is [batch, outH, outW, outC]. padTop/padLeft are the zero rows/columns before the input. */
+export interface ConvGeometry {
+  batch: number;
+  inH: number;
+  inW: number;
+  inC: number;
+  outH: number;
+  outW: number;
+  outC: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  padTop: number;
+  padLeft: number;
+}
+
+/** Shapes of one max-pool call: x is [batch, inH, inW, channels], y is [batch, outH, outW, channels]. */
+export interface PoolGeometry {
+  batch: number;
+  inH: number;
+  inW: number;
+  channels: number;
+  outH: number;
+  outW: number;
+  poolH: number;
+  poolW: number;
+  strideH: number;
+  strideW: number;
+  padTop: number;
+  padLeft: number;
+}
+
+/** Elementwise activations (softmax works on rows and has its own kernels). */
+export type ElementwiseActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
+
+export interface MatmulOptions {
+  /** A is stored as [K, M] and used transposed. Default false. */
+  transA?: boolean;
+  /** B is stored as [N, K] and used transposed. Default false. */
+  transB?: boolean;
+  /** Add into C instead of overwriting it. Default false. */
+  accumulate?: boolean;
+}
+
+/** Labels for a loss or metric: class indices [rows] (sparse) or one-hot/targets [rows, cols]. */
+export interface Labels {
+  data: Float32Array;
+  sparse: boolean;
+}
+
+export interface Backend {
+  readonly name: string;
+
+  // C[M,N] = op(A)[M,K] · op(B)[K,N]
+  matmul(c: Float32Array, a: Float32Array, b: Float32Array, m: number, n: number, k: number, options?: MatmulOptions): void;
+
+  // y = conv2d(x, w) + bias. bias may be null.
+  conv2d(y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, g: ConvGeometry): void;
+  // dx = gradient of conv2d with respect to x (overwrites dx)
+  conv2dBackwardInput(dx: Float32Array, dy: Float32Array, w: Float32Array, g: ConvGeometry): void;
+  // dw = gradient of conv2d with respect to w (overwrites dw)
+  conv2dBackwardFilter(dw: Float32Array, x: Float32Array, dy: Float32Array, g: ConvGeometry): void;
+
+  // y = max over each window; argmax records the flat input index that won (for backward).
+  maxPool(y: Float32Array, argmax: Int32Array, x: Float32Array, g: PoolGeometry): void;
+  // dx = 0, then dx[argmax[i]] += dy[i]
+  maxPoolBackward(dx: Float32Array, dy: Float32Array, argmax: Int32Array, g: PoolGeometry): void;
+
+  // y[r,c] = act(y[r,c] + bias[c]) in place; bias may be null. y is [rows, cols].
+  biasActivation(y: Float32Array, bias: Float32Array | null, rows: number, cols: number, act: ElementwiseActivation): void;
+  // db[c] = sum over rows of dy[r,c] (overwrites db)
+  biasGrad(db: Float32Array, dy: Float32Array, rows: number, cols: number): void;
+  // y = act(x)
+  activation(y: Float32Array, x: Float32Array, act: ElementwiseActivation): void;
+  // dx = dy * act'(.), written with the forward output y. dx may alias dy.
+  activationBackward(dx: Float32Array, dy: Float32Array, y: Float32Array, act: ElementwiseActivation): void;
+  // y = softmax over each row of x [rows, cols]
+  softmax(y: Float32Array, x: Float32Array, rows: number, cols: number): void;
+  // dx = y * (dy - sum(dy * y)) per row. dx may alias dy.
+  softmaxBackward(dx: Float32Array, dy: Float32Array, y: Float32Array, rows: number, cols: number): void;
+  // y = a * b elementwise (dropout masks)
+  multiply(y: Float32Array, a: Float32Array, b: Float32Array): void;
+
+  // Losses return the sum over rows of the per-sample loss, and write d(loss sum)/d(input) * gradScale
+  // into grad when grad is not null.
+  /** Cross-entropy of softmax(logits), computed from the logits (stable for any logit size). */
+  softmaxCrossEntropy(grad: Float32Array | null, logits: Float32Array, labels: Labels, rows: number, cols: number, gradScale: number): number;
+  /** Cross-entropy of probabilities, clipped to [epsilon, 1 - epsilon] as Keras does. */
+  crossEntropy(grad: Float32Array | null, probs: Float32Array, labels: Labels, rows: number, cols: number, gradScale: number): number;
+  /** Mean over columns of the squared error, per row. */
+  meanSquaredError(grad: Float32Array | null, pred: Float32Array, targets: Labels, rows: number, cols: number, gradScale: number): number;
+  /** Number of rows whose arg-max matches the label (or, for one column, whose rounded value does). */
+  countCorrect(pred: Float32Array, labels: Labels, rows: number, cols: number): number;
+
+  // Optimizer updates, in place on the parameter and its slots.
+  sgdUpdate(param: Float32Array, grad: Float32Array, velocity: Float32Array | null, lr: number, momentum: number, nesterov: boolean): void;
+  rmspropUpdate(param: Float32Array, grad: Float32Array, meanSquare: Float32Array, lr: number, rho: number, epsilon: number): void;
+  adamUpdate(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, lr: number, beta1: number, beta2: number, epsilon: number, step: number): void;
+}
+
+/** Keras clips probabilities by this before taking logs. */
+export const EPSILON = 1e-7;

@@ -1,0 +1,91 @@
+// Reference conv2d as im2col + GEMM. Weights are HWIO, so w is already the [kH*kW*inC, outC]
+// matrix that multiplies one im2col row; the three passes are three GEMMs over that layout.
+
+import type { ConvGeometry } from '../backend.js';
+import { matmul } from './matmul.js';
+import { scratch } from './scratch.js';
+
+// cols[(b,oy,ox), (ky,kx,c)] = x[b, oy*sH - padTop + ky, ox*sW - padLeft + kx, c], 0 outside
+function im2col(cols: Float32Array, x: Float32Array, g: ConvGeometry): void {
+  const { batch, inH, inW, inC, outH, outW, kH, kW, strideH, strideW, padTop, padLeft } = g;
+  let o = 0;
+  for (let b = 0; b < batch; b++) {
+    const xb = b * inH * inW * inC;
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        for (let ky = 0; ky < kH; ky++) {
+          const iy = oy * strideH - padTop + ky;
+          for (let kx = 0; kx < kW; kx++) {
+            const ix = ox * strideW - padLeft + kx;
+            if (iy < 0 || iy >= inH || ix < 0 || ix >= inW) {
+              cols.fill(0, o, o + inC);
+            } else {
+              const src = xb + (iy * inW + ix) * inC;
+              for (let c = 0; c < inC; c++) cols[o + c] = x[src + c]!;
+            }
+            o += inC;
+          }
+        }
+      }
+    }
+  }
+}
+
+// The adjoint of im2col: dx[...] += dcols[...] at the same positions (backward of the gather above).
+function col2im(dx: Float32Array, dcols: Float32Array, g: ConvGeometry): void {
+  const { batch, inH, inW, inC, outH, outW, kH, kW, strideH, strideW, padTop, padLeft } = g;
+  dx.fill(0, 0, batch * inH * inW * inC);
+  let o = 0;
+  for (let b = 0; b < batch; b++) {
+    const xb = b * inH * inW * inC;
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        for (let ky = 0; ky < kH; ky++) {
+          const iy = oy * strideH - padTop + ky;
+          for (let kx = 0; kx < kW; kx++) {
+            const ix = ox * strideW - padLeft + kx;
+            if (iy >= 0 && iy < inH && ix >= 0 && ix < inW) {
+              const dst = xb + (iy * inW + ix) * inC;
+              for (let c = 0; c < inC; c++) dx[dst + c] += dcols[o + c]!;
+            }
+            o += inC;
+          }
+        }
+      }
+    }
+  }
+}
+
+function dims(g: ConvGeometry): { pixels: number; patch: number } {
+  return { pixels: g.batch * g.outH * g.outW, patch: g.kH * g.kW * g.inC };
+}
+
+export function conv2d(y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, g: ConvGeometry): void {
+  const { pixels, patch } = dims(g);
+  const cols = scratch('conv.cols', pixels * patch);
+  im2col(cols, x, g);
+  // y[pixels, outC] = cols[pixels, patch] · w[patch, outC]
+  matmul(y, cols, w, pixels, g.outC, patch);
+  if (bias) {
+    for (let p = 0; p < pixels; p++) {
+      const row = p * g.outC;
+      for (let c = 0; c < g.outC; c++) y[row + c] += bias[c]!;
+    }
+  }
+}
+
+export function conv2dBackwardInput(dx: Float32Array, dy: Float32Array, w: Float32Array, g: ConvGeometry): void {
+  const { pixels, patch } = dims(g);
+  const dcols = scratch('conv.cols', pixels * patch);
+  // dcols[pixels, patch] = dy[pixels, outC] · w[patch, outC]ᵀ
+  matmul(dcols, dy, w, pixels, patch, g.outC, { transB: true });
+  col2im(dx, dcols, g);
+}
+
+export function conv2dBackwardFilter(dw: Float32Array, x: Float32Array, dy: Float32Array, g: ConvGeometry): void {
+  const { pixels, patch } = dims(g);
+  const cols = scratch('conv.cols', pixels * patch);
+  im2col(cols, x, g);
+  // dw[patch, outC] = cols[pixels, patch]ᵀ · dy[pixels, outC]
+  matmul(dw, cols, dy, patch, g.outC, pixels, { transA: true });
+}

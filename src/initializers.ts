@@ -1,0 +1,56 @@
+// Weight initializers with Keras' defaults: Glorot uniform for kernels, zeros for biases.
+
+import { TegakiError } from './errors.js';
+import type { Random } from './random.js';
+
+export type InitializerName = 'glorotUniform' | 'glorotNormal' | 'heNormal' | 'heUniform' | 'zeros' | 'ones';
+
+/** Fan-in and fan-out as Keras computes them: a conv kernel [kH, kW, in, out] counts its receptive field. */
+export function fans(shape: readonly number[]): { fanIn: number; fanOut: number } {
+  if (shape.length === 1) return { fanIn: shape[0]!, fanOut: shape[0]! };
+  if (shape.length === 2) return { fanIn: shape[0]!, fanOut: shape[1]! };
+  const receptive = shape.slice(0, -2).reduce((a, b) => a * b, 1);
+  return { fanIn: shape[shape.length - 2]! * receptive, fanOut: shape[shape.length - 1]! * receptive };
+}
+
+// Keras' truncated normal: redraw beyond two standard deviations; 0.8796… is that truncation's stddev.
+function truncatedNormal(rng: Random, stddev: number): number {
+  for (;;) {
+    const v = rng.normal();
+    if (Math.abs(v) <= 2) return (v * stddev) / 0.87962566103423978;
+  }
+}
+
+export function initialize(values: Float32Array, shape: readonly number[], name: InitializerName, rng: Random): void {
+  const { fanIn, fanOut } = fans(shape);
+  switch (name) {
+    case 'zeros':
+      values.fill(0);
+      return;
+    case 'ones':
+      values.fill(1);
+      return;
+    case 'glorotUniform': {
+      const limit = Math.sqrt(6 / (fanIn + fanOut));
+      for (let i = 0; i < values.length; i++) values[i] = rng.uniform(-limit, limit);
+      return;
+    }
+    case 'heUniform': {
+      const limit = Math.sqrt(6 / fanIn);
+      for (let i = 0; i < values.length; i++) values[i] = rng.uniform(-limit, limit);
+      return;
+    }
+    case 'glorotNormal': {
+      const stddev = Math.sqrt(2 / (fanIn + fanOut));
+      for (let i = 0; i < values.length; i++) values[i] = truncatedNormal(rng, stddev);
+      return;
+    }
+    case 'heNormal': {
+      const stddev = Math.sqrt(2 / fanIn);
+      for (let i = 0; i < values.length; i++) values[i] = truncatedNormal(rng, stddev);
+      return;
+    }
+    default:
+      throw new TegakiError(`Unknown initializer '${String(name)}'. Expected one of: glorotUniform, glorotNormal, heUniform, heNormal, zeros, ones.`);
+  }
+}

@@ -1,0 +1,128 @@
+// Conv2D: y = act(conv(x, W) + b) on NHWC inputs, W is [kH, kW, inC, filters] as in Keras.
+
+import { activationName, type ActivationName } from '../activations.js';
+import type { ConvGeometry } from '../backend/backend.js';
+import { getBackend } from '../backend/select.js';
+import { TegakiError } from '../errors.js';
+import type { InitializerName } from '../initializers.js';
+import type { Random } from '../random.js';
+import { formatShape, type Shape, Tensor } from '../tensor.js';
+import { ActivatedLayer, type ForwardOptions, type LayerArgs, type Padding, paddingOption, positivePair, windowGeometry } from './layer.js';
+
+export interface Conv2DArgs extends LayerArgs {
+  /** Number of output channels. Required. */
+  filters: number;
+  /** Window height and width, or one number for both. Required. */
+  kernelSize: number | [number, number];
+  /** Default 1. */
+  strides?: number | [number, number];
+  /** Default 'valid'. */
+  padding?: Padding;
+  /** Default 'linear'. */
+  activation?: ActivationName;
+  /** Default true. */
+  useBias?: boolean;
+  /** Default 'glorotUniform'. */
+  kernelInitializer?: InitializerName;
+  /** Default 'zeros'. */
+  biasInitializer?: InitializerName;
+}
+
+export class Conv2D extends ActivatedLayer {
+  readonly className = 'Conv2D';
+  readonly filters: number;
+  readonly kernelSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: Padding;
+  readonly activation: ActivationName;
+  readonly useBias: boolean;
+  readonly kernelInitializer: InitializerName;
+  readonly biasInitializer: InitializerName;
+  private kernel!: Tensor;
+  private bias: Tensor | null = null;
+  private lastInput: Tensor | null = null;
+  private geometry: ConvGeometry | null = null;
+
+  constructor(args: Conv2DArgs) {
+    super(args);
+    if (!Number.isInteger(args.filters) || args.filters <= 0) {
+      throw new TegakiError(`Expected a strictly positive integer for filters of Conv2D. Received filters=${JSON.stringify(args.filters)}.`);
+    }
+    this.filters = args.filters;
+    this.kernelSize = positivePair(args.kernelSize, 'kernelSize', 'Conv2D');
+    this.strides = positivePair(args.strides ?? 1, 'strides', 'Conv2D');
+    this.padding = paddingOption(args.padding, 'Conv2D');
+    this.activation = activationName(args.activation, 'Conv2D');
+    this.useBias = args.useBias ?? true;
+    this.kernelInitializer = args.kernelInitializer ?? 'glorotUniform';
+    this.biasInitializer = args.biasInitializer ?? 'zeros';
+  }
+
+  computeOutputShape(inputShape: Shape): number[] {
+    if (inputShape.length !== 3) {
+      throw new TegakiError(`Conv2D layer ${this.name} expects images (None, height, width, channels); received ${formatShape([null, ...inputShape])}.`);
+    }
+    const h = windowGeometry(inputShape[0]!, this.kernelSize[0], this.strides[0], this.padding);
+    const w = windowGeometry(inputShape[1]!, this.kernelSize[1], this.strides[1], this.padding);
+    if (h.out <= 0 || w.out <= 0) {
+      throw new TegakiError(`Conv2D layer ${this.name}: a ${this.kernelSize.join('×')} window does not fit input ${formatShape([null, ...inputShape])} with 'valid' padding.`);
+    }
+    return [h.out, w.out, this.filters];
+  }
+
+  protected override createWeights(inputShape: Shape, rng: Random): void {
+    this.kernel = this.addWeight('kernel', [...this.kernelSize, inputShape[2]!, this.filters], this.kernelInitializer, rng);
+    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.biasInitializer, rng);
+  }
+
+  private geometryFor(batch: number): ConvGeometry {
+    if (this.geometry?.batch === batch) return this.geometry;
+    const [inH, inW, inC] = this.inputShape as [number, number, number];
+    const h = windowGeometry(inH, this.kernelSize[0], this.strides[0], this.padding);
+    const w = windowGeometry(inW, this.kernelSize[1], this.strides[1], this.padding);
+    this.geometry = {
+      batch, inH, inW, inC, outH: h.out, outW: w.out, outC: this.filters,
+      kH: this.kernelSize[0], kW: this.kernelSize[1], strideH: this.strides[0], strideW: this.strides[1],
+      padTop: h.padBefore, padLeft: w.padBefore,
+    };
+    return this.geometry;
+  }
+
+  forward(x: Tensor, _options: ForwardOptions): Tensor {
+    const batch = this.checkInput(x);
+    const g = this.geometryFor(batch);
+    const backend = getBackend();
+    const z = this.buffer('z', [batch, g.outH, g.outW, g.outC]);
+    backend.conv2d(z.data, x.data, this.kernel.data, null, g);
+    backend.biasActivation(z.data, this.bias?.data ?? null, batch * g.outH * g.outW, g.outC, this.fusedActivation);
+    this.lastInput = x;
+    return this.activate(z);
+  }
+
+  backwardFromPreActivation(dz: Tensor): Tensor {
+    const x = this.lastInput!;
+    const g = this.geometryFor(x.shape[0]!);
+    const backend = getBackend();
+    backend.conv2dBackwardFilter(this.weights[0]!.grad.data, x.data, dz.data, g);
+    if (this.bias) backend.biasGrad(this.weights[1]!.grad.data, dz.data, g.batch * g.outH * g.outW, g.outC);
+    if (!this.needsInputGradient) return x;
+    const dx = this.buffer('dx', x.shape);
+    backend.conv2dBackwardInput(dx.data, dz.data, this.kernel.data, g);
+    return dx;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      filters: this.filters,
+      kernelSize: this.kernelSize,
+      strides: this.strides,
+      padding: this.padding,
+      dataFormat: 'channelsLast',
+      activation: this.activation,
+      useBias: this.useBias,
+      kernelInitializer: this.kernelInitializer,
+      biasInitializer: this.biasInitializer,
+    };
+  }
+}

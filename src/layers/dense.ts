@@ -1,0 +1,97 @@
+// Dense: y = act(x·W + b), W is [inputDim, units] as in Keras.
+
+import { activationName, type ActivationName } from '../activations.js';
+import { getBackend } from '../backend/select.js';
+import { TegakiError } from '../errors.js';
+import type { InitializerName } from '../initializers.js';
+import type { Random } from '../random.js';
+import { formatShape, type Shape, Tensor } from '../tensor.js';
+import { ActivatedLayer, type ForwardOptions, type LayerArgs } from './layer.js';
+
+export interface DenseArgs extends LayerArgs {
+  /** Number of outputs. Required. */
+  units: number;
+  /** Default 'linear'. */
+  activation?: ActivationName;
+  /** Default true. */
+  useBias?: boolean;
+  /** Default 'glorotUniform'. */
+  kernelInitializer?: InitializerName;
+  /** Default 'zeros'. */
+  biasInitializer?: InitializerName;
+}
+
+export class Dense extends ActivatedLayer {
+  readonly className = 'Dense';
+  readonly units: number;
+  readonly activation: ActivationName;
+  readonly useBias: boolean;
+  readonly kernelInitializer: InitializerName;
+  readonly biasInitializer: InitializerName;
+  private kernel!: Tensor;
+  private bias: Tensor | null = null;
+  private lastInput: Tensor | null = null;
+
+  constructor(args: DenseArgs) {
+    super(args);
+    if (!Number.isInteger(args.units) || args.units <= 0) {
+      throw new TegakiError(`Expected a strictly positive integer for units of Dense. Received units=${JSON.stringify(args.units)}.`);
+    }
+    this.units = args.units;
+    this.activation = activationName(args.activation, 'Dense');
+    this.useBias = args.useBias ?? true;
+    this.kernelInitializer = args.kernelInitializer ?? 'glorotUniform';
+    this.biasInitializer = args.biasInitializer ?? 'zeros';
+  }
+
+  // Keras differs: its Dense also accepts rank > 2 inputs (applied on the last axis); ours wants Flatten first.
+  computeOutputShape(inputShape: Shape): number[] {
+    if (inputShape.length !== 1) {
+      throw new TegakiError(`Dense layer ${this.name} expects flat inputs (None, features); received ${formatShape([null, ...inputShape])}. Add a flatten layer before it.`);
+    }
+    return [this.units];
+  }
+
+  protected override createWeights(inputShape: Shape, rng: Random): void {
+    this.kernel = this.addWeight('kernel', [inputShape[0]!, this.units], this.kernelInitializer, rng);
+    if (this.useBias) this.bias = this.addWeight('bias', [this.units], this.biasInitializer, rng);
+  }
+
+  forward(x: Tensor, _options: ForwardOptions): Tensor {
+    const batch = this.checkInput(x);
+    const inDim = this.inputShape[0]!;
+    const backend = getBackend();
+    const z = this.buffer('z', [batch, this.units]);
+    // z[batch, units] = x[batch, in] · W[in, units]
+    backend.matmul(z.data, x.data, this.kernel.data, batch, this.units, inDim);
+    backend.biasActivation(z.data, this.bias?.data ?? null, batch, this.units, this.fusedActivation);
+    this.lastInput = x;
+    return this.activate(z);
+  }
+
+  backwardFromPreActivation(dz: Tensor): Tensor {
+    const x = this.lastInput!;
+    const batch = x.shape[0]!;
+    const inDim = this.inputShape[0]!;
+    const backend = getBackend();
+    // dW[in, units] = xᵀ · dz
+    backend.matmul(this.weights[0]!.grad.data, x.data, dz.data, inDim, this.units, batch, { transA: true });
+    if (this.bias) backend.biasGrad(this.weights[1]!.grad.data, dz.data, batch, this.units);
+    if (!this.needsInputGradient) return x;
+    const dx = this.buffer('dx', [batch, inDim]);
+    // dx[batch, in] = dz · Wᵀ
+    backend.matmul(dx.data, dz.data, this.kernel.data, batch, inDim, this.units, { transB: true });
+    return dx;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: this.activation,
+      useBias: this.useBias,
+      kernelInitializer: this.kernelInitializer,
+      biasInitializer: this.biasInitializer,
+    };
+  }
+}

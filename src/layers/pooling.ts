@@ -1,0 +1,77 @@
+// MaxPooling2D over NHWC inputs; strides default to the pool size as in Keras.
+
+import type { PoolGeometry } from '../backend/backend.js';
+import { getBackend } from '../backend/select.js';
+import { TegakiError } from '../errors.js';
+import { formatShape, type Shape, Tensor } from '../tensor.js';
+import { Layer, type ForwardOptions, type LayerArgs, type Padding, paddingOption, positivePair, windowGeometry } from './layer.js';
+
+export interface MaxPooling2DArgs extends LayerArgs {
+  /** Window height and width. Default 2. */
+  poolSize?: number | [number, number];
+  /** Default: poolSize. */
+  strides?: number | [number, number];
+  /** Default 'valid'. */
+  padding?: Padding;
+}
+
+export class MaxPooling2D extends Layer {
+  readonly className = 'MaxPooling2D';
+  readonly poolSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: Padding;
+  private argmax = new Int32Array(0);
+  private lastInputShape: Shape = [];
+  private geometry: PoolGeometry | null = null;
+
+  constructor(args: MaxPooling2DArgs = {}) {
+    super(args);
+    this.poolSize = positivePair(args.poolSize ?? 2, 'poolSize', 'MaxPooling2D');
+    this.strides = positivePair(args.strides ?? this.poolSize, 'strides', 'MaxPooling2D');
+    this.padding = paddingOption(args.padding, 'MaxPooling2D');
+  }
+
+  computeOutputShape(inputShape: Shape): number[] {
+    if (inputShape.length !== 3) {
+      throw new TegakiError(`MaxPooling2D layer ${this.name} expects images (None, height, width, channels); received ${formatShape([null, ...inputShape])}.`);
+    }
+    const h = windowGeometry(inputShape[0]!, this.poolSize[0], this.strides[0], this.padding);
+    const w = windowGeometry(inputShape[1]!, this.poolSize[1], this.strides[1], this.padding);
+    if (h.out <= 0 || w.out <= 0) {
+      throw new TegakiError(`MaxPooling2D layer ${this.name}: a ${this.poolSize.join('×')} pool does not fit input ${formatShape([null, ...inputShape])}.`);
+    }
+    return [h.out, w.out, inputShape[2]!];
+  }
+
+  private geometryFor(batch: number): PoolGeometry {
+    if (this.geometry?.batch === batch) return this.geometry;
+    const [inH, inW, channels] = this.inputShape as [number, number, number];
+    const h = windowGeometry(inH, this.poolSize[0], this.strides[0], this.padding);
+    const w = windowGeometry(inW, this.poolSize[1], this.strides[1], this.padding);
+    this.geometry = {
+      batch, inH, inW, channels, outH: h.out, outW: w.out, poolH: this.poolSize[0], poolW: this.poolSize[1],
+      strideH: this.strides[0], strideW: this.strides[1], padTop: h.padBefore, padLeft: w.padBefore,
+    };
+    return this.geometry;
+  }
+
+  forward(x: Tensor, _options: ForwardOptions): Tensor {
+    const batch = this.checkInput(x);
+    const g = this.geometryFor(batch);
+    const y = this.buffer('y', [batch, g.outH, g.outW, g.channels]);
+    if (this.argmax.length !== y.size) this.argmax = new Int32Array(y.size);
+    getBackend().maxPool(y.data, this.argmax, x.data, g);
+    this.lastInputShape = x.shape;
+    return y;
+  }
+
+  backward(dy: Tensor): Tensor {
+    const dx = this.buffer('dx', this.lastInputShape);
+    getBackend().maxPoolBackward(dx.data, dy.data, this.argmax, this.geometryFor(dy.shape[0]!));
+    return dx;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), poolSize: this.poolSize, strides: this.strides, padding: this.padding, dataFormat: 'channelsLast' };
+  }
+}

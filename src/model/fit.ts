@@ -1,0 +1,154 @@
+// The training loop behind Sequential.fit: batches, callbacks, validation, progress.
+
+import { asSource, range, SubsetSource, type SampleSource } from '../data/source.js';
+import { TegakiError } from '../errors.js';
+import { Random } from '../random.js';
+import { Tensor } from '../tensor.js';
+import type { Callback, Logs } from './callbacks.js';
+import { ProgressBar, type ProgressOutput } from './progress.js';
+import { BatchBuffers, checkBatchSize, LabelBuffers, type Sequential } from './sequential.js';
+
+export interface FitOptions {
+  /** Default 1. */
+  epochs?: number;
+  /** Default 32. */
+  batchSize?: number;
+  /** Shuffle the training samples before each epoch. Default true. */
+  shuffle?: boolean;
+  /** Fraction of the samples, taken from the end before shuffling, held out for validation. Default 0. */
+  validationSplit?: number;
+  /** Held-out [x, y] evaluated after each epoch; overrides validationSplit. */
+  validationData?: [Tensor | SampleSource, Tensor | SampleSource];
+  /** Default none. */
+  callbacks?: Callback[];
+  /** 0 silent, 1 progress bar, 2 one line per epoch. Default 1. */
+  verbose?: 0 | 1 | 2;
+  /** Seed for shuffling and dropout. Default: drawn from the model's seed. */
+  seed?: number;
+  /** Epoch to start from (when resuming). Default 0. */
+  initialEpoch?: number;
+  /** Where the progress goes. Default: standard output. */
+  progressOutput?: ProgressOutput;
+}
+
+export interface History {
+  epoch: number[];
+  /** Per-epoch values: loss, accuracy, val_loss, val_accuracy. */
+  history: Record<string, number[]>;
+}
+
+// Yield to the event loop this often, so signals, timers and servers stay responsive during fit.
+const YIELD_EVERY_MS = 50;
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+function defaultOutput(): ProgressOutput {
+  const stdout = (globalThis as { process?: { stdout?: ProgressOutput } }).process?.stdout;
+  return stdout ?? { write: (text: string) => console.log(text.replace(/\n$/, '')) };
+}
+
+function splitData(model: Sequential, x: SampleSource, y: SampleSource, options: FitOptions): { trainX: SampleSource; trainY: SampleSource; val: [SampleSource, SampleSource] | null } {
+  if (options.validationData) {
+    const [vx, vy] = options.validationData;
+    const valX = asSource(vx, 'validationData[0]');
+    const valY = asSource(vy, 'validationData[1]');
+    if (valX.length !== valY.length) throw new TegakiError(`validationData has ${valX.length} inputs but ${valY.length} labels.`);
+    model.ensureBuiltFor(valX.sampleShape);
+    return { trainX: x, trainY: y, val: [valX, valY] };
+  }
+  const split = options.validationSplit ?? 0;
+  if (typeof split !== 'number' || !(split >= 0 && split < 1)) {
+    throw new TegakiError(`Expected validationSplit in [0, 1). Received validationSplit=${JSON.stringify(split)}.`);
+  }
+  if (split === 0) return { trainX: x, trainY: y, val: null };
+  const at = Math.floor(x.length * (1 - split));
+  if (at === 0 || at === x.length) throw new TegakiError(`validationSplit=${split} leaves no ${at === 0 ? 'training' : 'validation'} samples out of ${x.length}.`);
+  const head = range(0, at);
+  const tail = range(at, x.length);
+  return {
+    trainX: new SubsetSource(x, head),
+    trainY: new SubsetSource(y, head),
+    val: [new SubsetSource(x, tail), new SubsetSource(y, tail)],
+  };
+}
+
+export async function fitLoop(model: Sequential, x: SampleSource, y: SampleSource, options: FitOptions): Promise<History> {
+  const { epochs = 1, batchSize = 32, shuffle = true, callbacks = [], verbose = 1, initialEpoch = 0 } = options;
+  if (!Number.isInteger(epochs) || epochs < 0) throw new TegakiError(`Expected epochs to be a non-negative integer. Received epochs=${JSON.stringify(epochs)}.`);
+  checkBatchSize(batchSize);
+  model.requireCompiled();
+  model.ensureBuiltFor(x.sampleShape);
+  const { sparse } = model.labelsShape(y);
+  if (x.length !== y.length) throw new TegakiError(`x has ${x.length} samples but y has ${y.length}.`);
+  const { trainX, trainY, val } = splitData(model, x, y, options);
+  if (trainX.length === 0) throw new TegakiError('Cannot fit on an empty dataset.');
+  if (val) model.labelsShape(val[1]);
+
+  const rng = new Random(options.seed ?? model.rng.nextUint32());
+  const shuffleRng = rng.fork();
+  const dropoutRng = rng.fork();
+  const out = options.progressOutput ?? defaultOutput();
+  const optimizer = model.optimizer!;
+  const weights = model.trainableWeights;
+  const xBuffers = new BatchBuffers(trainX);
+  const yBuffers = new LabelBuffers(trainY, sparse);
+  const gradBuffers = new Map<number, Tensor>();
+  const steps = Math.ceil(trainX.length / batchSize);
+  const history: History = { epoch: [], history: {} };
+  const withAccuracy = model.metrics.includes('accuracy');
+
+  model.stopTraining = false;
+  for (const cb of callbacks) cb.setModel?.(model);
+  for (const cb of callbacks) await cb.onTrainBegin?.({});
+  let lastYield = performance.now();
+
+  for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+    for (const cb of callbacks) await cb.onEpochBegin?.(epoch, {});
+    if (verbose > 0) out.write(`Epoch ${epoch + 1}/${epochs}\n`);
+    const order = range(0, trainX.length);
+    if (shuffle) shuffleRng.shuffle(order);
+    const bar = verbose === 1 ? new ProgressBar(steps, out) : null;
+    let lossSum = 0;
+    let correct = 0;
+    let seen = 0;
+    const running = (): [string, number][] => {
+      const values: [string, number][] = [['loss', lossSum / seen]];
+      if (withAccuracy) values.push(['accuracy', correct / seen]);
+      return values;
+    };
+    for (let step = 0; step < steps; step++) {
+      const indices = order.subarray(step * batchSize, Math.min((step + 1) * batchSize, order.length));
+      for (const cb of callbacks) await cb.onBatchBegin?.(step, { batch: step, size: indices.length });
+      const xb = xBuffers.gather(indices);
+      const output = model.forward(xb, true, dropoutRng);
+      let grad = gradBuffers.get(indices.length);
+      if (!grad) gradBuffers.set(indices.length, (grad = new Tensor(output.shape)));
+      const r = model.lossOfBatch(output, yBuffers.gather(indices), grad);
+      optimizer.apply(weights);
+      lossSum += r.loss;
+      correct += r.correct;
+      seen += indices.length;
+      bar?.update(step + 1, running(), false);
+      const batchLogs: Logs = { batch: step, size: indices.length, loss: r.loss / indices.length };
+      if (withAccuracy) batchLogs['accuracy'] = r.correct / indices.length;
+      for (const cb of callbacks) await cb.onBatchEnd?.(step, batchLogs);
+      if (performance.now() - lastYield > YIELD_EVERY_MS) {
+        await yieldToEventLoop();
+        lastYield = performance.now();
+      }
+      if (model.stopTraining) break;
+    }
+    const logs: Logs = Object.fromEntries(running());
+    if (val) {
+      const v = model.evaluateSource(val[0], val[1], batchSize);
+      for (const [k, value] of Object.entries(v)) logs[`val_${k}`] = value;
+    }
+    const values = Object.entries(logs) as [string, number][];
+    if (bar) bar.update(steps, values, true);
+    else if (verbose === 2) new ProgressBar(steps, { write: (t) => out.write(t) }).update(steps, values, true);
+    history.epoch.push(epoch);
+    for (const [k, value] of Object.entries(logs)) (history.history[k] ??= []).push(value);
+    for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
+  }
+  for (const cb of callbacks) await cb.onTrainEnd?.({});
+  return history;
+}
