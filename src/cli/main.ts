@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// The tegaki command: dispatches to one file per command and turns user mistakes into one line.
+
+import { setBackend } from '../backend/select.js';
+import { TegakiError } from '../errors.js';
+import { UsageError } from './args.js';
+import { TRAIN_HELP, trainCommand } from './train.js';
+import { TUTORIAL_HELP, tutorialCommand } from './tutorial.js';
+
+const COMMANDS: Record<string, { help: string; run: (argv: string[]) => Promise<void> }> = {
+  train: { help: TRAIN_HELP, run: trainCommand },
+  tutorial: { help: TUTORIAL_HELP, run: tutorialCommand },
+};
+
+const HELP = `Usage: tegaki <command> [options]
+
+Commands:
+  train      train a tutorial model (nn or cnn) on MNIST and evaluate it
+  tutorial   train and evaluate both tutorial models, then compare them
+
+Run 'tegaki <command> --help' for a command's options.`;
+
+/** Pull the options every command shares out of argv. */
+function globalOptions(argv: string[]): { rest: string[]; verbose: boolean; backend: string | undefined; help: boolean } {
+  const rest: string[] = [];
+  let verbose = false;
+  let backend: string | undefined;
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--verbose') verbose = true;
+    else if (a === '--help' || a === '-h') help = true;
+    else if (a === '--backend') backend = argv[++i] ?? '';
+    else if (a.startsWith('--backend=')) backend = a.slice('--backend='.length);
+    else rest.push(a);
+  }
+  return { rest, verbose, backend, help };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const { rest, verbose, backend, help } = globalOptions(args);
+  try {
+    if (!name || name === '--help' || name === '-h' || name === 'help') {
+      console.log(HELP);
+      return 0;
+    }
+    const command = COMMANDS[name];
+    if (!command) throw new UsageError(`unknown command '${name}'.`);
+    if (help) {
+      console.log(command.help);
+      return 0;
+    }
+    if (backend !== undefined) setBackend(backend);
+    await command.run(rest);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`tegaki: ${e.message} See 'tegaki ${name && COMMANDS[name] ? `${name} ` : ''}--help'.`);
+      return 2;
+    }
+    if (e instanceof TegakiError && !verbose) {
+      console.error(`tegaki: error: ${e.message}`);
+      return 1;
+    }
+    console.error(verbose ? e : `tegaki: unexpected error: ${(e as Error).message} (run with --verbose for details)`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

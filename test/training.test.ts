@@ -1,0 +1,97 @@
+// Training end to end: MNIST slices reach sane accuracy, one seed reproduces a run exactly,
+// validation and callbacks behave as in Keras, and misuse gives clear errors.
+
+import assert from 'node:assert/strict';
+import test from 'node:test';
+import { buildTutorialModel, datasets, earlyStopping, layers, sequential, Tensor, TegakiError, type Callback } from '../src/index.js';
+
+const mnist = datasets.mnist.load();
+const quiet = { verbose: 0 as const };
+const flat = (images: datasets.ByteImages) => images.withShape([784]);
+
+test('the tutorial NN learns MNIST: 5,000 images, 2 epochs, > 0.85 on 2,000 test images', async () => {
+  const model = buildTutorialModel('nn', { seed: 7 });
+  model.compile({ optimizer: 'rmsprop', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const history = await model.fit(datasets.take(flat(mnist.train.images), 5000), datasets.take(mnist.train.labels, 5000), { epochs: 2, batchSize: 64, ...quiet });
+  assert.equal(history.history['loss']!.length, 2);
+  assert.ok(history.history['loss']![1]! < history.history['loss']![0]!, 'loss falls from epoch 1 to 2');
+  const result = model.evaluate(datasets.take(flat(mnist.test.images), 2000), datasets.take(mnist.test.labels, 2000));
+  assert.ok(result['accuracy']! > 0.85, `test accuracy ${result['accuracy']}`);
+});
+
+test('the tutorial CNN learns MNIST: 1,500 images, 1 epoch, > 0.7 on 1,000 test images', async () => {
+  const model = buildTutorialModel('cnn', { seed: 3 });
+  model.compile({ optimizer: 'rmsprop', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  await model.fit(datasets.take(mnist.train.images, 1500), datasets.take(mnist.train.labels, 1500), { epochs: 1, batchSize: 32, ...quiet });
+  const result = model.evaluate(datasets.take(mnist.test.images, 1000), datasets.take(mnist.test.labels, 1000));
+  assert.ok(result['accuracy']! > 0.7, `test accuracy ${result['accuracy']}`);
+});
+
+async function trainSmall(seed: number, dropout = true) {
+  const model = sequential({ seed });
+  model.add(layers.dense({ units: 16, activation: 'relu', inputShape: [784] }));
+  if (dropout) model.add(layers.dropout({ rate: 0.3 }));
+  model.add(layers.dense({ units: 10, activation: 'softmax' }));
+  model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  const labels = mnist.train.labels.withOneHot(false);
+  await model.fit(datasets.take(flat(mnist.train.images), 600), datasets.take(labels, 600), { epochs: 2, batchSize: 50, ...quiet });
+  return model;
+}
+
+test('one seed gives the same weights, shuffles and dropout; another seed differs', async () => {
+  const [a, b, c] = [await trainSmall(11), await trainSmall(11), await trainSmall(12)];
+  const flatWeights = (m: typeof a) => m.getWeights().flatMap((w) => [...w.data]);
+  assert.deepEqual(flatWeights(a), flatWeights(b));
+  assert.notDeepEqual(flatWeights(a), flatWeights(c));
+  const x = datasets.take(flat(mnist.test.images), 200);
+  assert.deepEqual([...a.predict(x).data], [...b.predict(x).data]);
+});
+
+test('validationSplit holds out the last samples and logs val_loss and val_accuracy', async () => {
+  const model = buildTutorialModel('nn', { seed: 1 });
+  model.compile({ optimizer: 'rmsprop', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const seen: number[] = [];
+  const countBatches: Callback = { onBatchEnd: (_b, logs) => void seen.push(logs['size']!) };
+  const history = await model.fit(datasets.take(flat(mnist.train.images), 1000), datasets.take(mnist.train.labels, 1000), {
+    epochs: 1, batchSize: 100, validationSplit: 0.2, callbacks: [countBatches], ...quiet,
+  });
+  assert.equal(seen.reduce((a, b) => a + b, 0), 800, 'trains on 80% of the samples');
+  assert.deepEqual(Object.keys(history.history).sort(), ['accuracy', 'loss', 'val_accuracy', 'val_loss']);
+  const heldOut = model.evaluate(new datasets.SubsetSource(flat(mnist.train.images), Int32Array.from({ length: 200 }, (_, i) => 800 + i)), new datasets.SubsetSource(mnist.train.labels, Int32Array.from({ length: 200 }, (_, i) => 800 + i)), { batchSize: 100 });
+  assert.ok(Math.abs(heldOut['loss']! - history.history['val_loss']![0]!) < 1e-6, 'val_loss is the loss on the last 20%');
+});
+
+test('earlyStopping stops after `patience` epochs without improvement and restores the best weights', async () => {
+  // A model that cannot improve: learning rate tiny, monitor a quantity that rises.
+  const model = sequential({ seed: 5 });
+  model.add(layers.dense({ units: 1, inputShape: [1] }));
+  model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+  const x = new Tensor([4, 1], [0, 1, 2, 3]);
+  const y = new Tensor([4, 1], [1, 3, 5, 7]);
+  const weightsPerEpoch: number[][] = [];
+  const record: Callback = { onEpochEnd: () => void weightsPerEpoch.push(model.getWeights().flatMap((w) => [...w.data])) };
+  // monitor 'loss' in max mode: epoch 0 is the best, every later (lower) loss is "worse"
+  const stop = earlyStopping({ monitor: 'loss', mode: 'max', patience: 2, restoreBestWeights: true });
+  const history = await model.fit(x, y, { epochs: 20, batchSize: 4, shuffle: false, callbacks: [record, stop], ...quiet });
+  assert.equal(history.epoch.length, 3, 'best epoch + 2 epochs of patience');
+  assert.equal(stop.stoppedEpoch, 2);
+  assert.deepEqual(model.getWeights().flatMap((w) => [...w.data]), weightsPerEpoch[0]);
+});
+
+test('misuse fails with one clear TegakiError', async () => {
+  const model = buildTutorialModel('nn', { seed: 0 });
+  const x = datasets.take(flat(mnist.train.images), 10);
+  const y = datasets.take(mnist.train.labels, 10);
+  await assert.rejects(model.fit(x, y, quiet), /not compiled: call compile/);
+  model.compile({ optimizer: 'rmsprop', loss: 'sparseCategoricalCrossentropy' });
+  await assert.rejects(model.fit(x, y, quiet), /expects class indices .* received labels of shape \(None, 10\)/);
+  model.compile({ optimizer: 'rmsprop', loss: 'categoricalCrossentropy' });
+  await assert.rejects(model.fit(datasets.take(mnist.train.images, 10), y, quiet), /expects inputs \(None, 784\), received samples of shape \(None, 28, 28, 1\)/);
+  await assert.rejects(model.fit(x, datasets.take(mnist.train.labels, 9), quiet), /x has 10 samples but y has 9/);
+  await assert.rejects(model.fit(x, y, { batchSize: 0, ...quiet }), /batchSize=0/);
+  await assert.rejects(model.fit(x, y, { validationSplit: 1.5, ...quiet }), /validationSplit=1.5/);
+  assert.throws(() => model.compile({ optimizer: 'adagrad', loss: 'categoricalCrossentropy' }), (e: Error) => e instanceof TegakiError && /Unknown optimizer 'adagrad'/.test(e.message));
+  assert.throws(() => model.compile({ optimizer: 'sgd', loss: 'hinge' }), /Unknown loss 'hinge'/);
+  assert.throws(() => layers.conv2d({ filters: 0, kernelSize: 3 }), /Received filters=0/);
+  assert.throws(() => layers.dense({ units: 4, activation: 'swish' as 'relu' }), /Unknown activation 'swish'/);
+});
