@@ -12,3 +12,4 @@ export { EarlyStopping, earlyStopping, type Callback, type Logs } from './model/
 export { getBackend, setBackend, listBackends, registerBackend } from './backend/select.js';
 export type { Backend, ConvGeometry, PoolGeometry } from './backend/backend.js';
 export { buildTutorialModel, type TutorialModelName } from './model/tutorial.js';
+export { loadModel, saveModel, type ModelMetadata } from './io/model-file.js';

@@ -13,6 +13,7 @@ import { getBackend } from '../backend/select.js';
 import type { Logs } from './callbacks.js';
 import { fitLoop, type FitOptions, type History } from './fit.js';
 import { summaryLines } from './summary.js';
+import { saveModel, type ModelMetadata } from '../io/model-file.js';
 
 export interface SequentialArgs {
   /** Layers to add in order. */
@@ -47,6 +48,8 @@ export class Sequential {
   optimizer: Optimizer | null = null;
   loss: Loss | null = null;
   metrics: MetricName[] = [];
+  /** Class names, input preprocessing, history and seed: saved with the model. */
+  metadata: ModelMetadata = {};
   /** Seed the model was created with, if any. */
   readonly seed: number | undefined;
   readonly rng: Random;
@@ -151,6 +154,11 @@ export class Sequential {
     const lines = summaryLines(this.name, this.layers);
     for (const line of lines) printFn(line);
     return lines.join('\n');
+  }
+
+  /** Save as TensorFlow.js model.json + weights in dir (metadata included); see loadModel. */
+  save(dir: string): void {
+    saveModel(this, dir, this.metadata);
   }
 
   /** Train; see FitOptions for the defaults. */

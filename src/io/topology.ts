@@ -1,0 +1,120 @@
+// Layers ↔ the Keras/TF.js model topology JSON (snake_case configs, as in model.json).
+
+import { TegakiError } from '../errors.js';
+import type { InitializerName } from '../initializers.js';
+import { Activation, Conv2D, Dense, Dropout, Flatten, MaxPooling2D } from '../layers/index.js';
+import type { Layer } from '../layers/layer.js';
+
+export interface LayerJson {
+  class_name: string;
+  config: Record<string, unknown>;
+}
+
+const INITIALIZER_CLASSES: Record<InitializerName, string> = {
+  glorotUniform: 'GlorotUniform',
+  glorotNormal: 'GlorotNormal',
+  heUniform: 'HeUniform',
+  heNormal: 'HeNormal',
+  zeros: 'Zeros',
+  ones: 'Ones',
+};
+
+function initializerJson(name: InitializerName): LayerJson {
+  return { class_name: INITIALIZER_CLASSES[name], config: name === 'zeros' || name === 'ones' ? {} : { seed: null } };
+}
+
+// Initializers only matter before training, so one we do not know falls back to the default.
+function initializerFromJson(json: unknown, fallback: InitializerName): InitializerName {
+  const j = json as LayerJson | null;
+  if (!j || typeof j.class_name !== 'string') return fallback;
+  const byClass = Object.entries(INITIALIZER_CLASSES).find(([, cls]) => cls === j.class_name);
+  if (byClass) return byClass[0] as InitializerName;
+  if (j.class_name === 'VarianceScaling') {
+    // TF.js writes Glorot and He initializers in this general form
+    const { scale, mode, distribution } = j.config as { scale?: number; mode?: string; distribution?: string };
+    const normal = distribution !== 'uniform';
+    if (scale === 1 && mode === 'fan_avg') return normal ? 'glorotNormal' : 'glorotUniform';
+    if (scale === 2 && mode === 'fan_in') return normal ? 'heNormal' : 'heUniform';
+  }
+  return fallback;
+}
+
+function common(layer: Layer): Record<string, unknown> {
+  const config: Record<string, unknown> = { name: layer.name, trainable: layer.trainable };
+  if (layer.declaredInputShape) config['batch_input_shape'] = [null, ...layer.declaredInputShape];
+  config['dtype'] = 'float32';
+  return config;
+}
+
+export function layerToJson(layer: Layer): LayerJson {
+  const config = common(layer);
+  if (layer instanceof Dense) {
+    Object.assign(config, {
+      units: layer.units, activation: layer.activation, use_bias: layer.useBias,
+      kernel_initializer: initializerJson(layer.kernelInitializer), bias_initializer: initializerJson(layer.biasInitializer),
+      kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null,
+    });
+  } else if (layer instanceof Conv2D) {
+    Object.assign(config, {
+      filters: layer.filters, kernel_size: layer.kernelSize, strides: layer.strides, padding: layer.padding,
+      data_format: 'channels_last', dilation_rate: [1, 1], activation: layer.activation, use_bias: layer.useBias,
+      kernel_initializer: initializerJson(layer.kernelInitializer), bias_initializer: initializerJson(layer.biasInitializer),
+      kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null,
+    });
+  } else if (layer instanceof MaxPooling2D) {
+    Object.assign(config, { pool_size: layer.poolSize, strides: layer.strides, padding: layer.padding, data_format: 'channels_last' });
+  } else if (layer instanceof Dropout) {
+    Object.assign(config, { rate: layer.rate, noise_shape: null, seed: null });
+  } else if (layer instanceof Activation) {
+    config['activation'] = layer.activation;
+  } else if (!(layer instanceof Flatten)) {
+    throw new TegakiError(`Layer ${layer.name} (${layer.className}) cannot be saved.`);
+  }
+  return { class_name: layer.className, config };
+}
+
+/** Reads one layer's config; `where` names the file and layer in errors. */
+export function layerFromJson(json: LayerJson, where: string): Layer {
+  const c = json.config ?? {};
+  const fail = (problem: string): never => {
+    throw new TegakiError(`${where}: ${problem}.`);
+  };
+  const batchInputShape = c['batch_input_shape'] as (number | null)[] | undefined;
+  const base = {
+    name: typeof c['name'] === 'string' ? c['name'] : undefined,
+    trainable: c['trainable'] !== false,
+    inputShape: Array.isArray(batchInputShape) ? (batchInputShape.slice(1) as number[]) : undefined,
+  };
+  if (c['data_format'] !== undefined && c['data_format'] !== 'channels_last') fail(`data_format '${String(c['data_format'])}' is not supported (only channels_last)`);
+  if (c['dtype'] !== undefined && c['dtype'] !== 'float32') fail(`dtype '${String(c['dtype'])}' is not supported (only float32)`);
+  const activation = c['activation'] as never;
+  const useBias = c['use_bias'] !== false;
+  switch (json.class_name) {
+    case 'Dense':
+      return new Dense({
+        ...base, units: c['units'] as number, activation, useBias,
+        kernelInitializer: initializerFromJson(c['kernel_initializer'], 'glorotUniform'),
+        biasInitializer: initializerFromJson(c['bias_initializer'], 'zeros'),
+      });
+    case 'Conv2D': {
+      const dilation = c['dilation_rate'];
+      if (dilation !== undefined && JSON.stringify(dilation) !== '[1,1]' && dilation !== 1) fail(`dilation_rate ${JSON.stringify(dilation)} is not supported`);
+      return new Conv2D({
+        ...base, filters: c['filters'] as number, kernelSize: c['kernel_size'] as [number, number],
+        strides: (c['strides'] ?? 1) as [number, number], padding: c['padding'] as never, activation, useBias,
+        kernelInitializer: initializerFromJson(c['kernel_initializer'], 'glorotUniform'),
+        biasInitializer: initializerFromJson(c['bias_initializer'], 'zeros'),
+      });
+    }
+    case 'MaxPooling2D':
+      return new MaxPooling2D({ ...base, poolSize: c['pool_size'] as [number, number], strides: (c['strides'] ?? undefined) as [number, number], padding: c['padding'] as never });
+    case 'Dropout':
+      return new Dropout({ ...base, rate: c['rate'] as number });
+    case 'Flatten':
+      return new Flatten(base);
+    case 'Activation':
+      return new Activation({ ...base, activation });
+    default:
+      return fail(`unknown layer class '${json.class_name}' (supported: Dense, Conv2D, MaxPooling2D, Dropout, Flatten, Activation)`);
+  }
+}
