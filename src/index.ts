@@ -13,3 +13,5 @@ export { getBackend, setBackend, listBackends, registerBackend } from './backend
 export type { Backend, ConvGeometry, PoolGeometry } from './backend/backend.js';
 export { buildTutorialModel, type TutorialModelName } from './model/tutorial.js';
 export { loadModel, saveModel, type ModelMetadata } from './io/model-file.js';
+export { modelCheckpoint, ModelCheckpoint, backupAndRestore, BackupAndRestore, readBackup } from './io/checkpoint.js';
+export type { TrainingSnapshot } from './model/fit.js';

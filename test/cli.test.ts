@@ -1,15 +1,20 @@
 // The tegaki command: a short real training run, and one-line errors with the right exit status.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'node:test';
+import { loadModel } from '../src/index.js';
 
 const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const tempOut = () => mkdtempSync(join(tmpdir(), 'tegaki-run-'));
 const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
 
 test('tegaki train prints the summary, an epoch bar and the test metrics', () => {
-  const r = run('train', '--model', 'nn', '--epochs', '1', '--limit', '2000', '--seed', '4');
+  const r = run('train', '--model', 'nn', '--epochs', '1', '--limit', '2000', '--seed', '4', '--out', tempOut());
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /Total params: 50,890/);
   assert.match(r.stdout, /Epoch 1\/1\n32\/32 \[={30}\] - \d+s \d+ms\/step - loss: [\d.]+ - accuracy: [\d.]+/);
@@ -19,7 +24,7 @@ test('tegaki train prints the summary, an epoch bar and the test metrics', () =>
 });
 
 test('the same seed gives the same test accuracy twice', () => {
-  const args = ['train', '--model', 'nn', '--epochs', '1', '--limit', '1000', '--seed', '9'];
+  const args = ['train', '--model', 'nn', '--epochs', '1', '--limit', '1000', '--seed', '9', '--out', tempOut()];
   const accuracy = (out: string) => /Test loss: .*\nTest accuracy: .*/.exec(out)?.[0];
   const [a, b] = [run(...args), run(...args)];
   assert.ok(accuracy(a.stdout));
@@ -44,4 +49,37 @@ test('user mistakes: one line on stderr, no stack trace, non-zero exit', () => {
   }
   assert.match(run('--help').stdout, /Commands:\n\s+train/);
   assert.match(run('train', '--help').stdout, /--batch-size N/);
+});
+
+test('Ctrl-C saves a backup, --resume finishes the run with the weights of an uninterrupted one', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'tegaki-cli-'));
+  const settings = ['--model', 'nn', '--epochs', '4', '--limit', '6000', '--seed', '8'];
+  const straight = run('train', ...settings, '--out', join(root, 'straight'));
+  assert.equal(straight.status, 0, straight.stderr);
+
+  const stopped = join(root, 'stopped');
+  const child = spawn(process.execPath, [cli, 'train', ...settings, '--out', stopped], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    if (stdout.includes('Epoch 2/4') && !child.killed) child.kill('SIGINT');
+  });
+  const status = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  assert.equal(status, 130, stdout);
+  assert.match(stdout, /Interrupted at epoch 2\/4, batch \d+\. Backup saved in .*\nResume with: tegaki train --resume .*stopped\n$/);
+
+  const resumed = run('train', '--resume', stopped);
+  assert.equal(resumed.status, 0, resumed.stderr);
+  assert.match(resumed.stdout, /^Resuming .*stopped at epoch 2\/4, batch \d+ \(NN, seed 8\)\./);
+  assert.match(resumed.stdout, /Test accuracy: /);
+  const weights = (dir: string) => loadModel(dir).getWeights().flatMap((w) => [...w.data]);
+  assert.deepEqual(weights(stopped), weights(join(root, 'straight')));
+  assert.equal(/Test accuracy: .*/.exec(resumed.stdout)?.[0], /Test accuracy: .*/.exec(straight.stdout)?.[0]);
+
+  const again = run('train', '--resume', stopped);
+  assert.equal(again.status, 1);
+  assert.match(again.stderr, /no backup to resume from/);
+  const summary = run('summary', '--model', join(root, 'straight'));
+  assert.equal(summary.status, 0, summary.stderr);
+  assert.match(summary.stdout, /Total params: 50,890[\s\S]*Classes: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9\nTrained on: mnist \(seed 8\)\nTest loss: [\d.]+  Test accuracy: [\d.]+/);
 });

@@ -6,10 +6,12 @@ import { TegakiError } from '../errors.js';
 import { UsageError } from './args.js';
 import { TRAIN_HELP, trainCommand } from './train.js';
 import { TUTORIAL_HELP, tutorialCommand } from './tutorial.js';
+import { SUMMARY_HELP, summaryCommand } from './summary.js';
 
-const COMMANDS: Record<string, { help: string; run: (argv: string[]) => Promise<void> }> = {
+const COMMANDS: Record<string, { help: string; run: (argv: string[]) => Promise<number | void> }> = {
   train: { help: TRAIN_HELP, run: trainCommand },
   tutorial: { help: TUTORIAL_HELP, run: tutorialCommand },
+  summary: { help: SUMMARY_HELP, run: summaryCommand },
 };
 
 const HELP = `Usage: tegaki <command> [options]
@@ -17,6 +19,7 @@ const HELP = `Usage: tegaki <command> [options]
 Commands:
   train      train a tutorial model (nn or cnn) on MNIST and evaluate it
   tutorial   train and evaluate both tutorial models, then compare them
+  summary    print a saved model's summary
 
 Run 'tegaki <command> --help' for a command's options.`;
 
@@ -52,8 +55,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (backend !== undefined) setBackend(backend);
-    await command.run(rest);
-    return 0;
+    return (await command.run(rest)) ?? 0;
   } catch (e) {
     if (e instanceof UsageError) {
       console.error(`tegaki: ${e.message} See 'tegaki ${name && COMMANDS[name] ? `${name} ` : ''}--help'.`);

@@ -1,9 +1,13 @@
-// `tegaki train`: build a tutorial model, train it on MNIST with progress, evaluate on the test set.
+// `tegaki train`: build a tutorial model, train it on MNIST with progress, evaluate it on the test
+// set and save it. Ctrl-C stops after the current batch with a backup that --resume continues.
 
+import { join } from 'node:path';
 import { loadMnist, type ImageDataset } from '../data/mnist.js';
 import { take } from '../data/source.js';
-import type { History } from '../model/fit.js';
+import { TegakiError } from '../errors.js';
+import { backupAndRestore, readBackup } from '../io/checkpoint.js';
 import type { Logs } from '../model/callbacks.js';
+import type { History } from '../model/fit.js';
 import type { Sequential } from '../model/sequential.js';
 import { buildTutorialModel, type TutorialModelName } from '../model/tutorial.js';
 import { getOptimizer, OPTIMIZER_NAMES } from '../optimizers/index.js';
@@ -18,11 +22,15 @@ export const TRAIN_OPTIONS: OptionSpec = {
   'validation-split': { type: 'string' },
   seed: { type: 'string' },
   limit: { type: 'string' },
+  out: { type: 'string' },
+  resume: { type: 'string' },
 };
 
 export const TRAIN_HELP = `Usage: tegaki train --model nn|cnn [options]
+       tegaki train --resume DIR
 
-Train one of the tutorial's models on MNIST and evaluate it on the 10,000 test images.
+Train one of the tutorial's models on MNIST, evaluate it on the 10,000 test images and save it
+(TensorFlow.js format). Ctrl-C stops after the current batch and saves a backup to resume from.
 
 Options:
   --model nn|cnn            dense network or convolutional network (default cnn)
@@ -33,6 +41,8 @@ Options:
   --validation-split F      fraction of training images held out, from the end (default 0)
   --seed N                  seed for weights, shuffling and dropout (default: random)
   --limit N                 train on the first N training images only (default all)
+  --out DIR                 where to save the model (default runs/<time>-<model>)
+  --resume DIR              continue a stopped run saved in DIR, with its settings
   --backend ts|native       kernels to run (default: native when available)
   --verbose                 show stack traces for errors`;
 
@@ -47,9 +57,7 @@ export interface TrainSettings {
   limit: number | undefined;
 }
 
-export function trainSettings(argv: string[], command = 'train'): TrainSettings {
-  const { values, positionals } = parse(argv, TRAIN_OPTIONS, command);
-  if (positionals.length > 0) throw new UsageError(`${command}: unexpected argument '${positionals[0]}'.`);
+function parseSettings(values: Record<string, unknown>): TrainSettings {
   const optimizer = String(values['optimizer'] ?? 'rmsprop').toLowerCase();
   choiceOption({ optimizer }, 'optimizer', OPTIMIZER_NAMES, 'rmsprop');
   return {
@@ -64,10 +72,17 @@ export function trainSettings(argv: string[], command = 'train'): TrainSettings 
   };
 }
 
+export function trainSettings(argv: string[], command = 'train'): TrainSettings {
+  const { values, positionals } = parse(argv, TRAIN_OPTIONS, command);
+  if (positionals.length > 0) throw new UsageError(`${command}: unexpected argument '${positionals[0]}'.`);
+  return parseSettings(values);
+}
+
 export interface TrainResult {
   model: Sequential;
   history: History;
-  test: Logs;
+  /** Test loss and accuracy; null when training was interrupted. */
+  test: Logs | null;
   seconds: number;
 }
 
@@ -76,24 +91,96 @@ function inputsFor(kind: TutorialModelName, split: ImageDataset['train']) {
   return kind === 'nn' ? split.images.withShape([split.images.sampleShape.reduce((a, b) => a * b, 1)]) : split.images;
 }
 
-export async function trainTutorialModel(settings: TrainSettings, data: ImageDataset = loadMnist(), print: (line: string) => void = console.log): Promise<TrainResult> {
+/**
+ * Ctrl-C while training: the first stops the model after its current batch, a second one exits
+ * at once. Returns a function that removes the handler and says whether it fired.
+ */
+function stopOnInterrupt(model: Sequential): () => boolean {
+  let fired = false;
+  const handler = (): void => {
+    if (fired) process.exit(130);
+    fired = true;
+    model.stopTraining = true;
+    process.stderr.write('\nStopping after this batch and saving a backup (Ctrl-C again to quit at once)...\n');
+  };
+  process.on('SIGINT', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    return fired;
+  };
+}
+
+/** Train, evaluate and save one tutorial model into dir; resumes from dir's backup if it has one. */
+export async function trainTutorialModel(settings: TrainSettings, dir: string, data: ImageDataset = loadMnist(), print: (line: string) => void = console.log): Promise<TrainResult> {
   const model = buildTutorialModel(settings.model, { seed: settings.seed, numClasses: data.classNames.length });
   model.summary(print);
   model.compile({ optimizer: getOptimizer(settings.optimizer, settings.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const count = settings.limit ?? data.train.images.length;
   const x = take(inputsFor(settings.model, data.train), count);
   const y = take(data.train.labels, count);
+  const backupDir = join(dir, 'backup');
+  const stop = stopOnInterrupt(model);
   const start = performance.now();
-  const history = await model.fit(x, y, { epochs: settings.epochs, batchSize: settings.batchSize, validationSplit: settings.validationSplit, seed: settings.seed });
+  let history: History;
+  let interrupted = false;
+  try {
+    history = await model.fit(x, y, {
+      epochs: settings.epochs, batchSize: settings.batchSize, validationSplit: settings.validationSplit, seed: settings.seed,
+      callbacks: [backupAndRestore({ backupDir, extra: { settings } })],
+    });
+  } finally {
+    if ((interrupted = stop())) {
+      const at = readBackup(backupDir);
+      print(`Interrupted at epoch ${(at?.epoch ?? 0) + 1}/${settings.epochs}, batch ${at?.step ?? 0}. Backup saved in ${backupDir}.`);
+      print(`Resume with: tegaki train --resume ${dir}`);
+    }
+  }
   const seconds = (performance.now() - start) / 1000;
+  if (interrupted) return { model, history, test: null, seconds };
   const test = model.evaluate(inputsFor(settings.model, data.test), data.test.labels, { batchSize: 1000 });
   print(`Test loss: ${test['loss']!.toFixed(4)}`);
   print(`Test accuracy: ${test['accuracy']!.toFixed(4)}`);
+  model.metadata = {
+    classNames: data.classNames,
+    input: { shape: model.inputShape, scale: 1 / 255, style: 'mnist-digit', colorMode: 'grayscale' },
+    dataset: 'mnist',
+    seed: settings.seed,
+    history: history.history,
+    training: { ...settings, seconds },
+    test,
+  };
+  model.save(dir);
+  print(`Saved the model to ${dir}`);
   return { model, history, test, seconds };
 }
 
-export async function trainCommand(argv: string[]): Promise<void> {
-  const settings = trainSettings(argv);
-  console.log(`Training the tutorial ${settings.model.toUpperCase()} on MNIST (seed ${settings.seed}).`);
-  await trainTutorialModel(settings);
+/** A new run folder name: runs/20261128-021500-cnn. */
+export function defaultRunDir(label: string): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return join('runs', `${stamp}-${label}`);
+}
+
+/** Exit status of a run stopped by Ctrl-C, as shells report SIGINT. */
+export const INTERRUPTED_STATUS = 130;
+
+export async function trainCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, TRAIN_OPTIONS, 'train');
+  if (positionals.length > 0) throw new UsageError(`train: unexpected argument '${positionals[0]}'.`);
+  let settings: TrainSettings;
+  let dir: string;
+  if (values['resume'] !== undefined) {
+    dir = String(values['resume']);
+    const others = Object.keys(values).filter((k) => k !== 'resume');
+    if (others.length > 0) throw new UsageError(`--resume continues with the run's own settings; drop --${others[0]}.`);
+    const backup = readBackup(join(dir, 'backup'));
+    if (!backup) throw new TegakiError(`${dir}: no backup to resume from (it holds no backup/latest.json; a finished run removes its backup).`);
+    settings = (backup.extra as { settings: TrainSettings }).settings;
+    console.log(`Resuming ${dir} at epoch ${backup.epoch + 1}/${settings.epochs}, batch ${backup.step} (${settings.model.toUpperCase()}, seed ${settings.seed}).`);
+  } else {
+    settings = parseSettings(values);
+    dir = values['out'] !== undefined ? String(values['out']) : defaultRunDir(settings.model);
+    console.log(`Training the tutorial ${settings.model.toUpperCase()} on MNIST (seed ${settings.seed}).`);
+  }
+  const result = await trainTutorialModel(settings, dir);
+  return result.test ? 0 : INTERRUPTED_STATUS;
 }

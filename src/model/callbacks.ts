@@ -36,6 +36,19 @@ export interface EarlyStoppingArgs {
   restoreBestWeights?: boolean;
 }
 
+/** +1 when smaller is better, −1 when larger is: 'auto' maximizes accuracy-like quantities. */
+export function monitorSign(monitor: string, mode: 'auto' | 'min' | 'max'): 1 | -1 {
+  const maximize = mode === 'max' || (mode === 'auto' && /acc|auc|precision|recall/.test(monitor));
+  return maximize ? -1 : 1;
+}
+
+/** The monitored value from epoch logs, or a clear error naming what is logged. */
+export function monitored(logs: Logs, monitor: string, callback: string): number {
+  const value = logs[monitor];
+  if (value === undefined) throw new TegakiError(`${callback} monitors '${monitor}', which is not logged. Logged: ${Object.keys(logs).join(', ')}.`);
+  return value;
+}
+
 /** Stop when the monitored quantity has stopped improving (Keras' EarlyStopping). */
 export class EarlyStopping implements Callback {
   readonly monitor: string;
@@ -59,10 +72,7 @@ export class EarlyStopping implements Callback {
       throw new TegakiError(`Expected patience to be a non-negative integer. Received patience=${JSON.stringify(args.patience)}.`);
     }
     this.restoreBestWeights = args.restoreBestWeights ?? false;
-    const mode = args.mode ?? 'auto';
-    const maximize = mode === 'max' || (mode === 'auto' && /acc|auc|precision|recall/.test(this.monitor));
-    // internally always minimize sign·value
-    this.sign = maximize ? -1 : 1;
+    this.sign = monitorSign(this.monitor, args.mode ?? 'auto');
   }
 
   setModel(model: TrainableModel): void {
@@ -78,11 +88,7 @@ export class EarlyStopping implements Callback {
   }
 
   onEpochEnd(epoch: number, logs: Logs): void {
-    const value = logs[this.monitor];
-    if (value === undefined) {
-      throw new TegakiError(`earlyStopping monitors '${this.monitor}', which is not logged. Logged: ${Object.keys(logs).join(', ')}.`);
-    }
-    const score = this.sign * value;
+    const score = this.sign * monitored(logs, this.monitor, 'earlyStopping');
     if (score < this.best - this.minDelta) {
       this.best = score;
       this.bestEpoch = epoch;

@@ -71,8 +71,32 @@ function splitData(model: Sequential, x: SampleSource, y: SampleSource, options:
   };
 }
 
+/**
+ * Where a fit stands, in a form that can be saved: enough to continue it later and end with the
+ * same weights as a run that was never stopped (given the same weights and optimizer state).
+ */
+export interface TrainingSnapshot {
+  /** Epoch in progress (0-based). */
+  epoch: number;
+  /** Batches of that epoch already trained. */
+  step: number;
+  /** The shuffle generator's state at the start of the epoch, before its shuffle. */
+  shuffleState: number[];
+  dropoutState: number[];
+  /** Running sums of the epoch so far, for the progress bar and logs. */
+  sums: { loss: number; correct: number; seen: number };
+  history: History;
+}
+
+/** Callbacks that can put a fit back where a previous one stopped (see backupAndRestore). */
+export interface RestoringCallback extends Callback {
+  /** Called before training; returns where to continue from, having restored weights and optimizer. */
+  restoreState?(): Promise<TrainingSnapshot | null> | TrainingSnapshot | null;
+}
+
 export async function fitLoop(model: Sequential, x: SampleSource, y: SampleSource, options: FitOptions): Promise<History> {
-  const { epochs = 1, batchSize = 32, shuffle = true, callbacks = [], verbose = 1, initialEpoch = 0 } = options;
+  const { epochs = 1, batchSize = 32, shuffle = true, verbose = 1 } = options;
+  const callbacks: RestoringCallback[] = options.callbacks ?? [];
   if (!Number.isInteger(epochs) || epochs < 0) throw new TegakiError(`Expected epochs to be a non-negative integer. Received epochs=${JSON.stringify(epochs)}.`);
   checkBatchSize(batchSize);
   model.requireCompiled();
@@ -93,62 +117,97 @@ export async function fitLoop(model: Sequential, x: SampleSource, y: SampleSourc
   const yBuffers = new LabelBuffers(trainY, sparse);
   const gradBuffers = new Map<number, Tensor>();
   const steps = Math.ceil(trainX.length / batchSize);
-  const history: History = { epoch: [], history: {} };
   const withAccuracy = model.metrics.includes('accuracy');
 
   model.stopTraining = false;
   for (const cb of callbacks) cb.setModel?.(model);
+  let resumed: TrainingSnapshot | null = null;
+  for (const cb of callbacks) resumed = (await cb.restoreState?.()) ?? resumed;
+  const history: History = resumed ? structuredClone(resumed.history) : { epoch: [], history: {} };
+  const state: TrainingSnapshot = resumed ?? {
+    epoch: options.initialEpoch ?? 0, step: 0, shuffleState: [], dropoutState: [], sums: { loss: 0, correct: 0, seen: 0 }, history,
+  };
+  if (resumed) dropoutRng.setState(resumed.dropoutState);
+  model.trainingSnapshot = () => ({ ...state, sums: { ...state.sums }, dropoutState: dropoutRng.getState(), history: structuredClone(history) });
   for (const cb of callbacks) await cb.onTrainBegin?.({});
   let lastYield = performance.now();
+  let interrupted = false;
 
-  for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
-    for (const cb of callbacks) await cb.onEpochBegin?.(epoch, {});
-    if (verbose > 0) out.write(`Epoch ${epoch + 1}/${epochs}\n`);
-    const order = range(0, trainX.length);
-    if (shuffle) shuffleRng.shuffle(order);
-    const bar = verbose === 1 ? new ProgressBar(steps, out) : null;
-    let lossSum = 0;
-    let correct = 0;
-    let seen = 0;
-    const running = (): [string, number][] => {
-      const values: [string, number][] = [['loss', lossSum / seen]];
-      if (withAccuracy) values.push(['accuracy', correct / seen]);
-      return values;
-    };
-    for (let step = 0; step < steps; step++) {
-      const indices = order.subarray(step * batchSize, Math.min((step + 1) * batchSize, order.length));
-      for (const cb of callbacks) await cb.onBatchBegin?.(step, { batch: step, size: indices.length });
-      const xb = xBuffers.gather(indices);
-      const output = model.forward(xb, true, dropoutRng);
-      let grad = gradBuffers.get(indices.length);
-      if (!grad) gradBuffers.set(indices.length, (grad = new Tensor(output.shape)));
-      const r = model.lossOfBatch(output, yBuffers.gather(indices), grad);
-      optimizer.apply(weights);
-      lossSum += r.loss;
-      correct += r.correct;
-      seen += indices.length;
-      bar?.update(step + 1, running(), false);
-      const batchLogs: Logs = { batch: step, size: indices.length, loss: r.loss / indices.length };
-      if (withAccuracy) batchLogs['accuracy'] = r.correct / indices.length;
-      for (const cb of callbacks) await cb.onBatchEnd?.(step, batchLogs);
-      if (performance.now() - lastYield > YIELD_EVERY_MS) {
-        await yieldToEventLoop();
-        lastYield = performance.now();
+  try {
+    for (let epoch = state.epoch; epoch < epochs && !model.stopTraining; epoch++) {
+      const continuing = resumed !== null && epoch === resumed.epoch;
+      if (continuing) shuffleRng.setState(resumed!.shuffleState);
+      state.epoch = epoch;
+      state.shuffleState = shuffleRng.getState();
+      if (!continuing) {
+        state.step = 0;
+        state.sums = { loss: 0, correct: 0, seen: 0 };
       }
-      if (model.stopTraining) break;
+      for (const cb of callbacks) await cb.onEpochBegin?.(epoch, {});
+      if (verbose > 0) out.write(`Epoch ${epoch + 1}/${epochs}\n`);
+      const order = range(0, trainX.length);
+      if (shuffle) shuffleRng.shuffle(order);
+      const bar = verbose === 1 ? new ProgressBar(steps, out) : null;
+      const sums = state.sums;
+      const running = (): [string, number][] => {
+        const values: [string, number][] = [['loss', sums.loss / sums.seen]];
+        if (withAccuracy) values.push(['accuracy', sums.correct / sums.seen]);
+        return values;
+      };
+      for (let step = state.step; step < steps; step++) {
+        const indices = order.subarray(step * batchSize, Math.min((step + 1) * batchSize, order.length));
+        for (const cb of callbacks) await cb.onBatchBegin?.(step, { batch: step, size: indices.length });
+        const xb = xBuffers.gather(indices);
+        const output = model.forward(xb, true, dropoutRng);
+        let grad = gradBuffers.get(indices.length);
+        if (!grad) gradBuffers.set(indices.length, (grad = new Tensor(output.shape)));
+        const r = model.lossOfBatch(output, yBuffers.gather(indices), grad);
+        optimizer.apply(weights);
+        sums.loss += r.loss;
+        sums.correct += r.correct;
+        sums.seen += indices.length;
+        state.step = step + 1;
+        bar?.update(step + 1, running(), false);
+        const batchLogs: Logs = { batch: step, size: indices.length, loss: r.loss / indices.length };
+        if (withAccuracy) batchLogs['accuracy'] = r.correct / indices.length;
+        for (const cb of callbacks) await cb.onBatchEnd?.(step, batchLogs);
+        if (performance.now() - lastYield > YIELD_EVERY_MS) {
+          await yieldToEventLoop();
+          lastYield = performance.now();
+        }
+        if (model.stopTraining && state.step < steps) {
+          interrupted = true;
+          break;
+        }
+      }
+      if (interrupted) {
+        if (bar) out.write('\n');
+        break;
+      }
+      // a stop requested during the epoch's last batch (not by an epoch-end callback) still
+      // leaves epochs to do: that is an interruption too
+      const stopRequested = model.stopTraining;
+      const logs: Logs = Object.fromEntries(running());
+      if (val) {
+        const v = model.evaluateSource(val[0], val[1], batchSize);
+        for (const [k, value] of Object.entries(v)) logs[`val_${k}`] = value;
+      }
+      const values = Object.entries(logs) as [string, number][];
+      if (bar) bar.update(steps, values, true);
+      else if (verbose === 2) new ProgressBar(steps, { write: (t) => out.write(t) }).update(steps, values, true);
+      history.epoch.push(epoch);
+      for (const [k, value] of Object.entries(logs)) (history.history[k] ??= []).push(value);
+      // the epoch is complete: a snapshot taken now continues with the next one
+      state.epoch = epoch + 1;
+      state.step = 0;
+      state.sums = { loss: 0, correct: 0, seen: 0 };
+      state.shuffleState = shuffleRng.getState();
+      for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
+      if (stopRequested && epoch + 1 < epochs) interrupted = true;
     }
-    const logs: Logs = Object.fromEntries(running());
-    if (val) {
-      const v = model.evaluateSource(val[0], val[1], batchSize);
-      for (const [k, value] of Object.entries(v)) logs[`val_${k}`] = value;
-    }
-    const values = Object.entries(logs) as [string, number][];
-    if (bar) bar.update(steps, values, true);
-    else if (verbose === 2) new ProgressBar(steps, { write: (t) => out.write(t) }).update(steps, values, true);
-    history.epoch.push(epoch);
-    for (const [k, value] of Object.entries(logs)) (history.history[k] ??= []).push(value);
-    for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
+    for (const cb of callbacks) await cb.onTrainEnd?.(interrupted ? { interrupted: 1 } : {});
+  } finally {
+    model.trainingSnapshot = null;
   }
-  for (const cb of callbacks) await cb.onTrainEnd?.({});
   return history;
 }

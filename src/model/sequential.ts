@@ -11,7 +11,7 @@ import { Random } from '../random.js';
 import { formatShape, sizeOf, Tensor, type Shape } from '../tensor.js';
 import { getBackend } from '../backend/select.js';
 import type { Logs } from './callbacks.js';
-import { fitLoop, type FitOptions, type History } from './fit.js';
+import { fitLoop, type FitOptions, type History, type TrainingSnapshot } from './fit.js';
 import { summaryLines } from './summary.js';
 import { saveModel, type ModelMetadata } from '../io/model-file.js';
 
@@ -43,8 +43,10 @@ export interface BatchOptions {
 export class Sequential {
   readonly name: string;
   readonly layers: Layer[] = [];
-  /** Set by a callback to end fit after the current epoch. */
+  /** Set to end fit: after the current epoch when set by onEpochEnd, else after the current batch. */
   stopTraining = false;
+  /** While fit runs: where it stands, for callbacks that save resumable checkpoints. */
+  trainingSnapshot: (() => TrainingSnapshot) | null = null;
   optimizer: Optimizer | null = null;
   loss: Loss | null = null;
   metrics: MetricName[] = [];
