@@ -83,3 +83,19 @@ test('Ctrl-C saves a backup, --resume finishes the run with the weights of an un
   assert.equal(summary.status, 0, summary.stderr);
   assert.match(summary.stdout, /Total params: 50,890[\s\S]*Classes: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9\nTrained on: mnist \(seed 8\)\nTest loss: [\d.]+  Test accuracy: [\d.]+/);
 });
+
+test('a CNN trained by `tegaki train` loads in TF.js with tf.loadLayersModel and predicts the same', async () => {
+  const { datasets } = await import('../src/index.js');
+  const { serveFolder, tfjs } = await import('./helpers/tfjs.js');
+  const dir = tempOut();
+  const r = run('train', '--model', 'cnn', '--epochs', '1', '--limit', '640', '--seed', '2', '--out', dir);
+  assert.equal(r.status, 0, r.stderr);
+  const images = datasets.mnist.load().test.images.toTensor(0, 50);
+  const ours = loadModel(dir).predict(images);
+  const tf = await tfjs();
+  const theirs = await serveFolder(dir, (base) => tf.loadLayersModel(`${base}/model.json`));
+  const predicted = (theirs.predict(tf.tensor(images.data, [50, 28, 28, 1])) as import('@tensorflow/tfjs').Tensor).dataSync();
+  let diff = 0;
+  for (let i = 0; i < predicted.length; i++) diff = Math.max(diff, Math.abs(predicted[i]! - ours.data[i]!));
+  assert.ok(diff <= 1e-5, `max abs difference ${diff}`);
+});

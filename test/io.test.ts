@@ -148,3 +148,21 @@ test('every broken model gives one clear line naming the file and the problem', 
   writeFileSync(join(missingWeights, 'model.json'), JSON.stringify({ ...json(), weightsManifest: [{ paths: ['gone.bin'], weights: json().weightsManifest[0].weights }] }));
   assert.throws(() => loadModel(missingWeights), /gone\.bin: weight file listed in model\.json is missing/);
 });
+
+test('a process killed (SIGKILL) while saving leaves a loadable model, old or new', async () => {
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const saver = fileURLToPath(new URL('./fixtures/save-loop.js', import.meta.url));
+  for (const delay of [40, 95, 170, 260, 333]) {
+    const dir = tempDir('kill');
+    const child = spawn(process.execPath, [saver, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.on('exit', resolve));
+    if (!readdirSync(dir).includes('model.json')) continue; // killed before the first save finished
+    const values = new Set(loadModel(dir).getWeights().flatMap((w) => [...w.data]));
+    assert.equal(values.size, 1, 'all weights come from one save');
+    assert.ok(values.has(1) || values.has(2));
+  }
+});
