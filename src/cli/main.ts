@@ -7,11 +7,13 @@ import { UsageError } from './args.js';
 import { TRAIN_HELP, trainCommand } from './train.js';
 import { TUTORIAL_HELP, tutorialCommand } from './tutorial.js';
 import { SUMMARY_HELP, summaryCommand } from './summary.js';
+import { EVALUATE_HELP, evaluateCommand } from './evaluate.js';
 
 const COMMANDS: Record<string, { help: string; run: (argv: string[]) => Promise<number | void> }> = {
   train: { help: TRAIN_HELP, run: trainCommand },
   tutorial: { help: TUTORIAL_HELP, run: tutorialCommand },
   summary: { help: SUMMARY_HELP, run: summaryCommand },
+  evaluate: { help: EVALUATE_HELP, run: evaluateCommand },
 };
 
 const HELP = `Usage: tegaki <command> [options]
@@ -19,6 +21,7 @@ const HELP = `Usage: tegaki <command> [options]
 Commands:
   train      train a tutorial model (nn or cnn) on MNIST and evaluate it
   tutorial   train and evaluate both tutorial models, then compare them
+  evaluate   test metrics, confusion matrix and a visual report for a saved model
   summary    print a saved model's summary
 
 Run 'tegaki <command> --help' for a command's options.`;

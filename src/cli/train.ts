@@ -121,12 +121,15 @@ export async function trainTutorialModel(settings: TrainSettings, dir: string, d
   const backupDir = join(dir, 'backup');
   const stop = stopOnInterrupt(model);
   const start = performance.now();
+  const epochSeconds: number[] = [];
+  let epochStart = start;
+  const timer = { onEpochBegin: () => void (epochStart = performance.now()), onEpochEnd: () => void epochSeconds.push((performance.now() - epochStart) / 1000) };
   let history: History;
   let interrupted = false;
   try {
     history = await model.fit(x, y, {
       epochs: settings.epochs, batchSize: settings.batchSize, validationSplit: settings.validationSplit, seed: settings.seed,
-      callbacks: [backupAndRestore({ backupDir, extra: { settings } })],
+      callbacks: [timer, backupAndRestore({ backupDir, extra: { settings } })],
     });
   } finally {
     if ((interrupted = stop())) {
@@ -146,7 +149,7 @@ export async function trainTutorialModel(settings: TrainSettings, dir: string, d
     dataset: 'mnist',
     seed: settings.seed,
     history: history.history,
-    training: { ...settings, seconds },
+    training: { ...settings, seconds, epochSeconds },
     test,
   };
   model.save(dir);

@@ -115,8 +115,9 @@ export class Conv2D extends ActivatedLayer {
     return {
       ...super.getConfig(),
       filters: this.filters,
-      kernelSize: this.kernelSize,
-      strides: this.strides,
+      // copies: a config is a snapshot, editing it must not change this layer
+      kernelSize: [...this.kernelSize],
+      strides: [...this.strides],
       padding: this.padding,
       dataFormat: 'channelsLast',
       activation: this.activation,

@@ -14,6 +14,8 @@ export interface LayerArgs {
   name?: string;
   /** Shape of one sample, without the batch dimension; only the first layer needs it. */
   inputShape?: number[];
+  /** The same with a leading batch dimension (null), as getConfig writes it; inputShape wins. */
+  batchInputShape?: (number | null)[];
   /** Whether the optimizer updates this layer's weights. Default true. */
   trainable?: boolean;
 }
@@ -52,8 +54,15 @@ export abstract class Layer {
       if (!Array.isArray(args.inputShape) || args.inputShape.some((d) => !Number.isInteger(d) || d <= 0)) {
         throw new TegakiError(`Expected inputShape to be positive integers. Received inputShape=${JSON.stringify(args.inputShape)}.`);
       }
+      this.declaredInputShape = [...args.inputShape];
+    } else if (args.batchInputShape !== undefined) {
+      // what getConfig writes, so that new Layer(layer.getConfig()) keeps the input shape
+      const shape = args.batchInputShape;
+      if (!Array.isArray(shape) || shape.length < 2 || shape.slice(1).some((d) => !Number.isInteger(d) || d! <= 0)) {
+        throw new TegakiError(`Expected batchInputShape to be [null, ...positive integers]. Received batchInputShape=${JSON.stringify(shape)}.`);
+      }
+      this.declaredInputShape = shape.slice(1) as number[];
     }
-    this.declaredInputShape = args.inputShape ? [...args.inputShape] : undefined;
   }
 
   /** Shape of one input sample (no batch dimension); known once built. */

@@ -1,0 +1,46 @@
+// `tegaki evaluate --model DIR`: test metrics, confusion matrix, per-class scores, and the visual
+// report (prediction grid, heat map, mistakes, curves) written beside the model.
+
+import { join } from 'node:path';
+import { loadMnist } from '../data/mnist.js';
+import { loadModel } from '../io/model-file.js';
+import { classificationReport, confusionTable } from '../report/evaluation.js';
+import { writeModelReport } from '../report/model-report.js';
+import { intOption, parse, UsageError } from './args.js';
+
+export const EVALUATE_HELP = `Usage: tegaki evaluate --model DIR [options]
+
+Evaluate a saved model on the MNIST test images: loss, accuracy, confusion matrix, per-class
+precision/recall/F1, and a report with the prediction grid (blue right, red wrong).
+
+Options:
+  --model DIR         the saved model (DIR or DIR/model.json)
+  --count N           images in the prediction grid (default 30)
+  --cols N            images per grid row (default 10)
+  --only-mistakes     show only wrong predictions in the grid
+  --out DIR           where to write the report (default: the model's folder)`;
+
+export async function evaluateCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    model: { type: 'string' }, count: { type: 'string' }, cols: { type: 'string' }, 'only-mistakes': { type: 'boolean' }, out: { type: 'string' },
+  }, 'evaluate');
+  const modelPath = (values['model'] as string | undefined) ?? positionals[0];
+  if (!modelPath) throw new UsageError('evaluate: which model? Give --model DIR.');
+  const model = loadModel(modelPath);
+  const data = loadMnist();
+  const outDir = (values['out'] as string | undefined) ?? (modelPath.endsWith('.json') ? join(modelPath, '..') : modelPath);
+  const report = writeModelReport(outDir, model, data.test.images, data.test.labels, data.classNames, {
+    count: intOption(values, 'count', 30),
+    cols: intOption(values, 'cols', 10),
+    onlyMistakes: values['only-mistakes'] === true,
+    dataName: 'MNIST test set',
+  });
+  const e = report.evaluation;
+  console.log(`Test loss: ${e.loss.toFixed(4)}`);
+  console.log(`Test accuracy: ${e.accuracy.toFixed(4)}\n`);
+  console.log(`Confusion matrix (rows: true class, columns: predicted):\n${confusionTable(e.confusion, e.classNames)}\n`);
+  console.log(`${classificationReport(e)}\n`);
+  console.log(`Prediction grid: ${report.files.grid}`);
+  console.log(`Report: ${report.files.html}`);
+  return 0;
+}
