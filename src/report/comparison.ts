@@ -33,11 +33,11 @@ export function writeComparison(dir: string, models: readonly ComparedModel[], s
     const ranked = e.perClass.map((s) => s).sort((a, b) => a.recall - b.recall).slice(0, 3);
     return `<li><b>${escapeHtml(m.name)}</b> misses most: ${ranked.map((s) => `${escapeHtml(s.name)} (recall ${(s.recall * 100).toFixed(1)} %)`).join(', ')}</li>`;
   });
-  const grids = models.map((m) => `<div style="flex:1;min-width:420px"><h2>${escapeHtml(m.name)}</h2>${img(m.report.grid, `${m.name} prediction grid`)}<p><a href="${escapeHtml(m.folder)}/report.html">full ${escapeHtml(m.name)} report</a></p></div>`);
+  const grids = models.map((m) => `<div><h2>${escapeHtml(m.name)}</h2>${img(m.report.grid, `${m.name} prediction grid`)}<p><a href="${escapeHtml(m.folder)}/report.html">full ${escapeHtml(m.name)} report</a></p></div>`);
   const html = page('tegaki: NN vs CNN on MNIST', subtitle, [
     { title: 'Side by side', html: table(['model', 'parameters', 'training', 'per epoch', 'test accuracy', 'test loss', 'mistakes'], rows) },
     { title: 'The digits each gets wrong', html: `${bars.svg}<ul>${worst.join('')}</ul>` },
-    { title: 'Predictions (blue right, red wrong: "8 (3)" = predicted 8, truly 3)', html: `<div style="display:flex;gap:18px;flex-wrap:wrap">${grids.join('')}</div>` },
+    { title: 'Predictions (blue right, red wrong: "8 (3)" = predicted 8, truly 3)', html: grids.join('') },
   ]);
   const path = join(dir, 'index.html');
   writeFileAtomic(path, html);
