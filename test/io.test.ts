@@ -50,7 +50,7 @@ for (const [label, build, inputShape] of models) {
     const model = build();
     model.metadata = { classNames: ['a', 'b', 'c'], seed: 7, input: { shape: inputShape.slice(1), scale: 1 / 255 } };
     const dir = tempDir('save');
-    model.save(dir);
+    await model.save(dir);
     const x = randomInput(inputShape, 5);
     const expected = model.predict(x);
 
@@ -98,20 +98,20 @@ test('tegaki loads a model built, trained and saved by TF.js, and predicts the s
   assert.ok(diff <= 1e-5, `max abs difference ${diff}`);
 });
 
-test('saving again replaces the model and leaves one weights file', () => {
+test('saving again replaces the model and leaves one weights file', async () => {
   const dir = tempDir('resave');
   const model = buildTutorialModel('nn', { seed: 1 });
-  model.save(dir);
+  await model.save(dir);
   model.layers[0]!.weights[0]!.value.data[0] = 42;
-  model.save(dir);
+  await model.save(dir);
   assert.equal(readdirSync(dir).filter((f) => f.endsWith('.bin')).length, 1);
   assert.equal(loadModel(dir).layers[0]!.weights[0]!.value.data[0], 42);
   assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.tmp')), []);
 });
 
-test('every broken model gives one clear line naming the file and the problem', () => {
+test('every broken model gives one clear line naming the file and the problem', async () => {
   const good = tempDir('broken');
-  buildTutorialModel('nn', { seed: 1 }).save(good);
+  await buildTutorialModel('nn', { seed: 1 }).save(good);
   const json = () => JSON.parse(readFileSync(join(good, 'model.json'), 'utf8'));
   const weightsFile = json().weightsManifest[0].paths[0] as string;
   const weights = readFileSync(join(good, weightsFile));

@@ -152,7 +152,7 @@ export async function trainTutorialModel(settings: TrainSettings, dir: string, d
     training: { ...settings, seconds, epochSeconds },
     test,
   };
-  model.save(dir);
+  await model.save(dir);
   print(`Saved the model to ${dir}`);
   return { model, history, test, seconds };
 }

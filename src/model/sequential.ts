@@ -13,7 +13,7 @@ import { getBackend } from '../backend/select.js';
 import type { Logs } from './callbacks.js';
 import { fitLoop, type FitOptions, type History, type TrainingSnapshot } from './fit.js';
 import { summaryLines } from './summary.js';
-import { saveModel, type ModelMetadata } from '../io/model-file.js';
+import type { ModelMetadata } from '../io/model-json.js';
 
 export interface SequentialArgs {
   /** Layers to add in order. */
@@ -159,7 +159,9 @@ export class Sequential {
   }
 
   /** Save as TensorFlow.js model.json + weights in dir (metadata included); see loadModel. */
-  save(dir: string): void {
+  async save(dir: string): Promise<void> {
+    // loaded on demand: the model itself runs where there is no file system (the browser)
+    const { saveModel } = await import('../io/model-file.js');
     saveModel(this, dir, this.metadata);
   }
 
