@@ -81,7 +81,7 @@ test('Ctrl-C saves a backup, --resume finishes the run with the weights of an un
   assert.match(again.stderr, /no backup to resume from/);
   const summary = run('summary', '--model', join(root, 'straight'));
   assert.equal(summary.status, 0, summary.stderr);
-  assert.match(summary.stdout, /Total params: 50,890[\s\S]*Classes: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9\nTrained on: mnist \(seed 8\)\nTest loss: [\d.]+  Test accuracy: [\d.]+/);
+  assert.match(summary.stdout, /Total params: 50,890[\s\S]*Classes: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9\nTrained on: MNIST \(seed 8\)\nTest loss: [\d.]+  Test accuracy: [\d.]+/);
 });
 
 test('a CNN trained by `tegaki train` loads in TF.js with tf.loadLayersModel and predicts the same', async () => {

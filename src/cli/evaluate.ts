@@ -2,19 +2,21 @@
 // report (prediction grid, heat map, mistakes, curves) written beside the model.
 
 import { join } from 'node:path';
-import { loadMnist } from '../data/mnist.js';
 import { loadModel } from '../io/model-file.js';
 import { classificationReport, confusionTable } from '../report/evaluation.js';
 import { writeModelReport } from '../report/model-report.js';
 import { intOption, parse, UsageError } from './args.js';
+import { datasetFor, type TrainSettings } from './train.js';
 
 export const EVALUATE_HELP = `Usage: tegaki evaluate --model DIR [options]
 
-Evaluate a saved model on the MNIST test images: loss, accuracy, confusion matrix, per-class
+Evaluate a saved model on its test images: loss, accuracy, confusion matrix, per-class
 precision/recall/F1, and a report with the prediction grid (blue right, red wrong).
 
 Options:
   --model DIR         the saved model (DIR or DIR/model.json)
+  --data NAME|DIR     test data: mnist, fashion-mnist, an IDX folder or a class-folder dataset
+                      (default: what the model was trained on, else mnist)
   --count N           images in the prediction grid (default 30)
   --cols N            images per grid row (default 10)
   --only-mistakes     show only wrong predictions in the grid
@@ -22,18 +24,22 @@ Options:
 
 export async function evaluateCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
-    model: { type: 'string' }, count: { type: 'string' }, cols: { type: 'string' }, 'only-mistakes': { type: 'boolean' }, out: { type: 'string' },
+    model: { type: 'string' }, data: { type: 'string' }, count: { type: 'string' }, cols: { type: 'string' }, 'only-mistakes': { type: 'boolean' }, out: { type: 'string' },
   }, 'evaluate');
   const modelPath = (values['model'] as string | undefined) ?? positionals[0];
   if (!modelPath) throw new UsageError('evaluate: which model? Give --model DIR.');
   const model = loadModel(modelPath);
-  const data = loadMnist();
+  const training = (model.metadata['training'] ?? {}) as Partial<TrainSettings>;
+  const data = await datasetFor({
+    validationSplit: 0, seed: 1337, imageSize: [model.inputShape[0] ?? 28, model.inputShape[1] ?? 28], colorMode: 'grayscale',
+    ...training, data: (values['data'] as string | undefined) ?? training.data ?? 'mnist',
+  } as TrainSettings);
   const outDir = (values['out'] as string | undefined) ?? (modelPath.endsWith('.json') ? join(modelPath, '..') : modelPath);
   const report = writeModelReport(outDir, model, data.test.images, data.test.labels, data.classNames, {
     count: intOption(values, 'count', 30),
     cols: intOption(values, 'cols', 10),
     onlyMistakes: values['only-mistakes'] === true,
-    dataName: 'MNIST test set',
+    dataName: data.testName,
   });
   const e = report.evaluation;
   console.log(`Test loss: ${e.loss.toFixed(4)}`);

@@ -8,12 +8,16 @@ import { TRAIN_HELP, trainCommand } from './train.js';
 import { TUTORIAL_HELP, tutorialCommand } from './tutorial.js';
 import { SUMMARY_HELP, summaryCommand } from './summary.js';
 import { EVALUATE_HELP, evaluateCommand } from './evaluate.js';
+import { PREDICT_HELP, predictCommand } from './predict.js';
+import { SERVE_HELP, serveCommand } from './serve.js';
 
 const COMMANDS: Record<string, { help: string; run: (argv: string[]) => Promise<number | void> }> = {
   train: { help: TRAIN_HELP, run: trainCommand },
   tutorial: { help: TUTORIAL_HELP, run: tutorialCommand },
   summary: { help: SUMMARY_HELP, run: summaryCommand },
   evaluate: { help: EVALUATE_HELP, run: evaluateCommand },
+  predict: { help: PREDICT_HELP, run: predictCommand },
+  serve: { help: SERVE_HELP, run: serveCommand },
 };
 
 const HELP = `Usage: tegaki <command> [options]
@@ -22,7 +26,9 @@ Commands:
   train      train a tutorial model (nn or cnn) on MNIST and evaluate it
   tutorial   train and evaluate both tutorial models, then compare them
   evaluate   test metrics, confusion matrix and a visual report for a saved model
+  predict    classify image files (photos of digits, or your own classes)
   summary    print a saved model's summary
+  serve      the web app: draw digits, look inside the network, train and watch it learn
 
 Run 'tegaki <command> --help' for a command's options.`;
 

@@ -2,8 +2,9 @@
 // set and save it. Ctrl-C stops after the current batch with a backup that --resume continues.
 
 import { join } from 'node:path';
-import { loadMnist, type ImageDataset } from '../data/mnist.js';
-import { take } from '../data/source.js';
+import { loadDataset, type NamedDataset } from '../data/datasets.js';
+import type { ImageSplit } from '../data/mnist.js';
+import { take, type SampleSource } from '../data/source.js';
 import { TegakiError } from '../errors.js';
 import { backupAndRestore, readBackup } from '../io/checkpoint.js';
 import type { Logs } from '../model/callbacks.js';
@@ -24,21 +25,29 @@ export const TRAIN_OPTIONS: OptionSpec = {
   limit: { type: 'string' },
   out: { type: 'string' },
   resume: { type: 'string' },
+  data: { type: 'string' },
+  'image-size': { type: 'string' },
+  'color-mode': { type: 'string' },
 };
 
 export const TRAIN_HELP = `Usage: tegaki train --model nn|cnn [options]
        tegaki train --resume DIR
 
-Train one of the tutorial's models on MNIST, evaluate it on the 10,000 test images and save it
-(TensorFlow.js format). Ctrl-C stops after the current batch and saves a backup to resume from.
+Train one of the tutorial's models, evaluate it on the test images and save it (TensorFlow.js
+format). Ctrl-C stops after the current batch and saves a backup to resume from.
 
 Options:
   --model nn|cnn            dense network or convolutional network (default cnn)
+  --data NAME|DIR           mnist (default), fashion-mnist, a folder of IDX files, or a folder
+                            with one subfolder of images per class
+  --image-size N|HxW        size folder images are resized to (default 28)
+  --color-mode MODE         grayscale (default) or rgb, for folder images
   --epochs N                passes over the training images (default 5)
   --batch-size N            samples per step (default 64)
   --optimizer NAME          ${OPTIMIZER_NAMES.join(' | ')} (default rmsprop)
   --learning-rate F         default: the optimizer's Keras default
-  --validation-split F      fraction of training images held out, from the end (default 0)
+  --validation-split F      fraction of training images held out, from the end (default 0;
+                            for a folder dataset, the held-out split it is tested on: 0.2)
   --seed N                  seed for weights, shuffling and dropout (default: random)
   --limit N                 train on the first N training images only (default all)
   --out DIR                 where to save the model (default runs/<time>-<model>)
@@ -55,6 +64,9 @@ export interface TrainSettings {
   validationSplit: number;
   seed: number;
   limit: number | undefined;
+  data: string;
+  imageSize: [number, number];
+  colorMode: 'grayscale' | 'rgb';
 }
 
 function parseSettings(values: Record<string, unknown>): TrainSettings {
@@ -69,7 +81,25 @@ function parseSettings(values: Record<string, unknown>): TrainSettings {
     validationSplit: floatOption(values, 'validation-split', 0, (v) => v >= 0 && v < 1, 'a fraction in [0, 1)')!,
     seed: intOption(values, 'seed', (Math.random() * 2 ** 31) >>> 0, 0),
     limit: values['limit'] === undefined ? undefined : intOption(values, 'limit', 0),
+    data: (values['data'] as string | undefined) ?? 'mnist',
+    imageSize: imageSizeOption(values['image-size']),
+    colorMode: choiceOption(values, 'color-mode', ['grayscale', 'rgb'] as const, 'grayscale'),
   };
+}
+
+function imageSizeOption(raw: unknown): [number, number] {
+  if (raw === undefined) return [28, 28];
+  const m = /^(\d+)(?:x(\d+))?$/.exec(String(raw));
+  const [h, w] = m ? [Number(m[1]), Number(m[2] ?? m[1])] : [0, 0];
+  if (!(h >= 8 && w >= 8 && h <= 512 && w <= 512)) throw new UsageError(`--image-size expects N or HxW between 8 and 512, received '${String(raw)}'.`);
+  return [h, w];
+}
+
+/** The dataset the settings name; a folder dataset's split is --validation-split (0.2 if 0). */
+export async function datasetFor(settings: TrainSettings): Promise<NamedDataset> {
+  const data = await loadDataset(settings.data, { imageSize: settings.imageSize, colorMode: settings.colorMode, validationSplit: settings.validationSplit || 0.2, seed: settings.seed });
+  for (const w of data.warnings) console.error(`tegaki: warning: ${w}`);
+  return data;
 }
 
 export function trainSettings(argv: string[], command = 'train'): TrainSettings {
@@ -87,7 +117,7 @@ export interface TrainResult {
 }
 
 /** The images as the model takes them: flat 784-vectors for the dense network. */
-function inputsFor(kind: TutorialModelName, split: ImageDataset['train']) {
+function inputsFor(kind: TutorialModelName, split: ImageSplit) {
   return kind === 'nn' ? split.images.withShape([split.images.sampleShape.reduce((a, b) => a * b, 1)]) : split.images;
 }
 
@@ -111,8 +141,9 @@ function stopOnInterrupt(model: Sequential): () => boolean {
 }
 
 /** Train, evaluate and save one tutorial model into dir; resumes from dir's backup if it has one. */
-export async function trainTutorialModel(settings: TrainSettings, dir: string, data: ImageDataset = loadMnist(), print: (line: string) => void = console.log): Promise<TrainResult> {
-  const model = buildTutorialModel(settings.model, { seed: settings.seed, numClasses: data.classNames.length });
+export async function trainTutorialModel(settings: TrainSettings, dir: string, data: NamedDataset, print: (line: string) => void = console.log): Promise<TrainResult> {
+  const inputShape = data.train.images.sampleShape as [number, number, number];
+  const model = buildTutorialModel(settings.model, { seed: settings.seed, numClasses: data.classNames.length, inputShape });
   model.summary(print);
   model.compile({ optimizer: getOptimizer(settings.optimizer, settings.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const count = settings.limit ?? data.train.images.length;
@@ -128,7 +159,9 @@ export async function trainTutorialModel(settings: TrainSettings, dir: string, d
   let interrupted = false;
   try {
     history = await model.fit(x, y, {
-      epochs: settings.epochs, batchSize: settings.batchSize, validationSplit: settings.validationSplit, seed: settings.seed,
+      epochs: settings.epochs, batchSize: settings.batchSize, seed: settings.seed,
+      // a folder dataset is tested on its held-out split, which also serves as validation data
+      ...(data.heldOut ? { validationData: [inputsFor(settings.model, data.test), data.test.labels] as [SampleSource, SampleSource] } : { validationSplit: settings.validationSplit }),
       callbacks: [timer, backupAndRestore({ backupDir, extra: { settings } })],
     });
   } finally {
@@ -145,8 +178,8 @@ export async function trainTutorialModel(settings: TrainSettings, dir: string, d
   print(`Test accuracy: ${test['accuracy']!.toFixed(4)}`);
   model.metadata = {
     classNames: data.classNames,
-    input: { shape: model.inputShape, scale: 1 / 255, style: 'mnist-digit', colorMode: 'grayscale' },
-    dataset: 'mnist',
+    input: { shape: model.inputShape, scale: 1 / 255, style: data.style, colorMode: inputShape[2] === 3 ? 'rgb' : 'grayscale' },
+    dataset: data.name,
     seed: settings.seed,
     history: history.history,
     training: { ...settings, seconds, epochSeconds },
@@ -182,8 +215,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
   } else {
     settings = parseSettings(values);
     dir = values['out'] !== undefined ? String(values['out']) : defaultRunDir(settings.model);
-    console.log(`Training the tutorial ${settings.model.toUpperCase()} on MNIST (seed ${settings.seed}).`);
   }
-  const result = await trainTutorialModel(settings, dir);
+  const data = await datasetFor(settings);
+  if (values['resume'] === undefined) console.log(`Training the tutorial ${settings.model.toUpperCase()} on ${data.name} (seed ${settings.seed}).`);
+  const result = await trainTutorialModel(settings, dir, data);
   return result.test ? 0 : INTERRUPTED_STATUS;
 }

@@ -2,13 +2,12 @@
 // the CNN, then compare them on one page.
 
 import { join } from 'node:path';
-import { loadMnist } from '../data/mnist.js';
 import { formatDuration } from '../model/progress.js';
 import { formatCount } from '../model/summary.js';
 import { type ComparedModel, writeComparison } from '../report/comparison.js';
 import { writeModelReport } from '../report/model-report.js';
 import { UsageError } from './args.js';
-import { defaultRunDir, INTERRUPTED_STATUS, trainSettings, trainTutorialModel } from './train.js';
+import { datasetFor, defaultRunDir, INTERRUPTED_STATUS, trainSettings, trainTutorialModel } from './train.js';
 
 export const TUTORIAL_HELP = `Usage: tegaki tutorial [options]
 
@@ -24,16 +23,17 @@ export async function tutorialCommand(argv: string[]): Promise<number> {
   const outIndex = argv.findIndex((a) => a === '--out' || a.startsWith('--out='));
   const runDir = outIndex < 0 ? defaultRunDir('tutorial') : argv[outIndex]!.includes('=') ? argv[outIndex]!.split('=')[1]! : argv[outIndex + 1] ?? '';
   const rest = outIndex < 0 ? argv : argv.filter((_, i) => i !== outIndex && (argv[outIndex]!.includes('=') || i !== outIndex + 1));
-  const data = loadMnist();
+  const base = trainSettings(rest, 'tutorial');
+  const data = await datasetFor(base);
   const compared: ComparedModel[] = [];
   for (const model of ['nn', 'cnn'] as const) {
-    const settings = { ...trainSettings(rest, 'tutorial'), model };
+    const settings = { ...base, model };
     const dir = join(runDir, model);
-    console.log(`\n== ${model.toUpperCase()}: training on ${formatCount(settings.limit ?? data.train.images.length)} MNIST images, ${settings.epochs} epochs (seed ${settings.seed}) ==`);
+    console.log(`\n== ${model.toUpperCase()}: training on ${formatCount(settings.limit ?? data.train.images.length)} ${data.name} images, ${settings.epochs} epochs (seed ${settings.seed}) ==`);
     const result = await trainTutorialModel(settings, dir, data);
     if (!result.test) return INTERRUPTED_STATUS;
     console.log(`Writing the ${model.toUpperCase()} report...`);
-    const report = writeModelReport(dir, result.model, data.test.images, data.test.labels, data.classNames, { dataName: 'MNIST test set', title: `tegaki: the tutorial ${model.toUpperCase()}` });
+    const report = writeModelReport(dir, result.model, data.test.images, data.test.labels, data.classNames, { dataName: data.testName, title: `tegaki: the tutorial ${model.toUpperCase()}` });
     compared.push({ name: model.toUpperCase(), folder: model, params: result.model.countParams(), trainingSeconds: result.seconds, epochs: settings.epochs, report });
   }
   console.log('\nModel  Params   Training   Test loss  Test accuracy');

@@ -1,0 +1,50 @@
+// The network in the browser: a saved model fetched from the server and run with tegaki's
+// TypeScript backend (the same engine as in Node; only the file reading differs).
+
+import { setBackend } from '../../src/backend/select.js';
+import { modelFromJson, parseModelJson } from '../../src/io/model-json.js';
+import type { Sequential } from '../../src/model/sequential.js';
+import { formatShape, Tensor } from '../../src/tensor.js';
+import { modelUrl } from './api.js';
+
+setBackend('ts');
+
+/** One layer's output for one input. */
+export interface LayerActivation {
+  name: string;
+  className: string;
+  /** As in summary(), e.g. "(None, 26, 26, 32)". */
+  shape: string;
+  dims: number[];
+  values: Float32Array;
+}
+
+export async function fetchModel(id: string): Promise<Sequential> {
+  const response = await fetch(modelUrl(id, 'model.json'));
+  if (!response.ok) throw new Error(`Cannot load model ${id}: ${response.status}`);
+  const json = parseModelJson(await response.text(), 'model.json');
+  const files = new Map<string, Uint8Array>();
+  for (const path of json.weightsManifest.flatMap((g) => g.paths)) {
+    const weights = await fetch(modelUrl(id, path));
+    if (weights.ok) files.set(path, new Uint8Array(await weights.arrayBuffer()));
+  }
+  return modelFromJson(json, 'model.json', (p) => files.get(p) ?? null);
+}
+
+/** Class probabilities for one 28×28 image (values in [0, 1]). */
+export function predict(model: Sequential, pixels: Float32Array): Float32Array {
+  return model.predict(new Tensor([1, ...model.inputShape], pixels)).data.slice();
+}
+
+/** Every layer's output for one image, run layer by layer. */
+export function activations(model: Sequential, pixels: Float32Array): LayerActivation[] {
+  let h = new Tensor([1, ...model.inputShape], pixels);
+  return model.layers.map((layer) => {
+    h = layer.forward(h, { training: false, rng: model.rng });
+    return { name: layer.name, className: layer.className, shape: formatShape([null, ...layer.outputShape]), dims: [...layer.outputShape], values: h.data.slice() };
+  });
+}
+
+export function classNamesOf(model: Sequential): string[] {
+  return model.metadata.classNames ?? Array.from({ length: model.outputShape[0]! }, (_, i) => String(i));
+}
