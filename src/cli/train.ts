@@ -9,6 +9,7 @@ import { TegakiError } from '../errors.js';
 import { backupAndRestore, readBackup } from '../io/checkpoint.js';
 import type { Logs } from '../model/callbacks.js';
 import type { History } from '../model/fit.js';
+import type { ModelMetadata } from '../io/model-json.js';
 import type { Sequential } from '../model/sequential.js';
 import { buildTutorialModel, type TutorialModelName } from '../model/tutorial.js';
 import { getOptimizer, OPTIMIZER_NAMES } from '../optimizers/index.js';
@@ -117,7 +118,7 @@ export interface TrainResult {
 }
 
 /** The images as the model takes them: flat 784-vectors for the dense network. */
-function inputsFor(kind: TutorialModelName, split: ImageSplit) {
+export function inputsFor(kind: TutorialModelName, split: ImageSplit): SampleSource {
   return kind === 'nn' ? split.images.withShape([split.images.sampleShape.reduce((a, b) => a * b, 1)]) : split.images;
 }
 
@@ -141,14 +142,31 @@ function stopOnInterrupt(model: Sequential): () => boolean {
 }
 
 /** Train, evaluate and save one tutorial model into dir; resumes from dir's backup if it has one. */
-export async function trainTutorialModel(settings: TrainSettings, dir: string, data: NamedDataset, print: (line: string) => void = console.log): Promise<TrainResult> {
+/** A compiled tutorial model for the data, and the (possibly limited) training samples. */
+export function prepareTutorialRun(settings: TrainSettings, data: NamedDataset): { model: Sequential; x: SampleSource; y: SampleSource } {
   const inputShape = data.train.images.sampleShape as [number, number, number];
   const model = buildTutorialModel(settings.model, { seed: settings.seed, numClasses: data.classNames.length, inputShape });
-  model.summary(print);
   model.compile({ optimizer: getOptimizer(settings.optimizer, settings.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-  const count = settings.limit ?? data.train.images.length;
-  const x = take(inputsFor(settings.model, data.train), count);
-  const y = take(data.train.labels, count);
+  const count = Math.min(settings.limit ?? data.train.images.length, data.train.images.length);
+  return { model, x: take(inputsFor(settings.model, data.train), count), y: take(data.train.labels, count) };
+}
+
+/** What a trained tutorial model carries: classes, input preprocessing, history, settings, test. */
+export function tutorialMetadata(model: Sequential, data: NamedDataset, settings: TrainSettings, history: History, test: Logs, training: Record<string, unknown> = {}): ModelMetadata {
+  return {
+    classNames: data.classNames,
+    input: { shape: model.inputShape, scale: 1 / 255, style: data.style, colorMode: data.train.images.sampleShape[2] === 3 ? 'rgb' : 'grayscale' },
+    dataset: data.name,
+    seed: settings.seed,
+    history: history.history,
+    training: { ...settings, ...training },
+    test,
+  };
+}
+
+export async function trainTutorialModel(settings: TrainSettings, dir: string, data: NamedDataset, print: (line: string) => void = console.log): Promise<TrainResult> {
+  const { model, x, y } = prepareTutorialRun(settings, data);
+  model.summary(print);
   const backupDir = join(dir, 'backup');
   const stop = stopOnInterrupt(model);
   const start = performance.now();
@@ -176,15 +194,7 @@ export async function trainTutorialModel(settings: TrainSettings, dir: string, d
   const test = model.evaluate(inputsFor(settings.model, data.test), data.test.labels, { batchSize: 1000 });
   print(`Test loss: ${test['loss']!.toFixed(4)}`);
   print(`Test accuracy: ${test['accuracy']!.toFixed(4)}`);
-  model.metadata = {
-    classNames: data.classNames,
-    input: { shape: model.inputShape, scale: 1 / 255, style: data.style, colorMode: inputShape[2] === 3 ? 'rgb' : 'grayscale' },
-    dataset: data.name,
-    seed: settings.seed,
-    history: history.history,
-    training: { ...settings, seconds, epochSeconds },
-    test,
-  };
+  model.metadata = tutorialMetadata(model, data, settings, history, test, { seconds, epochSeconds });
   await model.save(dir);
   print(`Saved the model to ${dir}`);
   return { model, history, test, seconds };

@@ -3,13 +3,11 @@
 
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { defaultRunDir, trainSettings, type TrainSettings } from '../cli/train.js';
-import { loadMnist, type ImageDataset, type ImageSplit } from '../data/mnist.js';
+import { defaultRunDir, inputsFor, prepareTutorialRun, trainSettings, tutorialMetadata, type TrainSettings } from '../cli/train.js';
+import { loadDataset, type NamedDataset } from '../data/datasets.js';
 import { take } from '../data/source.js';
 import type { Logs } from '../model/callbacks.js';
 import type { Sequential } from '../model/sequential.js';
-import { buildTutorialModel, type TutorialModelName } from '../model/tutorial.js';
-import { getOptimizer } from '../optimizers/index.js';
 import { HttpError } from './http.js';
 
 export type TrainEvent =
@@ -47,19 +45,14 @@ function settingsFrom(body: Record<string, unknown>): TrainSettings {
   }
 }
 
-/** Flat 784-vectors for the dense network, images for the CNN. */
-function inputsFor(kind: TutorialModelName, split: ImageSplit) {
-  return kind === 'nn' ? split.images.withShape([split.images.sampleShape.reduce((a, b) => a * b, 1)]) : split.images;
-}
-
 export class Trainer {
   private readonly listeners = new Set<(event: TrainEvent) => void>();
   private events: TrainEvent[] = [];
   private model: Sequential | null = null;
   private running = false;
-  private data: ImageDataset | null = null;
+  private data: NamedDataset | null = null;
 
-  constructor(private readonly runsDir: string, private readonly loadData: () => ImageDataset = loadMnist) {}
+  constructor(private readonly runsDir: string, private readonly loadData: () => Promise<NamedDataset> = () => loadDataset('mnist')) {}
 
   get state(): TrainState {
     return { running: this.running, events: [...this.events] };
@@ -108,14 +101,11 @@ export class Trainer {
   private async run(settings: TrainSettings, dir: string, runId: string): Promise<void> {
     // let the request that started the run be answered before loading data and training
     await new Promise((resolve) => setImmediate(resolve));
-    this.data ??= this.loadData();
+    this.data ??= await this.loadData();
     const data = this.data;
-    const model = buildTutorialModel(settings.model, { seed: settings.seed, numClasses: data.classNames.length });
+    const { model, x, y } = prepareTutorialRun(settings, data);
     this.model = model;
-    model.compile({ optimizer: getOptimizer(settings.optimizer, settings.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-    const count = Math.min(settings.limit ?? data.train.images.length, data.train.images.length);
-    const x = take(inputsFor(settings.model, data.train), count);
-    const y = take(data.train.labels, count);
+    const count = x.length;
     const steps = Math.ceil(count * (1 - settings.validationSplit) / settings.batchSize);
     this.emit({ type: 'start', runId, settings, steps, samples: count });
     let epoch = 0;
@@ -136,15 +126,7 @@ export class Trainer {
     // a run on a slice is checked on a test slice of the same size: quick feedback, same scale
     const testCount = Math.min(settings.limit ?? data.test.images.length, data.test.images.length);
     const test = model.evaluate(take(inputsFor(settings.model, data.test), testCount), take(data.test.labels, testCount), { batchSize: 500 });
-    model.metadata = {
-      classNames: data.classNames,
-      input: { shape: model.inputShape, scale: 1 / 255, style: 'mnist-digit', colorMode: 'grayscale' },
-      dataset: 'mnist',
-      seed: settings.seed,
-      history: history.history,
-      training: { ...settings, stopped },
-      test: { ...test, count: testCount },
-    };
+    model.metadata = tutorialMetadata(model, data, settings, history, { ...test, count: testCount }, { stopped });
     await model.save(dir);
     this.emit({ type: 'done', runId, modelId: runId, stopped, test });
   }
