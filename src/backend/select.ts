@@ -1,14 +1,26 @@
-// Which backend runs the kernels. The reference TypeScript backend is the default; TEGAKI_BACKEND
-// or setBackend() choose another.
+// Which backend runs the kernels: the native C++ addon when it is built and loads, else the
+// reference TypeScript backend. TEGAKI_BACKEND=ts|native or setBackend() choose one explicitly.
 
 import { TegakiError } from '../errors.js';
 import type { Backend } from './backend.js';
+import { loadNative } from './native/index.js';
 import { tsBackend } from './ts/index.js';
 
-const registry = new Map<string, () => Backend>([['ts', () => tsBackend]]);
+function nativeOrThrow(): Backend {
+  const { backend, reason } = loadNative();
+  if (!backend) {
+    throw new TegakiError(`The native backend is not available (${reason}). Build it with \`npm run build:native\` or use TEGAKI_BACKEND=ts.`);
+  }
+  return backend;
+}
+
+const registry = new Map<string, () => Backend>([
+  ['ts', () => tsBackend],
+  ['native', nativeOrThrow],
+]);
 let current: Backend | null = null;
 
-/** Make a backend available under a name (e.g. the native addon). */
+/** Make a backend available under a name. */
 export function registerBackend(name: string, create: () => Backend): void {
   registry.set(name, create);
 }
@@ -26,11 +38,11 @@ export function setBackend(name: string): Backend {
   return current;
 }
 
-/** The backend in use: TEGAKI_BACKEND when set, else the reference TypeScript backend. */
+/** The backend in use: TEGAKI_BACKEND when set, else native when it loads, else ts. */
 export function getBackend(): Backend {
   if (!current) {
     const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-    setBackend(env?.['TEGAKI_BACKEND'] || 'ts');
+    setBackend(env?.['TEGAKI_BACKEND'] || (loadNative().backend ? 'native' : 'ts'));
   }
   return current!;
 }

@@ -1,0 +1,72 @@
+"""PyTorch side of the tegaki benchmark: the tutorial NN or CNN, batch 64, RMSprop with Keras'
+defaults, on CPU. Times `steps` training steps and inference over `infer` images in batches of
+1000, and prints one JSON line. Usage: torch_bench.py DATA_DIR nn|cnn STEPS INFER THREADS"""
+import json
+import resource
+import struct
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+
+def read_idx(path):
+    raw = open(path, 'rb').read()
+    ndim = struct.unpack('>I', raw[:4])[0] & 0xFF
+    dims = struct.unpack('>' + 'I' * ndim, raw[4:4 + 4 * ndim])
+    return np.frombuffer(raw, np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def build(kind):
+    if kind == 'nn':
+        return nn.Sequential(nn.Flatten(), nn.Linear(784, 64), nn.ReLU(), nn.Linear(64, 10))
+    return nn.Sequential(
+        nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(64, 64, 3), nn.ReLU(), nn.Flatten(),
+        nn.Linear(576, 64), nn.ReLU(), nn.Linear(64, 10))
+
+
+def main():
+    data_dir, kind, steps, infer, threads = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+    torch.set_num_threads(threads)
+    torch.manual_seed(1)
+    x = torch.tensor(read_idx(data_dir + '/train-images-idx3-ubyte'), dtype=torch.float32).div_(255).unsqueeze(1)
+    y = torch.tensor(read_idx(data_dir + '/train-labels-idx1-ubyte'), dtype=torch.long)
+    model = build(kind)
+    opt = torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
+    loss_fn = nn.CrossEntropyLoss()
+    batch = 64
+    perm = torch.randperm(len(x))
+
+    def step(i):
+        j = perm[(i * batch) % (len(x) - batch):][:batch]
+        opt.zero_grad()
+        loss_fn(model(x[j]), y[j]).backward()
+        opt.step()
+
+    for i in range(5):  # warm-up
+        step(i)
+    t = time.perf_counter()
+    for i in range(steps):
+        step(i)
+    train_s = time.perf_counter() - t
+
+    model.eval()
+    with torch.no_grad():
+        model(x[:1000])
+        t = time.perf_counter()
+        for i in range(0, infer, 1000):
+            model(x[i:i + 1000])
+        infer_s = time.perf_counter() - t
+    print(json.dumps({
+        'trainImagesPerSec': steps * batch / train_s,
+        'inferImagesPerSec': infer / infer_s,
+        'peakRssMiB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        'version': torch.__version__,
+    }))
+
+
+main()

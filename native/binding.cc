@@ -1,0 +1,400 @@
+// The N-API binding: unwraps typed arrays (zero-copy: N-API hands out the view's own memory,
+// already offset by byteOffset), checks every length against the dims so no kernel can write
+// past a view, and calls the kernel. Arguments are positional numbers, not objects, to keep
+// the per-call cost of small kernels near a microsecond.
+#ifndef NAPI_DISABLE_CPP_EXCEPTIONS
+#define NAPI_DISABLE_CPP_EXCEPTIONS
+#endif
+#include <napi.h>
+
+#include <string>
+
+#include "tegaki.h"
+
+using namespace tegaki;
+
+namespace {
+
+// A failed check has already thrown into JavaScript; the caller just returns.
+struct Args {
+  const Napi::CallbackInfo& info;
+  napi_env env;
+  bool ok = true;
+  explicit Args(const Napi::CallbackInfo& i) : info(i), env(i.Env()) {}
+
+  void fail(const std::string& message) {
+    if (ok) Napi::RangeError::New(env, "tegaki native: " + message).ThrowAsJavaScriptException();
+    ok = false;
+  }
+
+  template <typename T>
+  T* array(size_t i, napi_typedarray_type want, size_t& length, const char* name, bool nullable) {
+    length = 0;
+    if (!ok) return nullptr;
+    napi_value v = info[i];
+    if (nullable) {
+      napi_valuetype t;
+      napi_typeof(env, v, &t);
+      if (t == napi_null || t == napi_undefined) return nullptr;
+    }
+    napi_typedarray_type type;
+    void* data = nullptr;
+    if (napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr) != napi_ok || type != want) {
+      fail(std::string(name) + (want == napi_int32_array ? " must be an Int32Array" : " must be a Float32Array"));
+      return nullptr;
+    }
+    return (T*)data;
+  }
+
+  float* f32(size_t i, const char* name, size_t need, bool nullable = false) {
+    size_t length;
+    float* p = array<float>(i, napi_float32_array, length, name, nullable);
+    if (ok && (p || !nullable) && length < need) fail(std::string(name) + " has " + std::to_string(length) + " elements, needs " + std::to_string(need));
+    return p;
+  }
+  // A Float32Array whose own length sets the element count.
+  float* f32len(size_t i, const char* name, size_t& length) { return array<float>(i, napi_float32_array, length, name, false); }
+  int32_t* i32(size_t i, const char* name, size_t need) {
+    size_t length;
+    int32_t* p = array<int32_t>(i, napi_int32_array, length, name, false);
+    if (ok && length < need) fail(std::string(name) + " has " + std::to_string(length) + " elements, needs " + std::to_string(need));
+    return p;
+  }
+
+  long dim(size_t i, const char* name, long min = 0) {
+    if (!ok) return 0;
+    int64_t v = 0;
+    if (napi_get_value_int64(env, info[i], &v) != napi_ok || v < min || v > (int64_t)1 << 40) {
+      fail(std::string(name) + " must be an integer >= " + std::to_string(min));
+      return 0;
+    }
+    return (long)v;
+  }
+  double num(size_t i) {
+    double v = 0;
+    if (ok && napi_get_value_double(env, info[i], &v) != napi_ok) fail("expected a number");
+    return v;
+  }
+  bool flag(size_t i) {
+    bool v = false;
+    if (ok) napi_get_value_bool(env, info[i], &v);
+    return v;
+  }
+  Act act(size_t i) {
+    long a = dim(i, "activation");
+    if (ok && a > ACT_TANH) fail("unknown activation code " + std::to_string(a));
+    return (Act)a;
+  }
+};
+
+Napi::Value Matmul(const Napi::CallbackInfo& info) {
+  Args in(info);
+  long m = in.dim(3, "m"), n = in.dim(4, "n"), k = in.dim(5, "k");
+  bool transA = in.flag(6), transB = in.flag(7), accumulate = in.flag(8);
+  float* c = in.f32(0, "c", m * n);
+  const float* a = in.f32(1, "a", m * k);
+  const float* b = in.f32(2, "b", k * n);
+  if (in.ok) gemm({c, a, b, m, n, k, transA ? m : k, transB ? k : n, n, transA, transB, accumulate});
+  return info.Env().Undefined();
+}
+
+// Geometry arrives as 13 numbers from index `at`, in ConvGeometry field order.
+bool conv_geom(Args& in, size_t at, ConvGeom& g) {
+  g.batch = in.dim(at, "batch");
+  g.inH = in.dim(at + 1, "inH");
+  g.inW = in.dim(at + 2, "inW");
+  g.inC = in.dim(at + 3, "inC", 1);
+  g.outH = in.dim(at + 4, "outH");
+  g.outW = in.dim(at + 5, "outW");
+  g.outC = in.dim(at + 6, "outC", 1);
+  g.kH = in.dim(at + 7, "kH", 1);
+  g.kW = in.dim(at + 8, "kW", 1);
+  g.strideH = in.dim(at + 9, "strideH", 1);
+  g.strideW = in.dim(at + 10, "strideW", 1);
+  g.padTop = in.dim(at + 11, "padTop");
+  g.padLeft = in.dim(at + 12, "padLeft");
+  return in.ok;
+}
+
+long x_size(const ConvGeom& g) { return g.batch * g.inH * g.inW * g.inC; }
+long y_size(const ConvGeom& g) { return g.batch * g.outH * g.outW * g.outC; }
+long w_size(const ConvGeom& g) { return g.kH * g.kW * g.inC * g.outC; }
+
+Napi::Value Conv2d(const Napi::CallbackInfo& info) {
+  Args in(info);
+  ConvGeom g;
+  if (!conv_geom(in, 4, g)) return info.Env().Undefined();
+  float* y = in.f32(0, "y", y_size(g));
+  const float* x = in.f32(1, "x", x_size(g));
+  const float* w = in.f32(2, "w", w_size(g));
+  const float* bias = in.f32(3, "bias", g.outC, true);
+  if (in.ok) conv2d_forward(y, x, w, bias, g);
+  return info.Env().Undefined();
+}
+
+Napi::Value Conv2dBackwardInput(const Napi::CallbackInfo& info) {
+  Args in(info);
+  ConvGeom g;
+  if (!conv_geom(in, 3, g)) return info.Env().Undefined();
+  float* dx = in.f32(0, "dx", x_size(g));
+  const float* dy = in.f32(1, "dy", y_size(g));
+  const float* w = in.f32(2, "w", w_size(g));
+  if (in.ok) conv2d_backward_input(dx, dy, w, g);
+  return info.Env().Undefined();
+}
+
+Napi::Value Conv2dBackwardFilter(const Napi::CallbackInfo& info) {
+  Args in(info);
+  ConvGeom g;
+  if (!conv_geom(in, 3, g)) return info.Env().Undefined();
+  float* dw = in.f32(0, "dw", w_size(g));
+  const float* x = in.f32(1, "x", x_size(g));
+  const float* dy = in.f32(2, "dy", y_size(g));
+  if (in.ok) conv2d_backward_filter(dw, x, dy, g);
+  return info.Env().Undefined();
+}
+
+// 12 numbers in PoolGeometry field order.
+bool pool_geom(Args& in, size_t at, PoolGeom& g) {
+  g.batch = in.dim(at, "batch");
+  g.inH = in.dim(at + 1, "inH");
+  g.inW = in.dim(at + 2, "inW");
+  g.channels = in.dim(at + 3, "channels");
+  g.outH = in.dim(at + 4, "outH");
+  g.outW = in.dim(at + 5, "outW");
+  g.poolH = in.dim(at + 6, "poolH", 1);
+  g.poolW = in.dim(at + 7, "poolW", 1);
+  g.strideH = in.dim(at + 8, "strideH", 1);
+  g.strideW = in.dim(at + 9, "strideW", 1);
+  g.padTop = in.dim(at + 10, "padTop");
+  g.padLeft = in.dim(at + 11, "padLeft");
+  if (in.ok && g.batch * g.inH * g.inW * g.channels > INT32_MAX) in.fail("input too large for Int32 argmax");
+  return in.ok;
+}
+
+Napi::Value MaxPool(const Napi::CallbackInfo& info) {
+  Args in(info);
+  PoolGeom g;
+  if (!pool_geom(in, 3, g)) return info.Env().Undefined();
+  long out = g.batch * g.outH * g.outW * g.channels;
+  float* y = in.f32(0, "y", out);
+  int32_t* argmax = in.i32(1, "argmax", out);
+  const float* x = in.f32(2, "x", g.batch * g.inH * g.inW * g.channels);
+  if (in.ok) maxpool_forward(y, argmax, x, g);
+  return info.Env().Undefined();
+}
+
+Napi::Value MaxPoolBackward(const Napi::CallbackInfo& info) {
+  Args in(info);
+  PoolGeom g;
+  if (!pool_geom(in, 3, g)) return info.Env().Undefined();
+  long out = g.batch * g.outH * g.outW * g.channels;
+  size_t dxLength;
+  float* dx = in.f32len(0, "dx", dxLength);
+  if (in.ok && (long)dxLength < g.batch * g.inH * g.inW * g.channels) in.fail("dx is shorter than the pool input");
+  const float* dy = in.f32(1, "dy", out);
+  const int32_t* argmax = in.i32(2, "argmax", out);
+  if (in.ok) maxpool_backward(dx, dy, argmax, g, (long)dxLength);
+  return info.Env().Undefined();
+}
+
+Napi::Value BiasActivation(const Napi::CallbackInfo& info) {
+  Args in(info);
+  long rows = in.dim(2, "rows"), cols = in.dim(3, "cols");
+  Act act = in.act(4);
+  float* y = in.f32(0, "y", rows * cols);
+  const float* bias = in.f32(1, "bias", cols, true);
+  if (in.ok) bias_activation(y, bias, rows, cols, act);
+  return info.Env().Undefined();
+}
+
+Napi::Value BiasGrad(const Napi::CallbackInfo& info) {
+  Args in(info);
+  long rows = in.dim(2, "rows"), cols = in.dim(3, "cols");
+  float* db = in.f32(0, "db", cols);
+  const float* dy = in.f32(1, "dy", rows * cols);
+  if (in.ok) bias_grad(db, dy, rows, cols);
+  return info.Env().Undefined();
+}
+
+Napi::Value Activation(const Napi::CallbackInfo& info) {
+  Args in(info);
+  size_t n;
+  const float* x = in.f32len(1, "x", n);
+  float* y = in.f32(0, "y", n);
+  Act act = in.act(2);
+  if (in.ok) activation_forward(y, x, (long)n, act);
+  return info.Env().Undefined();
+}
+
+Napi::Value ActivationBackward(const Napi::CallbackInfo& info) {
+  Args in(info);
+  size_t n;
+  const float* dy = in.f32len(1, "dy", n);
+  float* dx = in.f32(0, "dx", n);
+  const float* y = in.f32(2, "y", n);
+  Act act = in.act(3);
+  if (in.ok) activation_backward(dx, dy, y, (long)n, act);
+  return info.Env().Undefined();
+}
+
+Napi::Value Softmax(const Napi::CallbackInfo& info) {
+  Args in(info);
+  long rows = in.dim(2, "rows"), cols = in.dim(3, "cols");
+  float* y = in.f32(0, "y", rows * cols);
+  const float* x = in.f32(1, "x", rows * cols);
+  if (in.ok) softmax_forward(y, x, rows, cols);
+  return info.Env().Undefined();
+}
+
+Napi::Value SoftmaxBackward(const Napi::CallbackInfo& info) {
+  Args in(info);
+  long rows = in.dim(3, "rows"), cols = in.dim(4, "cols");
+  float* dx = in.f32(0, "dx", rows * cols);
+  const float* dy = in.f32(1, "dy", rows * cols);
+  const float* y = in.f32(2, "y", rows * cols);
+  if (in.ok) softmax_backward(dx, dy, y, rows, cols);
+  return info.Env().Undefined();
+}
+
+Napi::Value Multiply(const Napi::CallbackInfo& info) {
+  Args in(info);
+  size_t n;
+  const float* a = in.f32len(1, "a", n);
+  float* y = in.f32(0, "y", n);
+  const float* b = in.f32(2, "b", n);
+  if (in.ok) multiply(y, a, b, (long)n);
+  return info.Env().Undefined();
+}
+
+typedef double (*LossFn)(float*, const float*, const float*, bool, long, long, double);
+
+// (grad | null, input, labels, sparse, rows, cols, gradScale) → summed loss
+Napi::Value Loss(const Napi::CallbackInfo& info, LossFn fn) {
+  Args in(info);
+  bool sparse = in.flag(3);
+  long rows = in.dim(4, "rows"), cols = in.dim(5, "cols");
+  double scale = in.num(6);
+  float* grad = in.f32(0, "grad", rows * cols, true);
+  const float* input = in.f32(1, "predictions", rows * cols);
+  const float* labels = in.f32(2, "labels", sparse ? rows : rows * cols);
+  if (!in.ok) return info.Env().Undefined();
+  return Napi::Number::New(info.Env(), fn(grad, input, labels, sparse, rows, cols, scale));
+}
+Napi::Value SoftmaxCrossEntropy(const Napi::CallbackInfo& info) { return Loss(info, softmax_cross_entropy); }
+Napi::Value CrossEntropy(const Napi::CallbackInfo& info) { return Loss(info, cross_entropy); }
+Napi::Value MeanSquaredError(const Napi::CallbackInfo& info) { return Loss(info, mean_squared_error); }
+
+Napi::Value CountCorrect(const Napi::CallbackInfo& info) {
+  Args in(info);
+  bool sparse = in.flag(2);
+  long rows = in.dim(3, "rows"), cols = in.dim(4, "cols");
+  const float* pred = in.f32(0, "predictions", rows * cols);
+  const float* labels = in.f32(1, "labels", sparse || cols == 1 ? rows : rows * cols);
+  if (!in.ok) return info.Env().Undefined();
+  return Napi::Number::New(info.Env(), (double)count_correct(pred, labels, sparse, rows, cols));
+}
+
+Napi::Value SgdUpdate(const Napi::CallbackInfo& info) {
+  Args in(info);
+  size_t n;
+  float* param = in.f32len(0, "param", n);
+  const float* grad = in.f32(1, "grad", n);
+  float* velocity = in.f32(2, "velocity", n, true);
+  double lr = in.num(3), momentum = in.num(4);
+  bool nesterov = in.flag(5);
+  if (in.ok) sgd_update(param, grad, velocity, (long)n, lr, momentum, nesterov);
+  return info.Env().Undefined();
+}
+
+Napi::Value RmspropUpdate(const Napi::CallbackInfo& info) {
+  Args in(info);
+  size_t n;
+  float* param = in.f32len(0, "param", n);
+  const float* grad = in.f32(1, "grad", n);
+  float* ms = in.f32(2, "meanSquare", n);
+  double lr = in.num(3), rho = in.num(4), eps = in.num(5);
+  if (in.ok) rmsprop_update(param, grad, ms, (long)n, lr, rho, eps);
+  return info.Env().Undefined();
+}
+
+Napi::Value AdamUpdate(const Napi::CallbackInfo& info) {
+  Args in(info);
+  size_t n;
+  float* param = in.f32len(0, "param", n);
+  const float* grad = in.f32(1, "grad", n);
+  float* m = in.f32(2, "m", n);
+  float* v = in.f32(3, "v", n);
+  double lr = in.num(4), b1 = in.num(5), b2 = in.num(6), eps = in.num(7), step = in.num(8);
+  if (in.ok) adam_update(param, grad, m, v, (long)n, lr, b1, b2, eps, step);
+  return info.Env().Undefined();
+}
+
+// ---- configuration ----
+
+Napi::Value GetThreads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), pool_threads()); }
+
+Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  Args in(info);
+  long n = in.dim(0, "threads");
+  if (in.ok) pool_set_threads((int)n);
+  return Napi::Number::New(info.Env(), pool_threads());
+}
+
+Napi::Value CpuPaths(const Napi::CallbackInfo& info) {
+  Napi::Array paths = Napi::Array::New(info.Env());
+  uint32_t i = 0;
+  for (int p = CPU_AVX512; p >= CPU_PORTABLE; p--)
+    if (cpu_path_supported((CpuPath)p)) paths.Set(i++, Napi::String::New(info.Env(), cpu_path_name((CpuPath)p)));
+  return paths;
+}
+
+Napi::Value GetCpuPath(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), cpu_path_name(cpu_path())); }
+
+// Returns false (and changes nothing) when the CPU cannot run the named path.
+Napi::Value SetCpuPath(const Napi::CallbackInfo& info) {
+  std::string name = info[0].ToString().Utf8Value();
+  for (int p = CPU_PORTABLE; p <= CPU_AVX512; p++)
+    if (name == cpu_path_name((CpuPath)p)) return Napi::Boolean::New(info.Env(), cpu_set_path((CpuPath)p));
+  return Napi::Boolean::New(info.Env(), false);
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  struct Entry {
+    const char* name;
+    Napi::Value (*fn)(const Napi::CallbackInfo&);
+  };
+  const Entry entries[] = {
+      {"matmul", Matmul},
+      {"conv2d", Conv2d},
+      {"conv2dBackwardInput", Conv2dBackwardInput},
+      {"conv2dBackwardFilter", Conv2dBackwardFilter},
+      {"maxPool", MaxPool},
+      {"maxPoolBackward", MaxPoolBackward},
+      {"biasActivation", BiasActivation},
+      {"biasGrad", BiasGrad},
+      {"activation", Activation},
+      {"activationBackward", ActivationBackward},
+      {"softmax", Softmax},
+      {"softmaxBackward", SoftmaxBackward},
+      {"multiply", Multiply},
+      {"softmaxCrossEntropy", SoftmaxCrossEntropy},
+      {"crossEntropy", CrossEntropy},
+      {"meanSquaredError", MeanSquaredError},
+      {"countCorrect", CountCorrect},
+      {"sgdUpdate", SgdUpdate},
+      {"rmspropUpdate", RmspropUpdate},
+      {"adamUpdate", AdamUpdate},
+      {"getThreads", GetThreads},
+      {"setThreads", SetThreads},
+      {"cpuPaths", CpuPaths},
+      {"getCpuPath", GetCpuPath},
+      {"setCpuPath", SetCpuPath},
+  };
+  for (const Entry& e : entries) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(tegaki, Init)

@@ -1,0 +1,174 @@
+// Bias, activation and softmax kernels. relu/linear run in float (an add or multiply of two
+// floats rounds the same as the reference's double); sigmoid, tanh and softmax run in double
+// like the reference, so results match it to the last bit or close to it.
+#include <math.h>
+#include <string.h>
+
+#include "tegaki.h"
+
+namespace tegaki {
+namespace {
+
+// Elementwise passes are memory-bound: below this many floats a second thread costs more
+// than it saves.
+const long kGrain = 32768;
+
+inline float apply(double v, Act act) {
+  switch (act) {
+    case ACT_RELU:
+      return v > 0 ? (float)v : 0.f;
+    case ACT_SIGMOID:
+      return (float)(1.0 / (1.0 + exp(-v)));
+    case ACT_TANH:
+      return (float)tanh(v);
+    default:
+      return (float)v;
+  }
+}
+
+struct BiasJob {
+  float* y;
+  const float* bias;
+  long cols;
+  Act act;
+};
+
+void bias_rows(void* ctx, long begin, long end) {
+  const BiasJob& job = *(const BiasJob*)ctx;
+  const long cols = job.cols;
+  const float* bias = job.bias;
+  for (long r = begin; r < end; r++) {
+    float* y = job.y + r * cols;
+    if (job.act == ACT_RELU) {
+      if (bias) {
+        for (long c = 0; c < cols; c++) {
+          float v = y[c] + bias[c];
+          y[c] = v > 0.f ? v : 0.f;
+        }
+      } else {
+        for (long c = 0; c < cols; c++) y[c] = y[c] > 0.f ? y[c] : 0.f;
+      }
+    } else if (job.act == ACT_LINEAR) {
+      for (long c = 0; c < cols; c++) y[c] += bias[c];
+    } else {
+      for (long c = 0; c < cols; c++) y[c] = apply((double)y[c] + (bias ? (double)bias[c] : 0.0), job.act);
+    }
+  }
+}
+
+struct BiasGradJob {
+  float* db;
+  const float* dy;
+  long rows, cols;
+};
+
+// db[c] = Σ_r dy[r, c] in row order, with float accumulators like the reference's Float32Array.
+void bias_grad_cols(void* ctx, long begin, long end) {
+  const BiasGradJob& job = *(const BiasGradJob*)ctx;
+  float* db = job.db;
+  for (long r = 0; r < job.rows; r++) {
+    const float* row = job.dy + r * job.cols;
+    for (long c = begin; c < end; c++) db[c] += row[c];
+  }
+}
+
+struct UnaryJob {
+  float* out;
+  const float* a;
+  const float* b;
+  Act act;
+};
+
+void activation_range(void* ctx, long begin, long end) {
+  const UnaryJob& job = *(const UnaryJob*)ctx;
+  for (long i = begin; i < end; i++) job.out[i] = apply(job.a[i], job.act);
+}
+
+// out = dy · act'(y), a = dy, b = y.
+void activation_backward_range(void* ctx, long begin, long end) {
+  const UnaryJob& job = *(const UnaryJob*)ctx;
+  float* dx = job.out;
+  const float* dy = job.a;
+  const float* y = job.b;
+  switch (job.act) {
+    case ACT_RELU:
+      for (long i = begin; i < end; i++) dx[i] = y[i] > 0.f ? dy[i] : 0.f;
+      return;
+    case ACT_SIGMOID:
+      for (long i = begin; i < end; i++) dx[i] = (float)((double)dy[i] * y[i] * (1.0 - y[i]));
+      return;
+    case ACT_TANH:
+      for (long i = begin; i < end; i++) dx[i] = (float)((double)dy[i] * (1.0 - (double)y[i] * y[i]));
+      return;
+    default:
+      return;
+  }
+}
+
+void multiply_range(void* ctx, long begin, long end) {
+  const UnaryJob& job = *(const UnaryJob*)ctx;
+  for (long i = begin; i < end; i++) job.out[i] = job.a[i] * job.b[i];
+}
+
+}  // namespace
+
+void bias_activation(float* y, const float* bias, long rows, long cols, Act act) {
+  if (!bias && act == ACT_LINEAR) return;
+  BiasJob job{y, bias, cols, act};
+  parallel_for(rows, cols > 0 ? kGrain / cols + 1 : rows, bias_rows, &job);
+}
+
+void bias_grad(float* db, const float* dy, long rows, long cols) {
+  memset(db, 0, cols * sizeof(float));
+  BiasGradJob job{db, dy, rows, cols};
+  // Threads split the columns, never the rows: each sum keeps the reference's order.
+  parallel_for(cols, rows * cols > kGrain ? 8 : cols, bias_grad_cols, &job);
+}
+
+void activation_forward(float* y, const float* x, long n, Act act) {
+  UnaryJob job{y, x, nullptr, act};
+  parallel_for(n, kGrain, activation_range, &job);
+}
+
+void activation_backward(float* dx, const float* dy, const float* y, long n, Act act) {
+  if (act == ACT_LINEAR) {
+    if (dx != dy) memmove(dx, dy, n * sizeof(float));
+    return;
+  }
+  UnaryJob job{dx, dy, y, act};
+  parallel_for(n, kGrain, activation_backward_range, &job);
+}
+
+void softmax_forward(float* y, const float* x, long rows, long cols) {
+  for (long r = 0; r < rows; r++) {
+    const float* xr = x + r * cols;
+    float* yr = y + r * cols;
+    double max = -INFINITY;
+    // Math.max semantics: one NaN makes the max NaN.
+    for (long c = 0; c < cols; c++)
+      if (xr[c] > max || isnan(xr[c])) max = xr[c];
+    double sum = 0;
+    for (long c = 0; c < cols; c++) {
+      double e = exp(xr[c] - max);
+      yr[c] = (float)e;
+      sum += e;
+    }
+    for (long c = 0; c < cols; c++) yr[c] = (float)(yr[c] / sum);
+  }
+}
+
+void softmax_backward(float* dx, const float* dy, const float* y, long rows, long cols) {
+  for (long r = 0; r < rows; r++) {
+    const long o = r * cols;
+    double dot = 0;
+    for (long c = 0; c < cols; c++) dot += (double)dy[o + c] * y[o + c];
+    for (long c = 0; c < cols; c++) dx[o + c] = (float)(y[o + c] * (dy[o + c] - dot));
+  }
+}
+
+void multiply(float* y, const float* a, const float* b, long n) {
+  UnaryJob job{y, a, b, ACT_LINEAR};
+  parallel_for(n, kGrain, multiply_range, &job);
+}
+
+}  // namespace tegaki

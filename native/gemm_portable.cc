@@ -1,0 +1,30 @@
+// GEMM for the portable path: the shared driver (gemm_impl.h) with a 4×8 tile in plain C that
+// the compiler vectorizes for the target's baseline (SSE2 on x86-64, NEON on arm64).
+#include <string.h>
+
+#include "tegaki.h"
+
+namespace {
+
+const int MR = 4;
+const int NR = 8;
+
+inline void micro_kernel(long kc, const float* __restrict ap, const float* __restrict bp, float* __restrict c, long ldc, bool overwrite) {
+  float acc[MR][NR] = {};
+  for (long p = 0; p < kc; p++, ap += MR, bp += NR) {
+#pragma GCC unroll 4
+    for (int r = 0; r < MR; r++) {
+      const float a = ap[r];
+#pragma GCC unroll 8
+      for (int s = 0; s < NR; s++) acc[r][s] += a * bp[s];
+    }
+  }
+  for (int r = 0; r < MR; r++)
+    for (int s = 0; s < NR; s++) c[r * ldc + s] = overwrite ? acc[r][s] : c[r * ldc + s] + acc[r][s];
+}
+
+#include "gemm_impl.h"
+
+}  // namespace
+
+void tegaki::gemm_portable(const tegaki::GemmArgs& g) { gemm_entry(g); }

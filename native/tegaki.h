@@ -1,0 +1,98 @@
+// Shared declarations of the native backend: the thread pool, scratch memory, the per-ISA
+// GEMM entry points and the kernels the binding calls. Every kernel takes raw float pointers
+// and explicit dims, like the TypeScript reference it is tested against.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+namespace tegaki {
+
+// ---- thread pool (threads.cc) ----
+// fn(ctx, task, thread) runs once for every task in [0, ntasks); thread is in [0, threads()).
+// Which thread runs which task is not fixed, so a task must not depend on it except to pick
+// its own scratch slot.
+typedef void (*TaskFn)(void* ctx, int task, int thread);
+void pool_run(TaskFn fn, void* ctx, int ntasks);
+int pool_threads();
+void pool_set_threads(int n);  // n <= 0: one per online core
+
+// Split [0, n) into pool_threads() contiguous chunks and call fn(ctx, begin, end) on each.
+// Below `grain` items per chunk the work stays on the calling thread (a dispatch costs ~µs).
+typedef void (*RangeFn)(void* ctx, long begin, long end);
+void parallel_for(long n, long grain, RangeFn fn, void* ctx);
+
+// ---- scratch (threads.cc) ----
+// Grow-only, 64-byte aligned, contents not preserved. slot identifies the purpose; thread is
+// the pool thread that owns it (0 on the calling thread), so threads never share a buffer.
+enum ScratchSlot { SCRATCH_PACK_A, SCRATCH_PACK_B, SCRATCH_COLS, SCRATCH_SLOTS };
+float* scratch(int slot, int thread, size_t floats);
+
+struct ConvGeom;
+
+// ---- GEMM (gemm_*.cc, one per instruction set; cpu.cc picks one) ----
+// C[m,n] (row stride ldc) = or += op(A)[m,k] · op(B)[k,n].
+// A is [m,k] (lda) or, when transA, [k,m] (lda); B is [k,n] (ldb) or, when transB, [n,k] (ldb).
+// With conv set, A is the im2col matrix of the image batch a (never materialized: the packing
+// gathers it from a with conv_patch), [pixels, patch] or, when transA, read as its transpose.
+struct GemmArgs {
+  float* c;
+  const float* a;
+  const float* b;
+  long m, n, k;
+  long lda, ldb, ldc;
+  bool transA, transB, accumulate;
+  const ConvGeom* conv = nullptr;
+};
+typedef void (*GemmFn)(const GemmArgs& g);
+void gemm_portable(const GemmArgs& g);
+void gemm_avx2(const GemmArgs& g);
+void gemm_avx512(const GemmArgs& g);
+
+// ---- CPU dispatch (cpu.cc) ----
+enum CpuPath { CPU_PORTABLE = 0, CPU_AVX2 = 1, CPU_AVX512 = 2 };
+bool cpu_path_supported(CpuPath p);
+CpuPath cpu_path();
+bool cpu_set_path(CpuPath p);  // false when this machine cannot run it
+const char* cpu_path_name(CpuPath p);
+void gemm(const GemmArgs& g);  // the selected path's GEMM
+
+// ---- conv (conv.cc) ----
+struct ConvGeom {
+  long batch, inH, inW, inC, outH, outW, outC, kH, kW, strideH, strideW, padTop, padLeft;
+};
+// out[0, len) = im2col row `pixel`, columns [q0, q0 + len): the patch values it multiplies.
+void conv_patch(const ConvGeom& g, const float* x, long pixel, long q0, long len, float* out);
+void conv2d_forward(float* y, const float* x, const float* w, const float* bias, const ConvGeom& g);
+void conv2d_backward_input(float* dx, const float* dy, const float* w, const ConvGeom& g);
+void conv2d_backward_filter(float* dw, const float* x, const float* dy, const ConvGeom& g);
+
+// ---- max pool (maxpool.cc) ----
+struct PoolGeom {
+  long batch, inH, inW, channels, outH, outW, poolH, poolW, strideH, strideW, padTop, padLeft;
+};
+void maxpool_forward(float* y, int32_t* argmax, const float* x, const PoolGeom& g);
+void maxpool_backward(float* dx, const float* dy, const int32_t* argmax, const PoolGeom& g, long dxLength);
+
+// ---- elementwise (elementwise.cc) ----
+enum Act { ACT_LINEAR = 0, ACT_RELU = 1, ACT_SIGMOID = 2, ACT_TANH = 3 };
+void bias_activation(float* y, const float* bias, long rows, long cols, Act act);
+void bias_grad(float* db, const float* dy, long rows, long cols);
+void activation_forward(float* y, const float* x, long n, Act act);
+void activation_backward(float* dx, const float* dy, const float* y, long n, Act act);
+void softmax_forward(float* y, const float* x, long rows, long cols);
+void softmax_backward(float* dx, const float* dy, const float* y, long rows, long cols);
+void multiply(float* y, const float* a, const float* b, long n);
+
+// ---- losses (losses.cc) ----
+// labels: class indices [rows] when sparse, else targets [rows, cols].
+double softmax_cross_entropy(float* grad, const float* logits, const float* labels, bool sparse, long rows, long cols, double gradScale);
+double cross_entropy(float* grad, const float* probs, const float* labels, bool sparse, long rows, long cols, double gradScale);
+double mean_squared_error(float* grad, const float* pred, const float* labels, bool sparse, long rows, long cols, double gradScale);
+long count_correct(const float* pred, const float* labels, bool sparse, long rows, long cols);
+
+// ---- optimizers (optimizers.cc) ----
+void sgd_update(float* param, const float* grad, float* velocity, long n, double lr, double momentum, bool nesterov);
+void rmsprop_update(float* param, const float* grad, float* ms, long n, double lr, double rho, double epsilon);
+void adam_update(float* param, const float* grad, float* m, float* v, long n, double lr, double beta1, double beta2, double epsilon, double step);
+
+}  // namespace tegaki

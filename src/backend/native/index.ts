@@ -1,0 +1,131 @@
+// The native CPU backend: loads the C++ addon (build/Release/tegaki.node) and wraps it as a
+// Backend. Loading never throws: when the addon is missing or broken, loadNative() says why
+// and the caller falls back to the TypeScript backend.
+
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Backend, ConvGeometry, ElementwiseActivation, Labels, MatmulOptions, PoolGeometry } from '../backend.js';
+
+/** The functions the addon exports (native/binding.cc); geometry travels as positional numbers. */
+interface Addon {
+  matmul(c: Float32Array, a: Float32Array, b: Float32Array, m: number, n: number, k: number, transA: boolean, transB: boolean, accumulate: boolean): void;
+  conv2d(y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, ...g: number[]): void;
+  conv2dBackwardInput(dx: Float32Array, dy: Float32Array, w: Float32Array, ...g: number[]): void;
+  conv2dBackwardFilter(dw: Float32Array, x: Float32Array, dy: Float32Array, ...g: number[]): void;
+  maxPool(y: Float32Array, argmax: Int32Array, x: Float32Array, ...g: number[]): void;
+  maxPoolBackward(dx: Float32Array, dy: Float32Array, argmax: Int32Array, ...g: number[]): void;
+  biasActivation(y: Float32Array, bias: Float32Array | null, rows: number, cols: number, act: number): void;
+  biasGrad(db: Float32Array, dy: Float32Array, rows: number, cols: number): void;
+  activation(y: Float32Array, x: Float32Array, act: number): void;
+  activationBackward(dx: Float32Array, dy: Float32Array, y: Float32Array, act: number): void;
+  softmax(y: Float32Array, x: Float32Array, rows: number, cols: number): void;
+  softmaxBackward(dx: Float32Array, dy: Float32Array, y: Float32Array, rows: number, cols: number): void;
+  multiply(y: Float32Array, a: Float32Array, b: Float32Array): void;
+  softmaxCrossEntropy(grad: Float32Array | null, x: Float32Array, labels: Float32Array, sparse: boolean, rows: number, cols: number, gradScale: number): number;
+  crossEntropy(grad: Float32Array | null, x: Float32Array, labels: Float32Array, sparse: boolean, rows: number, cols: number, gradScale: number): number;
+  meanSquaredError(grad: Float32Array | null, x: Float32Array, labels: Float32Array, sparse: boolean, rows: number, cols: number, gradScale: number): number;
+  countCorrect(pred: Float32Array, labels: Float32Array, sparse: boolean, rows: number, cols: number): number;
+  sgdUpdate(param: Float32Array, grad: Float32Array, velocity: Float32Array | null, lr: number, momentum: number, nesterov: boolean): void;
+  rmspropUpdate(param: Float32Array, grad: Float32Array, meanSquare: Float32Array, lr: number, rho: number, epsilon: number): void;
+  adamUpdate(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, lr: number, beta1: number, beta2: number, epsilon: number, step: number): void;
+  getThreads(): number;
+  setThreads(n: number): number;
+  cpuPaths(): string[];
+  getCpuPath(): string;
+  setCpuPath(name: string): boolean;
+}
+
+/** Instruction-set paths of the native GEMM, widest first. */
+export type CpuPath = 'avx512' | 'avx2' | 'portable';
+
+/** The native backend plus its knobs (threads, instruction-set path). */
+export interface NativeBackend extends Backend {
+  /** Threads the kernels run on (the calling thread included). */
+  getThreads(): number;
+  /** Set the thread count; 0 means one per core. Returns the count in use. Default: TEGAKI_THREADS, else all cores. */
+  setThreads(n: number): number;
+  /** The paths this CPU can run, widest first. */
+  cpuPaths(): CpuPath[];
+  /** The path in use. Default: TEGAKI_CPU when this CPU supports it, else the widest. */
+  getCpuPath(): CpuPath;
+  /** Switch path; false (and no change) when this CPU cannot run it. */
+  setCpuPath(path: CpuPath): boolean;
+}
+
+const ACT: Record<ElementwiseActivation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
+
+function wrap(addon: Addon): NativeBackend {
+  return {
+    name: 'native',
+    matmul(c, a, b, m, n, k, options?: MatmulOptions) {
+      addon.matmul(c, a, b, m, n, k, options?.transA ?? false, options?.transB ?? false, options?.accumulate ?? false);
+    },
+    conv2d(y, x, w, bias, g: ConvGeometry) {
+      addon.conv2d(y, x, w, bias, g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft);
+    },
+    conv2dBackwardInput(dx, dy, w, g) {
+      addon.conv2dBackwardInput(dx, dy, w, g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft);
+    },
+    conv2dBackwardFilter(dw, x, dy, g) {
+      addon.conv2dBackwardFilter(dw, x, dy, g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft);
+    },
+    maxPool(y, argmax, x, g: PoolGeometry) {
+      addon.maxPool(y, argmax, x, g.batch, g.inH, g.inW, g.channels, g.outH, g.outW, g.poolH, g.poolW, g.strideH, g.strideW, g.padTop, g.padLeft);
+    },
+    maxPoolBackward(dx, dy, argmax, g) {
+      addon.maxPoolBackward(dx, dy, argmax, g.batch, g.inH, g.inW, g.channels, g.outH, g.outW, g.poolH, g.poolW, g.strideH, g.strideW, g.padTop, g.padLeft);
+    },
+    biasActivation: (y, bias, rows, cols, act) => addon.biasActivation(y, bias, rows, cols, ACT[act]),
+    biasGrad: (db, dy, rows, cols) => addon.biasGrad(db, dy, rows, cols),
+    activation: (y, x, act) => addon.activation(y, x, ACT[act]),
+    activationBackward: (dx, dy, y, act) => addon.activationBackward(dx, dy, y, ACT[act]),
+    softmax: (y, x, rows, cols) => addon.softmax(y, x, rows, cols),
+    softmaxBackward: (dx, dy, y, rows, cols) => addon.softmaxBackward(dx, dy, y, rows, cols),
+    multiply: (y, a, b) => addon.multiply(y, a, b),
+    softmaxCrossEntropy: (grad, logits, labels: Labels, rows, cols, gradScale) => addon.softmaxCrossEntropy(grad, logits, labels.data, labels.sparse, rows, cols, gradScale),
+    crossEntropy: (grad, probs, labels, rows, cols, gradScale) => addon.crossEntropy(grad, probs, labels.data, labels.sparse, rows, cols, gradScale),
+    meanSquaredError: (grad, pred, labels, rows, cols, gradScale) => addon.meanSquaredError(grad, pred, labels.data, labels.sparse, rows, cols, gradScale),
+    countCorrect: (pred, labels, rows, cols) => addon.countCorrect(pred, labels.data, labels.sparse, rows, cols),
+    sgdUpdate: (param, grad, velocity, lr, momentum, nesterov) => addon.sgdUpdate(param, grad, velocity, lr, momentum, nesterov),
+    rmspropUpdate: (param, grad, meanSquare, lr, rho, epsilon) => addon.rmspropUpdate(param, grad, meanSquare, lr, rho, epsilon),
+    adamUpdate: (param, grad, m, v, lr, beta1, beta2, epsilon, step) => addon.adamUpdate(param, grad, m, v, lr, beta1, beta2, epsilon, step),
+    getThreads: () => addon.getThreads(),
+    setThreads: (n) => addon.setThreads(n),
+    cpuPaths: () => addon.cpuPaths() as CpuPath[],
+    getCpuPath: () => addon.getCpuPath() as CpuPath,
+    setCpuPath: (path) => addon.setCpuPath(path),
+  };
+}
+
+/** Where the addon is looked for: TEGAKI_NATIVE_PATH, else build/Release/tegaki.node in the package. */
+export function defaultAddonPath(): string {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const override = env?.['TEGAKI_NATIVE_PATH'];
+  if (override) return override;
+  // This file is dist/src/backend/native/index.js; the package root is four levels up.
+  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'build', 'Release', 'tegaki.node');
+}
+
+export interface NativeLoad {
+  backend: NativeBackend | null;
+  /** Why backend is null (empty when it loaded). */
+  reason: string;
+}
+
+const loaded = new Map<string, NativeLoad>();
+
+/** Load the addon from path (default: defaultAddonPath()); never throws. Results are cached per path. */
+export function loadNative(path: string = defaultAddonPath()): NativeLoad {
+  let result = loaded.get(path);
+  if (result) return result;
+  try {
+    const addon = createRequire(import.meta.url)(path) as Addon;
+    result = { backend: wrap(addon), reason: '' };
+  } catch (err) {
+    const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+    result = { backend: null, reason: message.includes('Cannot find module') ? `no addon at ${path}` : message };
+  }
+  loaded.set(path, result);
+  return result;
+}
