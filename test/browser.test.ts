@@ -130,8 +130,9 @@ describe('tegaki serve: the web app in a browser', { skip: !existsSync(CHROMIUM)
     await page.click('#train-start');
     await page.waitForFunction(() => Number(document.getElementById('train-status')?.dataset['events'] ?? 0) > 2, null, { timeout: 30_000 });
     await page.waitForFunction(() => /^Done/.test(document.getElementById('train-status')?.textContent ?? ''), null, { timeout: 60_000 });
-    const options = await page.locator('#model-select option').count();
-    assert.equal(options, 2, 'the new model is offered');
+    // the model list is refreshed from the server after the run is done
+    await page.waitForFunction(() => document.querySelectorAll('#model-select option').length === 2, null, { timeout: 15_000 });
+    assert.equal(await page.locator('#model-select option').count(), 2, 'the new model is offered');
     await page.screenshot({ path: join(SCREENS, '5-train.png') });
   });
 });
