@@ -15,7 +15,7 @@ export function isImageFile(name: string): boolean {
   return IMAGE_EXTENSIONS.some((e) => lower.endsWith(e));
 }
 
-function open(input: string | Buffer, name: string) {
+function open(input: string | Buffer) {
   return sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
     .rotate() // honour the camera's orientation tag
     .flatten({ background: '#ffffff' });
@@ -34,7 +34,7 @@ function explain(e: unknown, name: string): TegakiError {
 /** A grayscale image in [0, 1], shrunk so its longer side is at most maxSide (detail beyond is noise). */
 export async function decodeGray(input: string | Buffer, name = typeof input === 'string' ? input : 'image', maxSide = 512): Promise<GrayImage> {
   try {
-    const { data, info } = await open(input, name)
+    const { data, info } = await open(input)
       .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
       .greyscale()
       .raw()
@@ -50,7 +50,7 @@ export async function decodeGray(input: string | Buffer, name = typeof input ===
 /** Bytes of an image resized to width×height (ignoring aspect, as Keras does), gray or RGB. */
 export async function decodeResized(input: string | Buffer, width: number, height: number, channels: 1 | 3, name = typeof input === 'string' ? input : 'image'): Promise<Uint8Array> {
   try {
-    let pipeline = open(input, name).resize({ width, height, fit: 'fill' });
+    let pipeline = open(input).resize({ width, height, fit: 'fill' });
     pipeline = channels === 1 ? pipeline.greyscale() : pipeline.removeAlpha().toColourspace('srgb');
     const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
     if (info.channels === channels) return new Uint8Array(data);

@@ -255,7 +255,7 @@ export class Sequential {
     let loss = 0;
     let correct = 0;
     const labelBuffers = new LabelBuffers(y, sparse);
-    this.forEachBatch(x, range(0, x.length), batchSize, (batch, start, indices) => {
+    this.forEachBatch(x, range(0, x.length), batchSize, (batch, _start, indices) => {
       const out = this.forward(batch, false);
       const r = this.lossOfBatch(out, labelBuffers.gather(indices), null);
       loss += r.loss;
