@@ -194,6 +194,7 @@ export async function fitLoop(model: Sequential, x: SampleSource, y: SampleSourc
       }
       const values = Object.entries(logs) as [string, number][];
       if (bar) bar.update(steps, values, true);
+      // verbose 2: one plain line per epoch even on a terminal (the wrapper hides isTTY)
       else if (verbose === 2) new ProgressBar(steps, { write: (t) => out.write(t) }).update(steps, values, true);
       history.epoch.push(epoch);
       for (const [k, value] of Object.entries(logs)) (history.history[k] ??= []).push(value);

@@ -25,8 +25,7 @@ export function writeComparison(dir: string, models: readonly ComparedModel[], s
   const bars = mistakesByClass(models.map((m, i) => ({ name: m.name, confusion: m.report.evaluation.confusion, color: COLORS[i % COLORS.length]! })), classNames);
   const rows = models.map((m) => {
     const e = m.report.evaluation;
-    const wrong = e.predicted.reduce((n, p, i) => n + (p === e.truth[i] ? 0 : 1), 0);
-    return [m.name, formatCount(m.params), `${m.trainingSeconds.toFixed(1)} s`, `${(m.trainingSeconds / Math.max(m.epochs, 1)).toFixed(1)} s`, e.accuracy.toFixed(4), e.loss.toFixed(4), formatCount(wrong)];
+    return [m.name, formatCount(m.params), `${m.trainingSeconds.toFixed(1)} s`, `${(m.trainingSeconds / Math.max(m.epochs, 1)).toFixed(1)} s`, e.accuracy.toFixed(4), e.loss.toFixed(4), formatCount(e.mistakes)];
   });
   const worst = models.map((m) => {
     const e = m.report.evaluation;

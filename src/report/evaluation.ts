@@ -18,6 +18,8 @@ export interface Evaluation {
   count: number;
   loss: number;
   accuracy: number;
+  /** Number of wrong predictions. */
+  mistakes: number;
   classNames: string[];
   predicted: Int32Array;
   truth: Int32Array;
@@ -85,7 +87,7 @@ export function evaluateClassifier(model: Sequential, x: SampleSource, labels: C
   }
   const confusion = confusionMatrix(predicted, truth, k);
   return {
-    count: x.length, loss: lossSum / x.length, accuracy: correct / x.length, classNames: [...classNames],
+    count: x.length, loss: lossSum / x.length, accuracy: correct / x.length, mistakes: x.length - correct, classNames: [...classNames],
     predicted, truth, confidence, probabilities, confusion, ...classScores(confusion, classNames),
   };
 }

@@ -105,7 +105,7 @@ function reportHtml(model: Sequential, e: Evaluation, pictures: { grid: Buffer; 
     html: cards([
       ['test accuracy', `${(e.accuracy * 100).toFixed(2)} %`],
       ['test loss', e.loss.toFixed(4)],
-      ['mistakes', `${formatCount(e.count - Math.round(e.accuracy * e.count))} of ${formatCount(e.count)}`],
+      ['mistakes', `${formatCount(e.mistakes)} of ${formatCount(e.count)}`],
       ['parameters', formatCount(model.countParams())],
       ...(typeof training['seconds'] === 'number' ? [['training time', `${(training['seconds'] as number).toFixed(1)} s`] as [string, string]] : []),
     ]),
