@@ -18,6 +18,9 @@ bool cols_is_x(const ConvGeom& g) {
   return g.kH == 1 && g.kW == 1 && g.strideH == 1 && g.strideW == 1 && g.padTop == 0 && g.padLeft == 0 && g.outH == g.inH && g.outW == g.inW;
 }
 
+// A GEMM with K this small spends its time packing (see conv_direct_impl.h).
+bool direct(const ConvGeom& g) { return patch_size(g) <= kDirectPatch && !cols_is_x(g); }
+
 struct Col2imJob {
   float* dx;
   const float* dcols;
@@ -88,6 +91,10 @@ void conv_patch(const ConvGeom& g, const float* x, long pixel, long q0, long len
 
 void conv2d_forward(float* y, const float* x, const float* w, const float* bias, const ConvGeom& g) {
   const long pixels = pixel_count(g), patch = patch_size(g);
+  if (direct(g)) {
+    simd().conv_direct_forward(y, x, w, bias, g);
+    return;
+  }
   // y[pixels, outC] = cols[pixels, patch] · w[patch, outC], cols gathered while packing
   GemmArgs args{y, x, w, pixels, g.outC, patch, patch, g.outC, g.outC, false, false, false};
   if (!cols_is_x(g)) args.conv = &g;
@@ -111,6 +118,10 @@ void conv2d_backward_input(float* dx, const float* dy, const float* w, const Con
 
 void conv2d_backward_filter(float* dw, const float* x, const float* dy, const ConvGeom& g) {
   const long pixels = pixel_count(g), patch = patch_size(g);
+  if (direct(g)) {
+    simd().conv_direct_backward_filter(dw, x, dy, g);
+    return;
+  }
   // dw[patch, outC] = cols[pixels, patch]ᵀ · dy[pixels, outC], cols gathered while packing
   GemmArgs args{dw, x, dy, patch, g.outC, pixels, patch, g.outC, g.outC, true, false, false};
   if (!cols_is_x(g)) args.conv = &g;

@@ -1,4 +1,5 @@
-// Run-time CPU dispatch: pick the widest GEMM this CPU (and OS) can run, once at load time.
+// Run-time CPU dispatch: pick the widest kernels (GEMM, direct conv) this CPU and OS can run,
+// once at load time.
 // TEGAKI_CPU=avx512|avx2|portable forces a path (refused when the CPU lacks it); cpu_set_path
 // lets tests walk every supported path in one process.
 #include <cstdlib>
@@ -27,12 +28,12 @@ bool supports(CpuPath p) {
   return false;
 }
 
-GemmFn gemm_for(CpuPath p) {
+const SimdKernels* kernels_for(CpuPath p) {
 #if defined(__x86_64__)
-  if (p == CPU_AVX512) return gemm_avx512;
-  if (p == CPU_AVX2) return gemm_avx2;
+  if (p == CPU_AVX512) return &simd_avx512;
+  if (p == CPU_AVX2) return &simd_avx2;
 #endif
-  return gemm_portable;
+  return &simd_portable;
 }
 
 CpuPath best() {
@@ -56,7 +57,7 @@ CpuPath initial() {
 }
 
 CpuPath current = initial();
-GemmFn current_gemm = gemm_for(current);
+const SimdKernels* current_kernels = kernels_for(current);
 
 }  // namespace
 
@@ -77,10 +78,10 @@ CpuPath cpu_path() { return current; }
 bool cpu_set_path(CpuPath p) {
   if (!supports(p)) return false;
   current = p;
-  current_gemm = gemm_for(p);
+  current_kernels = kernels_for(p);
   return true;
 }
 
-void gemm(const GemmArgs& g) { current_gemm(g); }
+const SimdKernels& simd() { return *current_kernels; }
 
 }  // namespace tegaki

@@ -1,5 +1,5 @@
-// The blocked GEMM, written once and compiled once per instruction set (gemm_portable.cc,
-// gemm_avx2.cc, gemm_avx512.cc include it inside an anonymous namespace with their own flags,
+// The blocked GEMM, written once and compiled once per instruction set (simd_portable.cc,
+// simd_avx2.cc, simd_avx512.cc include it inside an anonymous namespace with their own flags,
 // so no inline function built for AVX can be picked by the linker for the portable path).
 //
 // Structure as in BLIS: C is cut into one block per thread; within it, op(B) is packed in

@@ -24,7 +24,7 @@ void parallel_for(long n, long grain, RangeFn fn, void* ctx);
 // ---- scratch (threads.cc) ----
 // Grow-only, 64-byte aligned, contents not preserved. slot identifies the purpose; thread is
 // the pool thread that owns it (0 on the calling thread), so threads never share a buffer.
-enum ScratchSlot { SCRATCH_PACK_A, SCRATCH_PACK_B, SCRATCH_COLS, SCRATCH_SLOTS };
+enum ScratchSlot { SCRATCH_PACK_A, SCRATCH_PACK_B, SCRATCH_COLS, SCRATCH_PARTIALS, SCRATCH_SLOTS };
 float* scratch(int slot, int thread, size_t floats);
 
 struct ConvGeom;
@@ -44,9 +44,18 @@ struct GemmArgs {
   const ConvGeom* conv = nullptr;
 };
 typedef void (*GemmFn)(const GemmArgs& g);
-void gemm_portable(const GemmArgs& g);
-void gemm_avx2(const GemmArgs& g);
-void gemm_avx512(const GemmArgs& g);
+
+// ---- the kernels built once per instruction set (simd_*.cc; cpu.cc picks one table) ----
+// A patch this small goes through the direct conv instead of the GEMM (see conv_direct_impl.h).
+const long kDirectPatch = 32;
+typedef void (*ConvForwardFn)(float* y, const float* x, const float* w, const float* bias, const ConvGeom& g);
+typedef void (*ConvFilterFn)(float* dw, const float* x, const float* dy, const ConvGeom& g);
+struct SimdKernels {
+  GemmFn gemm;
+  ConvForwardFn conv_direct_forward;
+  ConvFilterFn conv_direct_backward_filter;
+};
+extern const SimdKernels simd_portable, simd_avx2, simd_avx512;
 
 // ---- CPU dispatch (cpu.cc) ----
 enum CpuPath { CPU_PORTABLE = 0, CPU_AVX2 = 1, CPU_AVX512 = 2 };
@@ -54,7 +63,8 @@ bool cpu_path_supported(CpuPath p);
 CpuPath cpu_path();
 bool cpu_set_path(CpuPath p);  // false when this machine cannot run it
 const char* cpu_path_name(CpuPath p);
-void gemm(const GemmArgs& g);  // the selected path's GEMM
+const SimdKernels& simd();  // the selected path's kernels
+inline void gemm(const GemmArgs& g) { simd().gemm(g); }
 
 // ---- conv (conv.cc) ----
 struct ConvGeom {

@@ -1,5 +1,6 @@
 // GEMM for the AVX2+FMA path: a 6×16 register tile (12 ymm accumulators, 2 for B, 1 for the
-// broadcast of A, as in BLIS' Haswell kernel) under the shared driver in gemm_impl.h.
+// broadcast of A, as in BLIS' Haswell kernel) under the shared driver in gemm_impl.h, and the
+// direct small-patch conv (conv_direct_impl.h).
 // Built with -mavx2 -mfma (binding.gyp); cpu.cc calls it only on a CPU that has both.
 #include <immintrin.h>
 #include <string.h>
@@ -15,6 +16,8 @@ inline void micro_kernel(long kc, const float* __restrict ap, const float* __res
   __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps(), c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
   __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps(), c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
   __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps(), c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+  // C's rows are far apart: start fetching them now so the stores below do not wait.
+  for (int r = 0; r < MR; r++) _mm_prefetch((const char*)(c + r * ldc), _MM_HINT_T0), _mm_prefetch((const char*)(c + r * ldc + NR - 1), _MM_HINT_T0);
   for (long p = 0; p < kc; p++, ap += MR, bp += NR) {
     const __m256 b0 = _mm256_loadu_ps(bp), b1 = _mm256_loadu_ps(bp + 8);
     __m256 a = _mm256_broadcast_ss(ap);
@@ -48,7 +51,8 @@ inline void micro_kernel(long kc, const float* __restrict ap, const float* __res
 }
 
 #include "gemm_impl.h"
+#include "conv_direct_impl.h"
 
 }  // namespace
 
-void tegaki::gemm_avx2(const tegaki::GemmArgs& g) { gemm_entry(g); }
+const tegaki::SimdKernels tegaki::simd_avx2 = {gemm_entry, conv_direct_forward, conv_direct_backward_filter};

@@ -1,5 +1,6 @@
 // GEMM for the AVX-512 path: an 8×32 register tile (16 zmm accumulators, 2 for B, 1 for the
-// broadcast of A) under the shared driver in gemm_impl.h. Built with -mavx512f -mfma
+// broadcast of A) under the shared driver in gemm_impl.h, and the
+// direct small-patch conv (conv_direct_impl.h). Built with -mavx512f -mfma
 // (binding.gyp); cpu.cc calls it only on a CPU (and OS) with AVX-512F.
 #include <immintrin.h>
 #include <string.h>
@@ -39,7 +40,8 @@ inline void micro_kernel(long kc, const float* __restrict ap, const float* __res
 }
 
 #include "gemm_impl.h"
+#include "conv_direct_impl.h"
 
 }  // namespace
 
-void tegaki::gemm_avx512(const tegaki::GemmArgs& g) { gemm_entry(g); }
+const tegaki::SimdKernels tegaki::simd_avx512 = {gemm_entry, conv_direct_forward, conv_direct_backward_filter};

@@ -1,0 +1,168 @@
+// Direct conv2d for a small patch (kH·kW·inC <= kDirectPatch, e.g. the first layer's 3×3×1),
+// compiled once per instruction set like gemm_impl.h. Through the GEMM such a layer has K = 9:
+// packing dominates and the micro-kernel barely runs. Here each output pixel's patch is
+// gathered once and multiplied against W, which stays in L1.
+//
+// Written with GCC/Clang vector extensions: 8-float vectors become one ymm register under
+// -mavx2 (FMA with -ffp-contract=fast) and two SSE registers on the portable path.
+#include <string.h>
+
+#include "tegaki.h"
+
+// The helpers are inlined within this file, so no vector ever crosses a call boundary; the
+// portable build's warning about the AVX calling convention does not apply.
+#pragma GCC diagnostic ignored "-Wpsabi"
+typedef float vf8 __attribute__((vector_size(32)));
+inline vf8 load8(const float* p) {
+  vf8 v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+inline void store8(float* p, vf8 v) { memcpy(p, &v, sizeof v); }
+
+// The patch of output pixel (b, oy, ox) in (ky, kx, c) order, zeros outside the image: what
+// conv_patch gives, without its per-call divisions (this runs once per output pixel). When
+// the window lies inside the image, each kernel row is one contiguous run of kW·inC floats.
+// (simd_*.cc are built with -fno-tree-loop-distribute-patterns: these short copies must stay
+// loops, not calls to memcpy.)
+inline void direct_patch(const tegaki::ConvGeom& g, const float* xb, long oy, long ox, float* pv) {
+  const long iy0 = oy * g.strideH - g.padTop, ix0 = ox * g.strideW - g.padLeft;
+  const long run = g.kW * g.inC, rowStride = g.inW * g.inC;
+  if (iy0 >= 0 && iy0 + g.kH <= g.inH && ix0 >= 0 && ix0 + g.kW <= g.inW) {
+    const float* src = xb + iy0 * rowStride + ix0 * g.inC;
+    for (long ky = 0; ky < g.kH; ky++, src += rowStride, pv += run)
+      for (long i = 0; i < run; i++) pv[i] = src[i];
+    return;
+  }
+  for (long ky = 0; ky < g.kH; ky++) {
+    const long iy = iy0 + ky;
+    for (long kx = 0; kx < g.kW; kx++, pv += g.inC) {
+      const long ix = ix0 + kx;
+      const bool inside = iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW;
+      const float* src = xb + iy * rowStride + ix * g.inC;
+      for (long c = 0; c < g.inC; c++) pv[c] = inside ? src[c] : 0.f;
+    }
+  }
+}
+
+struct DirectJob {
+  float* out;
+  const float* x;
+  const float* w;  // forward: the weights; filter gradient: dy
+  const float* bias;
+  const tegaki::ConvGeom* g;
+  long chunkRows;  // output rows per chunk of the filter gradient
+};
+
+// y[p, :] = bias + patch(p) · W for the output rows [begin, end) (a row is one (image, oy));
+// 32 output channels at a time in registers (four vectors), then 8, then one.
+void direct_forward_rows(void* ctx, long begin, long end) {
+  const DirectJob& job = *(const DirectJob*)ctx;
+  const tegaki::ConvGeom& g = *job.g;
+  const long patch = g.kH * g.kW * g.inC, outC = g.outC;
+  const float* w = job.w;
+  const float* bias = job.bias;
+  alignas(64) float pv[tegaki::kDirectPatch];
+  for (long p = begin * g.outW, row = begin; row < end; row++) {
+    const float* xb = job.x + row / g.outH * g.inH * g.inW * g.inC;
+    for (long ox = 0; ox < g.outW; ox++, p++) {
+    direct_patch(g, xb, row % g.outH, ox, pv);
+    float* y = job.out + p * outC;
+    long c = 0;
+    for (; c + 32 <= outC; c += 32) {
+      vf8 a0 = {}, a1 = {}, a2 = {}, a3 = {};
+      if (bias) a0 = load8(bias + c), a1 = load8(bias + c + 8), a2 = load8(bias + c + 16), a3 = load8(bias + c + 24);
+      for (long q = 0; q < patch; q++) {
+        const float v = pv[q];
+        const float* wq = w + q * outC + c;
+        a0 += v * load8(wq), a1 += v * load8(wq + 8), a2 += v * load8(wq + 16), a3 += v * load8(wq + 24);
+      }
+      store8(y + c, a0), store8(y + c + 8, a1), store8(y + c + 16, a2), store8(y + c + 24, a3);
+    }
+    for (; c + 8 <= outC; c += 8) {
+      vf8 a = bias ? load8(bias + c) : vf8{};
+      for (long q = 0; q < patch; q++) a += pv[q] * load8(w + q * outC + c);
+      store8(y + c, a);
+    }
+    for (; c < outC; c++) {
+      float a = bias ? bias[c] : 0.f;
+      for (long q = 0; q < patch; q++) a += pv[q] * w[q * outC + c];
+      y[c] = a;
+    }
+    }
+  }
+}
+
+// partial[q0 .. q0+NQ, c .. c+32] += Σ_p patches[p, q] · dy[p, c] over n pixels, with the NQ×4
+// vector accumulators in registers (12 of the 16 ymm for NQ = 3).
+template <int NQ>
+void filter_block(float* part, const float* patches, long patch, const float* dy, long outC, long n, long q0, long c) {
+  vf8 acc[NQ][4] = {};
+  for (long p = 0; p < n; p++) {
+    const float* d = dy + p * outC + c;
+    const vf8 d0 = load8(d), d1 = load8(d + 8), d2 = load8(d + 16), d3 = load8(d + 24);
+#pragma GCC unroll 3
+    for (int i = 0; i < NQ; i++) {
+      const float v = patches[p * patch + q0 + i];
+      acc[i][0] += v * d0, acc[i][1] += v * d1, acc[i][2] += v * d2, acc[i][3] += v * d3;
+    }
+  }
+#pragma GCC unroll 3
+  for (int i = 0; i < NQ; i++)
+#pragma GCC unroll 4
+    for (int j = 0; j < 4; j++) store8(part + (q0 + i) * outC + c + 8 * j, acc[i][j]);
+}
+
+// One fixed chunk of output rows: partial[q, c] = Σ_p patch(p)[q] · dy[p, c]. The chunk's
+// patches are gathered once (into this thread's scratch), then swept per block of taps and
+// channels. Chunks do not depend on the thread count, and conv_direct_backward_filter adds them
+// in chunk order, so results are the same for any number of threads.
+void direct_filter_chunk(void* ctx, int task, int thread) {
+  const DirectJob& job = *(const DirectJob*)ctx;
+  const tegaki::ConvGeom& g = *job.g;
+  const long patch = g.kH * g.kW * g.inC, outC = g.outC;
+  const long rows = g.batch * g.outH;
+  const long begin = task * job.chunkRows;
+  const long end = begin + job.chunkRows < rows ? begin + job.chunkRows : rows;
+  const long n = (end - begin) * g.outW;
+  float* patches = tegaki::scratch(tegaki::SCRATCH_COLS, thread, (size_t)(job.chunkRows * g.outW * patch));
+  for (long row = begin, p = 0; row < end; row++) {
+    const float* xb = job.x + row / g.outH * g.inH * g.inW * g.inC;
+    for (long ox = 0; ox < g.outW; ox++, p++) direct_patch(g, xb, row % g.outH, ox, patches + p * patch);
+  }
+  float* part = job.out + task * patch * outC;
+  const float* dy = job.w + begin * g.outW * outC;
+  long c = 0;
+  for (; c + 32 <= outC; c += 32) {
+    long q = 0;
+    for (; q + 3 <= patch; q += 3) filter_block<3>(part, patches, patch, dy, outC, n, q, c);
+    if (patch - q == 2) filter_block<2>(part, patches, patch, dy, outC, n, q, c);
+    if (patch - q == 1) filter_block<1>(part, patches, patch, dy, outC, n, q, c);
+  }
+  if (c == outC) return;
+  // The channels past the last multiple of 32, one at a time.
+  for (long q = 0; q < patch; q++)
+    for (long cc = c; cc < outC; cc++) {
+      float a = 0.f;
+      for (long p = 0; p < n; p++) a += patches[p * patch + q] * dy[p * outC + cc];
+      part[q * outC + cc] = a;
+    }
+}
+
+void conv_direct_forward(float* y, const float* x, const float* w, const float* bias, const tegaki::ConvGeom& g) {
+  DirectJob job{y, x, w, bias, &g, 0};
+  tegaki::parallel_for(g.batch * g.outH, 8, direct_forward_rows, &job);
+}
+
+void conv_direct_backward_filter(float* dw, const float* x, const float* dy, const tegaki::ConvGeom& g) {
+  const long patch = g.kH * g.kW * g.inC, size = patch * g.outC;
+  // About a thousand pixels per chunk, in whole output rows.
+  const long rows = g.batch * g.outH, chunk = (1024 + g.outW - 1) / g.outW;
+  const long chunks = (rows + chunk - 1) / chunk;
+  float* partials = tegaki::scratch(tegaki::SCRATCH_PARTIALS, 0, (size_t)(chunks * size));
+  DirectJob job{partials, x, dy, nullptr, &g, chunk};
+  tegaki::pool_run(direct_filter_chunk, &job, (int)chunks);
+  memset(dw, 0, size * sizeof(float));
+  for (long t = 0; t < chunks; t++)
+    for (long i = 0; i < size; i++) dw[i] += partials[t * size + i];
+}
