@@ -40,7 +40,7 @@ struct Args {
     napi_typedarray_type type;
     void* data = nullptr;
     if (napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr) != napi_ok || type != want) {
-      fail(std::string(name) + (want == napi_int32_array ? " must be an Int32Array" : " must be a Float32Array"));
+      fail(std::string(name) + (want == napi_int32_array ? " must be an Int32Array" : want == napi_uint8_array ? " must be a Uint8Array" : " must be a Float32Array"));
       return nullptr;
     }
     return (T*)data;
@@ -60,6 +60,9 @@ struct Args {
     if (ok && length < need) fail(std::string(name) + " has " + std::to_string(length) + " elements, needs " + std::to_string(need));
     return p;
   }
+
+  // A Uint8Array whose own length is returned.
+  const uint8_t* u8len(size_t i, const char* name, size_t& length) { return array<uint8_t>(i, napi_uint8_array, length, name, false); }
 
   long dim(size_t i, const char* name, long min = 0) {
     if (!ok) return 0;
@@ -214,6 +217,38 @@ Napi::Value BiasGrad(const Napi::CallbackInfo& info) {
   float* db = in.f32(0, "db", cols);
   const float* dy = in.f32(1, "dy", rows * cols);
   if (in.ok) bias_grad(db, dy, rows, cols);
+  return info.Env().Undefined();
+}
+
+Napi::Value BiasActivationBackward(const Napi::CallbackInfo& info) {
+  Args in(info);
+  long rows = in.dim(4, "rows"), cols = in.dim(5, "cols");
+  Act act = in.act(6);
+  float* dz = in.f32(0, "dz", rows * cols);
+  float* db = in.f32(1, "db", cols, true);
+  const float* dy = in.f32(2, "dy", rows * cols);
+  const float* y = in.f32(3, "y", rows * cols);
+  if (in.ok) bias_activation_backward(dz, db, dy, y, rows, cols, act);
+  return info.Env().Undefined();
+}
+
+Napi::Value GatherBytes(const Napi::CallbackInfo& info) {
+  Args in(info);
+  size_t byteCount, count;
+  long sampleSize = in.dim(3, "sampleSize");
+  double scale = in.num(4);
+  const uint8_t* bytes = in.u8len(1, "bytes", byteCount);
+  const int32_t* indices = in.array<int32_t>(2, napi_int32_array, count, "indices", false);
+  float* out = in.f32(0, "out", count * sampleSize);
+  if (!in.ok) return info.Env().Undefined();
+  const long samples = sampleSize > 0 ? (long)byteCount / sampleSize : 0;
+  for (size_t i = 0; i < count; i++) {
+    if (indices[i] < 0 || indices[i] >= samples) {
+      in.fail("index " + std::to_string(indices[i]) + " is outside the " + std::to_string(samples) + " samples");
+      return info.Env().Undefined();
+    }
+  }
+  gather_bytes(out, bytes, indices, (long)count, sampleSize, scale);
   return info.Env().Undefined();
 }
 
@@ -373,6 +408,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"maxPoolBackward", MaxPoolBackward},
       {"biasActivation", BiasActivation},
       {"biasGrad", BiasGrad},
+      {"biasActivationBackward", BiasActivationBackward},
+      {"gatherBytes", GatherBytes},
       {"activation", Activation},
       {"activationBackward", ActivationBackward},
       {"softmax", Softmax},

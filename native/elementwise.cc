@@ -56,19 +56,52 @@ void bias_rows(void* ctx, long begin, long end) {
   }
 }
 
-struct BiasGradJob {
-  float* db;
+// The derivative of each activation written with its output y, in the reference's precision.
+template <Act A>
+inline float grad_of(float dy, float y) {
+  switch (A) {
+    case ACT_RELU:
+      return y > 0.f ? dy : 0.f;
+    case ACT_SIGMOID:
+      return (float)((double)dy * y * (1.0 - y));
+    case ACT_TANH:
+      return (float)((double)dy * (1.0 - (double)y * y));
+    default:
+      return dy;
+  }
+}
+
+struct BiasBackwardJob {
+  float* dz;        // null: only the bias gradient is wanted
+  float* partials;  // [chunks, cols]
   const float* dy;
-  long rows, cols;
+  const float* y;
+  long rows, cols, chunkRows;
 };
 
-// db[c] = Σ_r dy[r, c] in row order, with float accumulators like the reference's Float32Array.
-void bias_grad_cols(void* ctx, long begin, long end) {
-  const BiasGradJob& job = *(const BiasGradJob*)ctx;
-  float* db = job.db;
-  for (long r = 0; r < job.rows; r++) {
-    const float* row = job.dy + r * job.cols;
-    for (long c = begin; c < end; c++) db[c] += row[c];
+// One fixed chunk of rows: dz = dy·act'(y) and partial[c] = Σ_r dz[r, c]. Chunks depend only on
+// the shape, and bias_activation_backward adds the partials in chunk order, so the bias
+// gradient is the same for any thread count.
+template <Act A>
+void bias_backward_chunk(void* ctx, int task, int) {
+  const BiasBackwardJob& job = *(const BiasBackwardJob*)ctx;
+  const long cols = job.cols, begin = task * job.chunkRows;
+  const long end = begin + job.chunkRows < job.rows ? begin + job.chunkRows : job.rows;
+  float* part = job.partials + task * cols;
+  for (long c = 0; c < cols; c++) part[c] = 0.f;
+  for (long r = begin; r < end; r++) {
+    const float* dy = job.dy + r * cols;
+    const float* y = job.y + r * cols;
+    if (job.dz) {
+      float* dz = job.dz + r * cols;
+      for (long c = 0; c < cols; c++) {
+        const float v = grad_of<A>(dy[c], y[c]);
+        dz[c] = v;
+        part[c] += v;
+      }
+    } else {
+      for (long c = 0; c < cols; c++) part[c] += grad_of<A>(dy[c], y[c]);
+    }
   }
 }
 
@@ -105,6 +138,24 @@ void activation_backward_range(void* ctx, long begin, long end) {
   }
 }
 
+struct GatherJob {
+  float* out;
+  const uint8_t* bytes;
+  const int32_t* indices;
+  long sampleSize;
+  double scale;
+};
+
+void gather_range(void* ctx, long begin, long end) {
+  const GatherJob& job = *(const GatherJob*)ctx;
+  const long n = job.sampleSize;
+  for (long i = begin; i < end; i++) {
+    const uint8_t* src = job.bytes + (long)job.indices[i] * n;
+    float* dst = job.out + i * n;
+    for (long j = 0; j < n; j++) dst[j] = (float)(src[j] * job.scale);
+  }
+}
+
 void multiply_range(void* ctx, long begin, long end) {
   const UnaryJob& job = *(const UnaryJob*)ctx;
   for (long i = begin; i < end; i++) job.out[i] = job.a[i] * job.b[i];
@@ -118,12 +169,30 @@ void bias_activation(float* y, const float* bias, long rows, long cols, Act act)
   parallel_for(rows, cols > 0 ? kGrain / cols + 1 : rows, bias_rows, &job);
 }
 
-void bias_grad(float* db, const float* dy, long rows, long cols) {
-  memset(db, 0, cols * sizeof(float));
-  BiasGradJob job{db, dy, rows, cols};
-  // Threads split the columns, never the rows: each sum keeps the reference's order.
-  parallel_for(cols, rows * cols > kGrain ? 8 : cols, bias_grad_cols, &job);
+void bias_activation_backward(float* dz, float* db, const float* dy, const float* y, long rows, long cols, Act act) {
+  if (!db) {
+    activation_backward(dz, dy, y, rows * cols, act);
+    return;
+  }
+  if (rows <= 0 || cols <= 0) {
+    for (long c = 0; c < cols; c++) db[c] = 0.f;
+    return;
+  }
+  const long chunkRows = cols >= 8192 ? 1 : 8192 / cols;
+  const long chunks = (rows + chunkRows - 1) / chunkRows;
+  float* partials = scratch(SCRATCH_PARTIALS, 0, (size_t)(chunks * cols));
+  BiasBackwardJob job{act == ACT_LINEAR && dz == dy ? nullptr : dz, partials, dy, y, rows, cols, chunkRows};
+  TaskFn fn = act == ACT_RELU ? bias_backward_chunk<ACT_RELU>
+            : act == ACT_SIGMOID ? bias_backward_chunk<ACT_SIGMOID>
+            : act == ACT_TANH ? bias_backward_chunk<ACT_TANH>
+            : bias_backward_chunk<ACT_LINEAR>;
+  pool_run(fn, &job, (int)chunks);
+  for (long c = 0; c < cols; c++) db[c] = 0.f;
+  for (long t = 0; t < chunks; t++)
+    for (long c = 0; c < cols; c++) db[c] += partials[t * cols + c];
 }
+
+void bias_grad(float* db, const float* dy, long rows, long cols) { bias_activation_backward(nullptr, db, dy, dy, rows, cols, ACT_LINEAR); }
 
 void activation_forward(float* y, const float* x, long n, Act act) {
   UnaryJob job{y, x, nullptr, act};
@@ -164,6 +233,11 @@ void softmax_backward(float* dx, const float* dy, const float* y, long rows, lon
     for (long c = 0; c < cols; c++) dot += (double)dy[o + c] * y[o + c];
     for (long c = 0; c < cols; c++) dx[o + c] = (float)(y[o + c] * (dy[o + c] - dot));
   }
+}
+
+void gather_bytes(float* out, const uint8_t* bytes, const int32_t* indices, long count, long sampleSize, double scale) {
+  GatherJob job{out, bytes, indices, sampleSize, scale};
+  parallel_for(count, sampleSize > 0 ? kGrain / sampleSize + 1 : count, gather_range, &job);
 }
 
 void multiply(float* y, const float* a, const float* b, long n) {

@@ -87,6 +87,10 @@ void maxpool_backward(float* dx, const float* dy, const int32_t* argmax, const P
 enum Act { ACT_LINEAR = 0, ACT_RELU = 1, ACT_SIGMOID = 2, ACT_TANH = 3 };
 void bias_activation(float* y, const float* bias, long rows, long cols, Act act);
 void bias_grad(float* db, const float* dy, long rows, long cols);
+// dz = dy·act'(y) (dz may alias dy), db = Σ_rows dz; db may be null.
+void bias_activation_backward(float* dz, float* db, const float* dy, const float* y, long rows, long cols, Act act);
+// out[i·n + j] = bytes[indices[i]·n + j] · scale, for count samples of n = sampleSize bytes.
+void gather_bytes(float* out, const uint8_t* bytes, const int32_t* indices, long count, long sampleSize, double scale);
 void activation_forward(float* y, const float* x, long n, Act act);
 void activation_backward(float* dx, const float* dy, const float* y, long n, Act act);
 void softmax_forward(float* y, const float* x, long rows, long cols);

@@ -99,6 +99,7 @@ const convCases: ConvGeometry[] = [
   convGeometry(3, 6, 5, 7, 9, [1, 1], [1, 1], 'valid'), // cols is x itself
   convGeometry(1, 5, 5, 2, 3, [5, 5], [1, 1], 'same'),
   convGeometry(2, 9, 9, 4, 6, [3, 3], [3, 2], 'valid'),
+  convGeometry(2, 10, 9, 2, 40, [3, 3], [1, 1], 'same'), // direct conv: a 32-channel block, then 8
 ];
 const poolCases: PoolGeometry[] = [
   poolGeometry(3, 26, 26, 32, [2, 2], [2, 2], 'valid'),
@@ -172,7 +173,25 @@ function runCases(tag: string): void {
       // dx may alias dy
       compare(`${label} activationBackward ${act} in place`, n, 1e-7, (be, d) => be.activationBackward(d, d, y, act), dy);
     }
-    compare(`${label} biasGrad`, cols, 1e-7, (be, db) => be.biasGrad(db, x, rows, cols), randn(cols));
+    // sums over rows: the native kernel adds fixed chunks of rows, then the chunks in order
+    const sumTol = 1e-7 * (rows + 8);
+    compare(`${label} biasGrad`, cols, sumTol, (be, db) => be.biasGrad(db, x, rows, cols), randn(cols));
+    for (const act of acts) {
+      const y = new Float32Array(n);
+      tsBackend.activation(y, x, act);
+      const dy = randn(n);
+      const dbTs = new Float32Array(cols);
+      const db = guarded(cols, randn(cols));
+      const dz = compare(`${label} biasActivationBackward ${act} dz`, n, 1e-7, (be, out) => be.biasActivationBackward(out, be === tsBackend ? dbTs : db.view, dy, y, rows, cols, act));
+      db.check(`${label} biasActivationBackward ${act} db`);
+      checkTensor(db.view, dbTs, sumTol, `${label} biasActivationBackward ${act} db`);
+      // in place (dz aliases dy), and without a bias
+      compare(`${label} biasActivationBackward ${act} in place`, n, 1e-7, (be, d) => be.biasActivationBackward(d, new Float32Array(cols), d, y, rows, cols, act), dy);
+      compare(`${label} biasActivationBackward ${act} no bias`, n, 0, (be, out) => be.biasActivationBackward(out, null, dy, y, rows, cols, act), dz);
+    }
+    const bytes = Uint8Array.from({ length: n }, () => Math.floor(random() * 256));
+    const picks = Int32Array.from({ length: 2 * rows + 1 }, () => Math.floor(random() * rows));
+    compare(`${label} gatherBytes`, picks.length * cols, 0, (be, out) => be.gatherBytes(out, bytes, picks, cols, 1 / 255));
     compare(`${label} softmax`, n, 1e-7, (be, y) => be.softmax(y, x, rows, cols));
     const sm = new Float32Array(n);
     tsBackend.softmax(sm, x, rows, cols);
@@ -273,7 +292,19 @@ test('native results are identical for 1 and 2 threads', { skip }, () => {
     be.conv2dBackwardFilter(dw, x, dy, g);
     const db = new Float32Array(64);
     be.biasGrad(db, dy, 16 * 11 * 11, 64);
-    return [...outs, y, dx, dw, db];
+    const dz = new Float32Array(dy.length);
+    const db2 = new Float32Array(64);
+    be.biasActivationBackward(dz, db2, dy, y, 16 * 11 * 11, 64, 'relu');
+    // the first layer's shape takes the direct conv
+    const g1 = convGeometry(16, 28, 28, 1, 32, [3, 3], [1, 1], 'valid');
+    const x1 = randn(16 * 28 * 28);
+    const dy1 = randn(16 * 26 * 26 * 32);
+    const w1 = randn(9 * 32);
+    const y1 = new Float32Array(dy1.length);
+    be.conv2d(y1, x1, w1, w1.subarray(0, 32), g1);
+    const dw1 = new Float32Array(w1.length);
+    be.conv2dBackwardFilter(dw1, x1, dy1, g1);
+    return [...outs, y, dx, dw, db, dz, db2, y1, dw1];
   };
   try {
     const one = run(1);
@@ -289,6 +320,7 @@ test('native kernels reject arrays shorter than their dims instead of writing pa
   const g = convGeometry(1, 5, 5, 2, 3, [3, 3], [1, 1], 'valid');
   assert.throws(() => native!.conv2d(new Float32Array(26), new Float32Array(50), new Float32Array(54), null, g), /y has 26 elements/);
   assert.throws(() => native!.biasActivation(new Float32Array(6), new Float32Array(2), 2, 3, 'relu'), /bias has 2 elements/);
+  assert.throws(() => native!.gatherBytes(new Float32Array(8), new Uint8Array(8), Int32Array.from([0, 2]), 4, 1), /index 2 is outside the 2 samples/);
 });
 
 test('a missing addon reports unavailable and the ts backend is used', () => {

@@ -76,6 +76,9 @@ export interface Backend {
   biasActivation(y: Float32Array, bias: Float32Array | null, rows: number, cols: number, act: ElementwiseActivation): void;
   // db[c] = sum over rows of dy[r,c] (overwrites db)
   biasGrad(db: Float32Array, dy: Float32Array, rows: number, cols: number): void;
+  // The backward of biasActivation in one pass: dz = dy * act'(.) written with the forward output
+  // y (dz may alias dy), and db = sum over rows of dz (overwrites db; db may be null).
+  biasActivationBackward(dz: Float32Array, db: Float32Array | null, dy: Float32Array, y: Float32Array, rows: number, cols: number, act: ElementwiseActivation): void;
   // y = act(x)
   activation(y: Float32Array, x: Float32Array, act: ElementwiseActivation): void;
   // dx = dy * act'(.), written with the forward output y. dx may alias dy.
@@ -86,6 +89,9 @@ export interface Backend {
   softmaxBackward(dx: Float32Array, dy: Float32Array, y: Float32Array, rows: number, cols: number): void;
   // y = a * b elementwise (dropout masks)
   multiply(y: Float32Array, a: Float32Array, b: Float32Array): void;
+  // out[i*n + j] = bytes[indices[i]*n + j] * scale with n = sampleSize: a batch of byte images
+  // (kept as bytes to save memory) as floats.
+  gatherBytes(out: Float32Array, bytes: Uint8Array, indices: Int32Array, sampleSize: number, scale: number): void;
 
   // Losses return the sum over rows of the per-sample loss, and write d(loss sum)/d(input) * gradScale
   // into grad when grad is not null.

@@ -99,12 +99,16 @@ export class Conv2D extends ActivatedLayer {
     return this.activate(z);
   }
 
-  backwardFromPreActivation(dz: Tensor): Tensor {
+  protected override get biasGradient(): Float32Array | null {
+    return this.bias ? this.weights[1]!.grad.data : null;
+  }
+
+  backwardFromPreActivation(dz: Tensor, biasGradientDone = false): Tensor {
     const x = this.lastInput!;
     const g = this.geometryFor(x.shape[0]!);
     const backend = getBackend();
     backend.conv2dBackwardFilter(this.weights[0]!.grad.data, x.data, dz.data, g);
-    if (this.bias) backend.biasGrad(this.weights[1]!.grad.data, dz.data, g.batch * g.outH * g.outW, g.outC);
+    if (this.bias && !biasGradientDone) backend.biasGrad(this.weights[1]!.grad.data, dz.data, g.batch * g.outH * g.outW, g.outC);
     if (!this.needsInputGradient) return x;
     const dx = this.buffer('dx', x.shape);
     backend.conv2dBackwardInput(dx.data, dz.data, this.kernel.data, g);

@@ -69,14 +69,18 @@ export class Dense extends ActivatedLayer {
     return this.activate(z);
   }
 
-  backwardFromPreActivation(dz: Tensor): Tensor {
+  protected override get biasGradient(): Float32Array | null {
+    return this.bias ? this.weights[1]!.grad.data : null;
+  }
+
+  backwardFromPreActivation(dz: Tensor, biasGradientDone = false): Tensor {
     const x = this.lastInput!;
     const batch = x.shape[0]!;
     const inDim = this.inputShape[0]!;
     const backend = getBackend();
     // dW[in, units] = xᵀ · dz
     backend.matmul(this.weights[0]!.grad.data, x.data, dz.data, inDim, this.units, batch, { transA: true });
-    if (this.bias) backend.biasGrad(this.weights[1]!.grad.data, dz.data, batch, this.units);
+    if (this.bias && !biasGradientDone) backend.biasGrad(this.weights[1]!.grad.data, dz.data, batch, this.units);
     if (!this.needsInputGradient) return x;
     const dx = this.buffer('dx', [batch, inDim]);
     // dx[batch, in] = dz · Wᵀ

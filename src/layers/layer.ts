@@ -3,6 +3,7 @@
 
 import { activationBackward, activationForward, type ActivationName } from '../activations.js';
 import type { ElementwiseActivation } from '../backend/backend.js';
+import { getBackend } from '../backend/select.js';
 import { TegakiError } from '../errors.js';
 import { initialize, type InitializerName } from '../initializers.js';
 import type { Random } from '../random.js';
@@ -201,12 +202,27 @@ export abstract class ActivatedLayer extends Layer {
     return dz;
   }
 
-  override backward(dy: Tensor): Tensor {
-    return this.backwardFromPreActivation(this.deactivate(dy));
+  /** The gradient buffer of the bias, or null when the layer has none. */
+  protected get biasGradient(): Float32Array | null {
+    return null;
   }
 
-  /** Backward from dL/dz, the gradient with respect to the pre-activation. */
-  abstract backwardFromPreActivation(dz: Tensor): Tensor;
+  override backward(dy: Tensor): Tensor {
+    const y = this.lastOutput!;
+    const db = this.biasGradient;
+    if (this.activation === 'softmax' || this.activation === 'linear' || !db) return this.backwardFromPreActivation(this.deactivate(dy));
+    // One pass gives dz and the bias gradient (both read the same rows).
+    const cols = y.shape[y.rank - 1]!;
+    const dz = this.buffer('dz', y.shape);
+    getBackend().biasActivationBackward(dz.data, db, dy.data, y.data, y.size / cols, cols, this.activation);
+    return this.backwardFromPreActivation(dz, true);
+  }
+
+  /**
+   * Backward from dL/dz, the gradient with respect to the pre-activation. biasGradientDone says
+   * the bias gradient is already written (by the fused pass in backward).
+   */
+  abstract backwardFromPreActivation(dz: Tensor, biasGradientDone?: boolean): Tensor;
 }
 
 /** Keras-style snake_case base name for automatic layer names: MaxPooling2D → max_pooling2d. */

@@ -17,6 +17,8 @@ interface Addon {
   maxPoolBackward(dx: Float32Array, dy: Float32Array, argmax: Int32Array, ...g: number[]): void;
   biasActivation(y: Float32Array, bias: Float32Array | null, rows: number, cols: number, act: number): void;
   biasGrad(db: Float32Array, dy: Float32Array, rows: number, cols: number): void;
+  biasActivationBackward(dz: Float32Array, db: Float32Array | null, dy: Float32Array, y: Float32Array, rows: number, cols: number, act: number): void;
+  gatherBytes(out: Float32Array, bytes: Uint8Array, indices: Int32Array, sampleSize: number, scale: number): void;
   activation(y: Float32Array, x: Float32Array, act: number): void;
   activationBackward(dx: Float32Array, dy: Float32Array, y: Float32Array, act: number): void;
   softmax(y: Float32Array, x: Float32Array, rows: number, cols: number): void;
@@ -78,6 +80,8 @@ function wrap(addon: Addon): NativeBackend {
     },
     biasActivation: (y, bias, rows, cols, act) => addon.biasActivation(y, bias, rows, cols, ACT[act]),
     biasGrad: (db, dy, rows, cols) => addon.biasGrad(db, dy, rows, cols),
+    biasActivationBackward: (dz, db, dy, y, rows, cols, act) => addon.biasActivationBackward(dz, db, dy, y, rows, cols, ACT[act]),
+    gatherBytes: (out, bytes, indices, sampleSize, scale) => addon.gatherBytes(out, bytes, indices, sampleSize, scale),
     activation: (y, x, act) => addon.activation(y, x, ACT[act]),
     activationBackward: (dx, dy, y, act) => addon.activationBackward(dx, dy, y, ACT[act]),
     softmax: (y, x, rows, cols) => addon.softmax(y, x, rows, cols),

@@ -31,6 +31,21 @@ export function biasGrad(db: Float32Array, dy: Float32Array, rows: number, cols:
   }
 }
 
+export function biasActivationBackward(dz: Float32Array, db: Float32Array | null, dy: Float32Array, y: Float32Array, rows: number, cols: number, act: ElementwiseActivation): void {
+  activationBackward(dz.subarray(0, rows * cols), dy.subarray(0, rows * cols), y, act);
+  if (db) biasGrad(db, dz, rows, cols);
+}
+
+export function gatherBytes(out: Float32Array, bytes: Uint8Array, indices: Int32Array, sampleSize: number, scale: number): void {
+  const n = sampleSize;
+  for (let i = 0; i < indices.length; i++) {
+    const from = indices[i]! * n;
+    const to = i * n;
+    if (from < 0 || from + n > bytes.length) throw new RangeError(`index ${indices[i]} is outside the ${Math.floor(bytes.length / n)} samples`);
+    for (let j = 0; j < n; j++) out[to + j] = bytes[from + j]! * scale;
+  }
+}
+
 export function activation(y: Float32Array, x: Float32Array, act: ElementwiseActivation): void {
   for (let i = 0; i < x.length; i++) y[i] = apply(x[i]!, act);
 }

@@ -2,7 +2,7 @@
 
 import type { Backend } from '../backend.js';
 import { conv2d, conv2dBackwardFilter, conv2dBackwardInput } from './conv.js';
-import { activation, activationBackward, biasActivation, biasGrad, multiply, softmax, softmaxBackward } from './elementwise.js';
+import { activation, activationBackward, biasActivation, biasActivationBackward, biasGrad, gatherBytes, multiply, softmax, softmaxBackward } from './elementwise.js';
 import { countCorrect, crossEntropy, meanSquaredError, softmaxCrossEntropy } from './losses.js';
 import { matmul } from './matmul.js';
 import { adamUpdate, rmspropUpdate, sgdUpdate } from './optimizers.js';
@@ -18,11 +18,13 @@ export const tsBackend: Backend = {
   maxPoolBackward,
   biasActivation,
   biasGrad,
+  biasActivationBackward,
   activation,
   activationBackward,
   softmax,
   softmaxBackward,
   multiply,
+  gatherBytes,
   softmaxCrossEntropy,
   crossEntropy,
   meanSquaredError,
