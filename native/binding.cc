@@ -126,12 +126,13 @@ long w_size(const ConvGeom& g) { return g.kH * g.kW * g.inC * g.outC; }
 Napi::Value Conv2d(const Napi::CallbackInfo& info) {
   Args in(info);
   ConvGeom g;
-  if (!conv_geom(in, 4, g)) return info.Env().Undefined();
+  Act act = in.act(4);
+  if (!conv_geom(in, 5, g)) return info.Env().Undefined();
   float* y = in.f32(0, "y", y_size(g));
   const float* x = in.f32(1, "x", x_size(g));
   const float* w = in.f32(2, "w", w_size(g));
   const float* bias = in.f32(3, "bias", g.outC, true);
-  if (in.ok) conv2d_forward(y, x, w, bias, g);
+  if (in.ok) conv2d_forward(y, x, w, bias, g, act);
   return info.Env().Undefined();
 }
 

@@ -89,17 +89,19 @@ void conv_patch(const ConvGeom& g, const float* x, long pixel, long q0, long len
   }
 }
 
-void conv2d_forward(float* y, const float* x, const float* w, const float* bias, const ConvGeom& g) {
+void conv2d_forward(float* y, const float* x, const float* w, const float* bias, const ConvGeom& g, Act act) {
   const long pixels = pixel_count(g), patch = patch_size(g);
   if (direct(g)) {
-    simd().conv_direct_forward(y, x, w, bias, g);
+    // bias and relu while the row is in registers; other activations in a pass after
+    simd().conv_direct_forward(y, x, w, bias, g, act == ACT_RELU);
+    if (act != ACT_RELU && act != ACT_LINEAR) bias_activation(y, nullptr, pixels, g.outC, act);
     return;
   }
   // y[pixels, outC] = cols[pixels, patch] · w[patch, outC], cols gathered while packing
   GemmArgs args{y, x, w, pixels, g.outC, patch, patch, g.outC, g.outC, false, false, false};
   if (!cols_is_x(g)) args.conv = &g;
   gemm(args);
-  if (bias) bias_activation(y, bias, pixels, g.outC, ACT_LINEAR);
+  bias_activation(y, bias, pixels, g.outC, act);
 }
 
 void conv2d_backward_input(float* dx, const float* dy, const float* w, const ConvGeom& g) {

@@ -9,23 +9,22 @@
 
 #include "tegaki.h"
 
-// The helpers are inlined within this file, so no vector ever crosses a call boundary; the
-// portable build's warning about the AVX calling convention does not apply.
-#pragma GCC diagnostic ignored "-Wpsabi"
 typedef float vf8 __attribute__((vector_size(32)));
-inline vf8 load8(const float* p) {
-  vf8 v;
-  memcpy(&v, p, sizeof v);
-  return v;
-}
-inline void store8(float* p, vf8 v) { memcpy(p, &v, sizeof v); }
+// The same vector at any float address (vmovups), so loads and stores need no helper function
+// (a helper taking or returning vf8 would also raise GCC's ABI note on the portable build).
+typedef float vf8u __attribute__((vector_size(32), aligned(4), may_alias));
+#define load8(p) ((vf8)(*(const vf8u*)(p)))
+#define store8(p, v) (*(vf8u*)(p) = (v))
 
-// The patch of output pixel (b, oy, ox) in (ky, kx, c) order, zeros outside the image: what
-// conv_patch gives, without its per-call divisions (this runs once per output pixel). When
-// the window lies inside the image, each kernel row is one contiguous run of kW·inC floats.
-// (simd_*.cc are built with -fno-tree-loop-distribute-patterns: these short copies must stay
-// loops, not calls to memcpy.)
-inline void direct_patch(const tegaki::ConvGeom& g, const float* xb, long oy, long ox, float* pv) {
+// These copies are a few floats long: they must stay loops, not become calls to memcpy.
+#if defined(__clang__)
+#define TEGAKI_NO_MEMCPY_IDIOM __attribute__((no_builtin("memcpy")))
+#elif defined(__GNUC__)
+#define TEGAKI_NO_MEMCPY_IDIOM __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#else
+#define TEGAKI_NO_MEMCPY_IDIOM
+#endif
+TEGAKI_NO_MEMCPY_IDIOM void direct_patch(const tegaki::ConvGeom& g, const float* xb, long oy, long ox, float* pv) {
   const long iy0 = oy * g.strideH - g.padTop, ix0 = ox * g.strideW - g.padLeft;
   const long run = g.kW * g.inC, rowStride = g.inW * g.inC;
   if (iy0 >= 0 && iy0 + g.kH <= g.inH && ix0 >= 0 && ix0 + g.kW <= g.inW) {
@@ -52,9 +51,10 @@ struct DirectJob {
   const float* bias;
   const tegaki::ConvGeom* g;
   long chunkRows;  // output rows per chunk of the filter gradient
+  bool relu;       // forward: apply relu to the output
 };
 
-// y[p, :] = bias + patch(p) · W for the output rows [begin, end) (a row is one (image, oy));
+// y[p, :] = bias + patch(p) · W (then relu if asked) for the output rows [begin, end) (a row is one (image, oy));
 // 32 output channels at a time in registers (four vectors), then 8, then one.
 void direct_forward_rows(void* ctx, long begin, long end) {
   const DirectJob& job = *(const DirectJob*)ctx;
@@ -89,6 +89,8 @@ void direct_forward_rows(void* ctx, long begin, long end) {
       for (long q = 0; q < patch; q++) a += pv[q] * w[q * outC + c];
       y[c] = a;
     }
+    if (job.relu)
+      for (c = 0; c < outC; c++) y[c] = y[c] > 0.f ? y[c] : 0.f;
     }
   }
 }
@@ -149,8 +151,8 @@ void direct_filter_chunk(void* ctx, int task, int thread) {
     }
 }
 
-void conv_direct_forward(float* y, const float* x, const float* w, const float* bias, const tegaki::ConvGeom& g) {
-  DirectJob job{y, x, w, bias, &g, 0};
+void conv_direct_forward(float* y, const float* x, const float* w, const float* bias, const tegaki::ConvGeom& g, bool relu) {
+  DirectJob job{y, x, w, bias, &g, 0, relu};
   tegaki::parallel_for(g.batch * g.outH, 8, direct_forward_rows, &job);
 }
 
@@ -160,7 +162,7 @@ void conv_direct_backward_filter(float* dw, const float* x, const float* dy, con
   const long rows = g.batch * g.outH, chunk = (1024 + g.outW - 1) / g.outW;
   const long chunks = (rows + chunk - 1) / chunk;
   float* partials = tegaki::scratch(tegaki::SCRATCH_PARTIALS, 0, (size_t)(chunks * size));
-  DirectJob job{partials, x, dy, nullptr, &g, chunk};
+  DirectJob job{partials, x, dy, nullptr, &g, chunk, false};
   tegaki::pool_run(direct_filter_chunk, &job, (int)chunks);
   memset(dw, 0, size * sizeof(float));
   for (long t = 0; t < chunks; t++)

@@ -15,7 +15,7 @@
 
 #include "tegaki.h"
 
-const long KC = 256;      // one B panel: KC·NR floats, L1-resident
+const long KC = 320;      // at most: one B panel, KC·NR floats, stays in L1 next to an A panel
 const long MC = MR * 24;  // one A block: MC·KC floats, L2-resident
 const long NC = NR * 64;
 
@@ -87,15 +87,24 @@ void pack_b(float* __restrict out, const tegaki::GemmArgs& g, long j0, long nc, 
   }
 }
 
+// K cut into equal blocks of at most KC: a conv's K of 288 (3×3×32) is one block, not 256 + 32
+// (a short block runs the micro-kernel at a fraction of its speed and re-reads C).
+long k_block(long k) {
+  const long blocks = (k + KC - 1) / KC;
+  const long kc = (k + blocks - 1) / blocks;
+  return (kc + 3) / 4 * 4 < KC ? (kc + 3) / 4 * 4 : KC;
+}
+
 // One thread's block of C: rows [i0, i1), columns [j0, j1), all of K.
 void gemm_block(const tegaki::GemmArgs& g, long i0, long i1, long j0, long j1, int thread) {
   float* bpack = tegaki::scratch(tegaki::SCRATCH_PACK_B, thread, (size_t)(NC * KC));
   float* apack = tegaki::scratch(tegaki::SCRATCH_PACK_A, thread, (size_t)(MC * KC));
   alignas(64) float tile[MR * NR];
+  const long kBlock = k_block(g.k);
   for (long jc = j0; jc < j1; jc += NC) {
     long nc = j1 - jc < NC ? j1 - jc : NC;
-    for (long pc = 0; pc < g.k; pc += KC) {
-      long kc = g.k - pc < KC ? g.k - pc : KC;
+    for (long pc = 0; pc < g.k; pc += kBlock) {
+      long kc = g.k - pc < kBlock ? g.k - pc : kBlock;
       bool overwrite = pc == 0 && !g.accumulate;
       pack_b(bpack, g, jc, nc, pc, kc);
       for (long ic = i0; ic < i1; ic += MC) {

@@ -7,6 +7,9 @@
 
 namespace tegaki {
 
+// Elementwise activations, in the binding's numbering.
+enum Act { ACT_LINEAR = 0, ACT_RELU = 1, ACT_SIGMOID = 2, ACT_TANH = 3 };
+
 // ---- thread pool (threads.cc) ----
 // fn(ctx, task, thread) runs once for every task in [0, ntasks); thread is in [0, threads()).
 // Which thread runs which task is not fixed, so a task must not depend on it except to pick
@@ -48,7 +51,7 @@ typedef void (*GemmFn)(const GemmArgs& g);
 // ---- the kernels built once per instruction set (simd_*.cc; cpu.cc picks one table) ----
 // A patch this small goes through the direct conv instead of the GEMM (see conv_direct_impl.h).
 const long kDirectPatch = 32;
-typedef void (*ConvForwardFn)(float* y, const float* x, const float* w, const float* bias, const ConvGeom& g);
+typedef void (*ConvForwardFn)(float* y, const float* x, const float* w, const float* bias, const ConvGeom& g, bool relu);
 typedef void (*ConvFilterFn)(float* dw, const float* x, const float* dy, const ConvGeom& g);
 struct SimdKernels {
   GemmFn gemm;
@@ -72,7 +75,7 @@ struct ConvGeom {
 };
 // out[0, len) = im2col row `pixel`, columns [q0, q0 + len): the patch values it multiplies.
 void conv_patch(const ConvGeom& g, const float* x, long pixel, long q0, long len, float* out);
-void conv2d_forward(float* y, const float* x, const float* w, const float* bias, const ConvGeom& g);
+void conv2d_forward(float* y, const float* x, const float* w, const float* bias, const ConvGeom& g, Act act);
 void conv2d_backward_input(float* dx, const float* dy, const float* w, const ConvGeom& g);
 void conv2d_backward_filter(float* dw, const float* x, const float* dy, const ConvGeom& g);
 
@@ -84,7 +87,6 @@ void maxpool_forward(float* y, int32_t* argmax, const float* x, const PoolGeom& 
 void maxpool_backward(float* dx, const float* dy, const int32_t* argmax, const PoolGeom& g, long dxLength);
 
 // ---- elementwise (elementwise.cc) ----
-enum Act { ACT_LINEAR = 0, ACT_RELU = 1, ACT_SIGMOID = 2, ACT_TANH = 3 };
 void bias_activation(float* y, const float* bias, long rows, long cols, Act act);
 void bias_grad(float* db, const float* dy, long rows, long cols);
 // dz = dy·act'(y) (dz may alias dy), db = Σ_rows dz; db may be null.

@@ -136,6 +136,7 @@ function runCases(tag: string): void {
     const label = `${tag} conv ${JSON.stringify(g)}`;
     compare(`${label} forward`, ys, 1e-6 * (patch + 8), (be, y) => be.conv2d(y, x, w, null, g));
     compare(`${label} forward+bias`, ys, 1e-6 * (patch + 8), (be, y) => be.conv2d(y, x, w, bias, g));
+    for (const act of ['relu', 'tanh'] as const) compare(`${label} forward+bias ${act}`, ys, 1e-6 * (patch + 8), (be, y) => be.conv2d(y, x, w, bias, g, act));
     compare(`${label} backwardInput`, xs, 1e-6 * (g.outC * 9 + 8), (be, dx) => be.conv2dBackwardInput(dx, dy, w, g), randn(xs));
     compare(`${label} backwardFilter`, ws, 1e-6 * (ys + 8), (be, dw) => be.conv2dBackwardFilter(dw, x, dy, g), randn(ws));
   }

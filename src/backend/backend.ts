@@ -60,8 +60,8 @@ export interface Backend {
   // C[M,N] = op(A)[M,K] · op(B)[K,N]
   matmul(c: Float32Array, a: Float32Array, b: Float32Array, m: number, n: number, k: number, options?: MatmulOptions): void;
 
-  // y = conv2d(x, w) + bias. bias may be null.
-  conv2d(y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, g: ConvGeometry): void;
+  // y = act(conv2d(x, w) + bias). bias may be null; act defaults to linear.
+  conv2d(y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, g: ConvGeometry, act?: ElementwiseActivation): void;
   // dx = gradient of conv2d with respect to x (overwrites dx)
   conv2dBackwardInput(dx: Float32Array, dy: Float32Array, w: Float32Array, g: ConvGeometry): void;
   // dw = gradient of conv2d with respect to w (overwrites dw)

@@ -93,8 +93,7 @@ export class Conv2D extends ActivatedLayer {
     const g = this.geometryFor(batch);
     const backend = getBackend();
     const z = this.buffer('z', [batch, g.outH, g.outW, g.outC]);
-    backend.conv2d(z.data, x.data, this.kernel.data, null, g);
-    backend.biasActivation(z.data, this.bias?.data ?? null, batch * g.outH * g.outW, g.outC, this.fusedActivation);
+    backend.conv2d(z.data, x.data, this.kernel.data, this.bias?.data ?? null, g, this.fusedActivation);
     this.lastInput = x;
     return this.activate(z);
   }

@@ -10,7 +10,7 @@ import type { Backend, ConvGeometry, ElementwiseActivation, Labels, MatmulOption
 /** The functions the addon exports (native/binding.cc); geometry travels as positional numbers. */
 interface Addon {
   matmul(c: Float32Array, a: Float32Array, b: Float32Array, m: number, n: number, k: number, transA: boolean, transB: boolean, accumulate: boolean): void;
-  conv2d(y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, ...g: number[]): void;
+  conv2d(y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, act: number, ...g: number[]): void;
   conv2dBackwardInput(dx: Float32Array, dy: Float32Array, w: Float32Array, ...g: number[]): void;
   conv2dBackwardFilter(dw: Float32Array, x: Float32Array, dy: Float32Array, ...g: number[]): void;
   maxPool(y: Float32Array, argmax: Int32Array, x: Float32Array, ...g: number[]): void;
@@ -63,8 +63,8 @@ function wrap(addon: Addon): NativeBackend {
     matmul(c, a, b, m, n, k, options?: MatmulOptions) {
       addon.matmul(c, a, b, m, n, k, options?.transA ?? false, options?.transB ?? false, options?.accumulate ?? false);
     },
-    conv2d(y, x, w, bias, g: ConvGeometry) {
-      addon.conv2d(y, x, w, bias, g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft);
+    conv2d(y, x, w, bias, g: ConvGeometry, act: ElementwiseActivation = 'linear') {
+      addon.conv2d(y, x, w, bias, ACT[act], g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft);
     },
     conv2dBackwardInput(dx, dy, w, g) {
       addon.conv2dBackwardInput(dx, dy, w, g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft);

@@ -1,7 +1,8 @@
 // Reference conv2d as im2col + GEMM. Weights are HWIO, so w is already the [kH*kW*inC, outC]
 // matrix that multiplies one im2col row; the three passes are three GEMMs over that layout.
 
-import type { ConvGeometry } from '../backend.js';
+import type { ConvGeometry, ElementwiseActivation } from '../backend.js';
+import { biasActivation } from './elementwise.js';
 import { matmul } from './matmul.js';
 import { scratch } from './scratch.js';
 
@@ -60,18 +61,13 @@ function dims(g: ConvGeometry): { pixels: number; patch: number } {
   return { pixels: g.batch * g.outH * g.outW, patch: g.kH * g.kW * g.inC };
 }
 
-export function conv2d(y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, g: ConvGeometry): void {
+export function conv2d(y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, g: ConvGeometry, act: ElementwiseActivation = 'linear'): void {
   const { pixels, patch } = dims(g);
   const cols = scratch('conv.cols', pixels * patch);
   im2col(cols, x, g);
   // y[pixels, outC] = cols[pixels, patch] · w[patch, outC]
   matmul(y, cols, w, pixels, g.outC, patch);
-  if (bias) {
-    for (let p = 0; p < pixels; p++) {
-      const row = p * g.outC;
-      for (let c = 0; c < g.outC; c++) y[row + c] += bias[c]!;
-    }
-  }
+  biasActivation(y, bias, pixels, g.outC, act);
 }
 
 export function conv2dBackwardInput(dx: Float32Array, dy: Float32Array, w: Float32Array, g: ConvGeometry): void {
