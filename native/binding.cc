@@ -116,6 +116,11 @@ bool conv_geom(Args& in, size_t at, ConvGeom& g) {
   g.strideW = in.dim(at + 10, "strideW", 1);
   g.padTop = in.dim(at + 11, "padTop");
   g.padLeft = in.dim(at + 12, "padLeft");
+  // Each dim is at most 2^40, but their products could still wrap a long and defeat the
+  // length checks: refuse any size past 2^48 elements.
+  const double limit = 281474976710656.0;
+  if (in.ok && ((double)g.batch * g.inH * g.inW * g.inC > limit || (double)g.batch * g.outH * g.outW * g.outC > limit || (double)g.kH * g.kW * g.inC * g.outC > limit))
+    in.fail("conv geometry too large");
   return in.ok;
 }
 

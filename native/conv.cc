@@ -19,7 +19,7 @@ bool cols_is_x(const ConvGeom& g) {
 }
 
 // A GEMM with K this small spends its time packing (see conv_direct_impl.h).
-bool direct(const ConvGeom& g) { return patch_size(g) <= kDirectPatch && !cols_is_x(g); }
+bool direct(const ConvGeom& g) { return g.kH <= kDirectPatch && g.kW <= kDirectPatch && g.inC <= kDirectPatch && patch_size(g) <= kDirectPatch && !cols_is_x(g); }
 
 struct Col2imJob {
   float* dx;

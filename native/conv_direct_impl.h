@@ -37,9 +37,12 @@ TEGAKI_NO_MEMCPY_IDIOM void direct_patch(const tegaki::ConvGeom& g, const float*
     const long iy = iy0 + ky;
     for (long kx = 0; kx < g.kW; kx++, pv += g.inC) {
       const long ix = ix0 + kx;
-      const bool inside = iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW;
-      const float* src = xb + iy * rowStride + ix * g.inC;
-      for (long c = 0; c < g.inC; c++) pv[c] = inside ? src[c] : 0.f;
+      if (iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW) {
+        const float* src = xb + iy * rowStride + ix * g.inC;
+        for (long c = 0; c < g.inC; c++) pv[c] = src[c];
+      } else {
+        for (long c = 0; c < g.inC; c++) pv[c] = 0.f;
+      }
     }
   }
 }
@@ -95,24 +98,35 @@ void direct_forward_rows(void* ctx, long begin, long end) {
   }
 }
 
-// partial[q0 .. q0+NQ, c .. c+32] += Σ_p patches[p, q] · dy[p, c] over n pixels, with the NQ×4
-// vector accumulators in registers (12 of the 16 ymm for NQ = 3).
-template <int NQ>
+// partial[q0 .. q0+NQ, c .. c+8·NV] = Σ_p patches[p, q] · dy[p, c] over n pixels, with the
+// NQ×NV vector accumulators in registers (12 of the 16 ymm for NQ = 3, NV = 4).
+template <int NQ, int NV>
 void filter_block(float* part, const float* patches, long patch, const float* dy, long outC, long n, long q0, long c) {
-  vf8 acc[NQ][4] = {};
+  vf8 acc[NQ][NV] = {};
   for (long p = 0; p < n; p++) {
-    const float* d = dy + p * outC + c;
-    const vf8 d0 = load8(d), d1 = load8(d + 8), d2 = load8(d + 16), d3 = load8(d + 24);
+    vf8 d[NV];
+#pragma GCC unroll 4
+    for (int j = 0; j < NV; j++) d[j] = load8(dy + p * outC + c + 8 * j);
 #pragma GCC unroll 3
     for (int i = 0; i < NQ; i++) {
       const float v = patches[p * patch + q0 + i];
-      acc[i][0] += v * d0, acc[i][1] += v * d1, acc[i][2] += v * d2, acc[i][3] += v * d3;
+#pragma GCC unroll 4
+      for (int j = 0; j < NV; j++) acc[i][j] += v * d[j];
     }
   }
 #pragma GCC unroll 3
   for (int i = 0; i < NQ; i++)
 #pragma GCC unroll 4
-    for (int j = 0; j < 4; j++) store8(part + (q0 + i) * outC + c + 8 * j, acc[i][j]);
+    for (int j = 0; j < NV; j++) store8(part + (q0 + i) * outC + c + 8 * j, acc[i][j]);
+}
+
+// All taps for the channel block [c, c + 8·NV), three taps at a time.
+template <int NV>
+void filter_channels(float* part, const float* patches, long patch, const float* dy, long outC, long n, long c) {
+  long q = 0;
+  for (; q + 3 <= patch; q += 3) filter_block<3, NV>(part, patches, patch, dy, outC, n, q, c);
+  if (patch - q == 2) filter_block<2, NV>(part, patches, patch, dy, outC, n, q, c);
+  if (patch - q == 1) filter_block<1, NV>(part, patches, patch, dy, outC, n, q, c);
 }
 
 // One fixed chunk of output rows: partial[q, c] = Σ_p patch(p)[q] · dy[p, c]. The chunk's
@@ -135,14 +149,10 @@ void direct_filter_chunk(void* ctx, int task, int thread) {
   float* part = job.out + task * patch * outC;
   const float* dy = job.w + begin * g.outW * outC;
   long c = 0;
-  for (; c + 32 <= outC; c += 32) {
-    long q = 0;
-    for (; q + 3 <= patch; q += 3) filter_block<3>(part, patches, patch, dy, outC, n, q, c);
-    if (patch - q == 2) filter_block<2>(part, patches, patch, dy, outC, n, q, c);
-    if (patch - q == 1) filter_block<1>(part, patches, patch, dy, outC, n, q, c);
-  }
+  for (; c + 32 <= outC; c += 32) filter_channels<4>(part, patches, patch, dy, outC, n, c);
+  for (; c + 8 <= outC; c += 8) filter_channels<1>(part, patches, patch, dy, outC, n, c);
   if (c == outC) return;
-  // The channels past the last multiple of 32, one at a time.
+  // The channels past the last multiple of 8, one at a time.
   for (long q = 0; q < patch; q++)
     for (long cc = c; cc < outC; cc++) {
       float a = 0.f;
@@ -158,6 +168,10 @@ void conv_direct_forward(float* y, const float* x, const float* w, const float* 
 
 void conv_direct_backward_filter(float* dw, const float* x, const float* dy, const tegaki::ConvGeom& g) {
   const long patch = g.kH * g.kW * g.inC, size = patch * g.outC;
+  if (g.batch * g.outH * g.outW == 0) {
+    memset(dw, 0, size * sizeof(float));
+    return;
+  }
   // About a thousand pixels per chunk, in whole output rows.
   const long rows = g.batch * g.outH, chunk = (1024 + g.outW - 1) / g.outW;
   const long chunks = (rows + chunk - 1) / chunk;

@@ -178,7 +178,8 @@ void bias_activation_backward(float* dz, float* db, const float* dy, const float
     for (long c = 0; c < cols; c++) db[c] = 0.f;
     return;
   }
-  const long chunkRows = cols >= 8192 ? 1 : 8192 / cols;
+  // About 8192 values per chunk, and at least 16 rows, so the partials stay small next to dy.
+  const long chunkRows = cols >= 8192 / 16 ? 16 : 8192 / cols;
   const long chunks = (rows + chunkRows - 1) / chunkRows;
   float* partials = scratch(SCRATCH_PARTIALS, 0, (size_t)(chunks * cols));
   BiasBackwardJob job{act == ACT_LINEAR && dz == dy ? nullptr : dz, partials, dy, y, rows, cols, chunkRows};

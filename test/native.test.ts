@@ -100,6 +100,9 @@ const convCases: ConvGeometry[] = [
   convGeometry(1, 5, 5, 2, 3, [5, 5], [1, 1], 'same'),
   convGeometry(2, 9, 9, 4, 6, [3, 3], [3, 2], 'valid'),
   convGeometry(2, 10, 9, 2, 40, [3, 3], [1, 1], 'same'), // direct conv: a 32-channel block, then 8
+  convGeometry(2, 9, 8, 1, 32, [5, 5], [1, 1], 'same'), // direct, patch 25: taps in 3s, then 1
+  convGeometry(1, 6, 7, 2, 33, [4, 4], [1, 1], 'valid'), // direct, patch 32: taps in 3s, then 2; 32 + 1 channels
+  convGeometry(1, 3, 1100, 1, 8, [3, 3], [1, 1], 'valid'), // direct, one output row per chunk
 ];
 const poolCases: PoolGeometry[] = [
   poolGeometry(3, 26, 26, 32, [2, 2], [2, 2], 'valid'),
@@ -136,7 +139,7 @@ function runCases(tag: string): void {
     const label = `${tag} conv ${JSON.stringify(g)}`;
     compare(`${label} forward`, ys, 1e-6 * (patch + 8), (be, y) => be.conv2d(y, x, w, null, g));
     compare(`${label} forward+bias`, ys, 1e-6 * (patch + 8), (be, y) => be.conv2d(y, x, w, bias, g));
-    for (const act of ['relu', 'tanh'] as const) compare(`${label} forward+bias ${act}`, ys, 1e-6 * (patch + 8), (be, y) => be.conv2d(y, x, w, bias, g, act));
+    for (const act of ['relu', 'tanh', 'sigmoid'] as const) compare(`${label} forward+bias ${act}`, ys, 1e-6 * (patch + 8), (be, y) => be.conv2d(y, x, w, bias, g, act));
     compare(`${label} backwardInput`, xs, 1e-6 * (g.outC * 9 + 8), (be, dx) => be.conv2dBackwardInput(dx, dy, w, g), randn(xs));
     compare(`${label} backwardFilter`, ws, 1e-6 * (ys + 8), (be, dw) => be.conv2dBackwardFilter(dw, x, dy, g), randn(ws));
   }
@@ -158,7 +161,7 @@ function runCases(tag: string): void {
     compare(`${label} backward`, xs, 0, (be, dx) => be.maxPoolBackward(dx, dy, argTs, g), randn(xs));
   }
 
-  for (const [rows, cols] of [[1, 1], [3, 10], [37, 33], [500, 70]] as [number, number][]) {
+  for (const [rows, cols] of [[1, 1], [3, 10], [37, 33], [500, 70], [40, 9000]] as [number, number][]) {
     const n = rows * cols;
     const x = randn(n, 3);
     const bias = randn(cols);
@@ -225,7 +228,7 @@ function runCases(tag: string): void {
   const pred = Float32Array.from([0.2, 0.7, 0.4, 0.6, 0.5]);
   assert.equal(native!.countCorrect(pred, binary, 5, 1), tsBackend.countCorrect(pred, binary, 5, 1), `${tag} countCorrect binary`);
 
-  for (const n of [1, 7, 1000, 4099]) {
+  for (const n of [1, 7, 1000, 4099, 50001]) {
     const p0 = randn(n);
     const g = randn(n);
     const s1 = randn(n, 0.1).map(Math.abs);
@@ -320,6 +323,8 @@ test('native kernels reject arrays shorter than their dims instead of writing pa
   assert.throws(() => native!.matmul(new Float32Array(5), new Float32Array(6), new Float32Array(6), 2, 3, 3), /c has 5 elements, needs 6/);
   const g = convGeometry(1, 5, 5, 2, 3, [3, 3], [1, 1], 'valid');
   assert.throws(() => native!.conv2d(new Float32Array(26), new Float32Array(50), new Float32Array(54), null, g), /y has 26 elements/);
+  // sizes whose product would wrap around
+  assert.throws(() => native!.conv2d(new Float32Array(27), new Float32Array(50), new Float32Array(54), null, { ...g, kH: 2 ** 32, kW: 2 ** 32 }), /conv geometry too large/);
   assert.throws(() => native!.biasActivation(new Float32Array(6), new Float32Array(2), 2, 3, 'relu'), /bias has 2 elements/);
   assert.throws(() => native!.gatherBytes(new Float32Array(8), new Uint8Array(8), Int32Array.from([0, 2]), 4, 1), /index 2 is outside the 2 samples/);
 });
