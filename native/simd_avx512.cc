@@ -1,8 +1,9 @@
 // GEMM for the AVX-512 path: an 8×32 register tile (16 zmm accumulators, 2 for B, 1 for the
-// broadcast of A) under the shared driver in gemm_impl.h, and the
-// direct small-patch conv (conv_direct_impl.h). Built with -mavx512f -mfma
+// broadcast of A) under the shared driver in gemm_impl.h, the
+// direct small-patch conv (conv_direct_impl.h) and the optimizer updates (optimizers_impl.h). Built with -mavx512f -mfma
 // (binding.gyp); cpu.cc calls it only on a CPU (and OS) with AVX-512F.
 #include <immintrin.h>
+#include <math.h>
 #include <string.h>
 
 #include "tegaki.h"
@@ -41,7 +42,8 @@ inline void micro_kernel(long kc, const float* __restrict ap, const float* __res
 
 #include "gemm_impl.h"
 #include "conv_direct_impl.h"
+#include "optimizers_impl.h"
 
 }  // namespace
 
-const tegaki::SimdKernels tegaki::simd_avx512 = {gemm_entry, conv_direct_forward, conv_direct_backward_filter};
+const tegaki::SimdKernels tegaki::simd_avx512 = {gemm_entry, conv_direct_forward, conv_direct_backward_filter, sgd_range, rmsprop_range, adam_range};

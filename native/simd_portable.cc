@@ -1,5 +1,7 @@
 // GEMM for the portable path: the shared driver (gemm_impl.h) with a 4×8 tile in plain C that
-// the compiler vectorizes, and the direct small-patch conv (conv_direct_impl.h), both for the target's baseline (SSE2 on x86-64, NEON on arm64).
+// the compiler vectorizes, the direct small-patch conv (conv_direct_impl.h) and the optimizer updates
+// (optimizers_impl.h), all for the target's baseline (SSE2 on x86-64, NEON on arm64).
+#include <math.h>
 #include <string.h>
 
 #include "tegaki.h"
@@ -25,7 +27,8 @@ inline void micro_kernel(long kc, const float* __restrict ap, const float* __res
 
 #include "gemm_impl.h"
 #include "conv_direct_impl.h"
+#include "optimizers_impl.h"
 
 }  // namespace
 
-const tegaki::SimdKernels tegaki::simd_portable = {gemm_entry, conv_direct_forward, conv_direct_backward_filter};
+const tegaki::SimdKernels tegaki::simd_portable = {gemm_entry, conv_direct_forward, conv_direct_backward_filter, sgd_range, rmsprop_range, adam_range};

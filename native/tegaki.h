@@ -53,10 +53,22 @@ typedef void (*GemmFn)(const GemmArgs& g);
 const long kDirectPatch = 32;
 typedef void (*ConvForwardFn)(float* y, const float* x, const float* w, const float* bias, const ConvGeom& g, bool relu);
 typedef void (*ConvFilterFn)(float* dw, const float* x, const float* dy, const ConvGeom& g);
+// One optimizer update: param, its gradient and slots (null when unused), and the settings;
+// a, b are momentum / rho / beta1, beta2; c1, c2 Adam's bias corrections.
+struct OptimizerUpdate {
+  float* param;
+  const float* grad;
+  float* slot1;
+  float* slot2;
+  double lr, a, b, epsilon, c1, c2;
+  bool nesterov;
+};
 struct SimdKernels {
   GemmFn gemm;
   ConvForwardFn conv_direct_forward;
   ConvFilterFn conv_direct_backward_filter;
+  // over a range of parameters, ctx an OptimizerUpdate (optimizers_impl.h)
+  RangeFn sgd, rmsprop, adam;
 };
 extern const SimdKernels simd_portable, simd_avx2, simd_avx512;
 
