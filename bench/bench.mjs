@@ -378,6 +378,17 @@ async function main() {
     }
     lines.push(`| (outside kernels) | | ${fmt(bd.stepMs - sum, 3)} | ${fmt((100 * (bd.stepMs - sum)) / bd.stepMs, 1)}% |`);
     lines.push('');
+    // Where the time goes: products (GEMM or direct conv) against passes bound by memory.
+    const products = bd.rows.filter((row) => /^(conv2d|matmul)/.test(row.kernel)).reduce((a, row) => a + row.msPerStep, 0);
+    const stepFlops = (flops('cnn').train * BATCH) / 1e9;
+    lines.push(
+      `Where the time goes: convolutions and matrix products take ${fmt(products, 2)} ms of the step (${fmt((100 * products) / bd.stepMs, 0)}%) ` +
+        `and do all ${fmt(stepFlops, 2)} GFLOP of it, at ${fmt(stepFlops / (products / 1000), 0)} GFLOP/s against the ${fmt(peak.perThread[peak.threads], 0)} GFLOP/s GEMM peak ` +
+        '(the im2col gather while packing, the first layer\'s 9-long patches and the col2im of the input gradient cost the rest). ' +
+        `Pooling, activation and bias passes, the loss and the optimizer take ${fmt(sum - products, 2)} ms (${fmt((100 * (sum - products)) / bd.stepMs, 0)}%): ` +
+        'they move the 26×26×32 activations of the first layer (5.5 MB a batch) several times and are bound by memory bandwidth.',
+      '',
+    );
   }
   lines.push('Numbers on a shared 2-core machine are noisy: compare the ratios within one run.');
   writeFileSync(join(here, 'results.md'), lines.join('\n') + '\n');
