@@ -57,43 +57,45 @@ struct DirectJob {
   bool relu;       // forward: apply relu to the output
 };
 
-// y[p, :] = bias + patch(p) · W (then relu if asked) for the output rows [begin, end) (a row is one (image, oy));
-// 32 output channels at a time in registers (four vectors), then 8, then one.
+// y[0, outC) = bias + pv · W, then relu if asked: 32 output channels at a time in registers
+// (four vectors), then 8, then one.
+inline void pixel_forward(float* y, const float* pv, const float* w, const float* bias, long patch, long outC, bool relu) {
+  long c = 0;
+  for (; c + 32 <= outC; c += 32) {
+    vf8 a0 = {}, a1 = {}, a2 = {}, a3 = {};
+    if (bias) a0 = load8(bias + c), a1 = load8(bias + c + 8), a2 = load8(bias + c + 16), a3 = load8(bias + c + 24);
+    for (long q = 0; q < patch; q++) {
+      const float v = pv[q];
+      const float* wq = w + q * outC + c;
+      a0 += v * load8(wq), a1 += v * load8(wq + 8), a2 += v * load8(wq + 16), a3 += v * load8(wq + 24);
+    }
+    store8(y + c, a0), store8(y + c + 8, a1), store8(y + c + 16, a2), store8(y + c + 24, a3);
+  }
+  for (; c + 8 <= outC; c += 8) {
+    vf8 a = bias ? load8(bias + c) : vf8{};
+    for (long q = 0; q < patch; q++) a += pv[q] * load8(w + q * outC + c);
+    store8(y + c, a);
+  }
+  for (; c < outC; c++) {
+    float a = bias ? bias[c] : 0.f;
+    for (long q = 0; q < patch; q++) a += pv[q] * w[q * outC + c];
+    y[c] = a;
+  }
+  if (relu)
+    for (c = 0; c < outC; c++) y[c] = y[c] > 0.f ? y[c] : 0.f;
+}
+
+// The output rows [begin, end); a row is one (image, oy).
 void direct_forward_rows(void* ctx, long begin, long end) {
   const DirectJob& job = *(const DirectJob*)ctx;
   const tegaki::ConvGeom& g = *job.g;
-  const long patch = g.kH * g.kW * g.inC, outC = g.outC;
-  const float* w = job.w;
-  const float* bias = job.bias;
+  const long patch = g.kH * g.kW * g.inC;
   alignas(64) float pv[tegaki::kDirectPatch];
-  for (long p = begin * g.outW, row = begin; row < end; row++) {
+  for (long row = begin; row < end; row++) {
     const float* xb = job.x + row / g.outH * g.inH * g.inW * g.inC;
-    for (long ox = 0; ox < g.outW; ox++, p++) {
-    direct_patch(g, xb, row % g.outH, ox, pv);
-    float* y = job.out + p * outC;
-    long c = 0;
-    for (; c + 32 <= outC; c += 32) {
-      vf8 a0 = {}, a1 = {}, a2 = {}, a3 = {};
-      if (bias) a0 = load8(bias + c), a1 = load8(bias + c + 8), a2 = load8(bias + c + 16), a3 = load8(bias + c + 24);
-      for (long q = 0; q < patch; q++) {
-        const float v = pv[q];
-        const float* wq = w + q * outC + c;
-        a0 += v * load8(wq), a1 += v * load8(wq + 8), a2 += v * load8(wq + 16), a3 += v * load8(wq + 24);
-      }
-      store8(y + c, a0), store8(y + c + 8, a1), store8(y + c + 16, a2), store8(y + c + 24, a3);
-    }
-    for (; c + 8 <= outC; c += 8) {
-      vf8 a = bias ? load8(bias + c) : vf8{};
-      for (long q = 0; q < patch; q++) a += pv[q] * load8(w + q * outC + c);
-      store8(y + c, a);
-    }
-    for (; c < outC; c++) {
-      float a = bias ? bias[c] : 0.f;
-      for (long q = 0; q < patch; q++) a += pv[q] * w[q * outC + c];
-      y[c] = a;
-    }
-    if (job.relu)
-      for (c = 0; c < outC; c++) y[c] = y[c] > 0.f ? y[c] : 0.f;
+    for (long ox = 0; ox < g.outW; ox++) {
+      direct_patch(g, xb, row % g.outH, ox, pv);
+      pixel_forward(job.out + (row * g.outW + ox) * g.outC, pv, job.w, job.bias, patch, g.outC, job.relu);
     }
   }
 }
@@ -178,7 +180,5 @@ void conv_direct_backward_filter(float* dw, const float* x, const float* dy, con
   float* partials = tegaki::scratch(tegaki::SCRATCH_PARTIALS, 0, (size_t)(chunks * size));
   DirectJob job{partials, x, dy, nullptr, &g, chunk, false};
   tegaki::pool_run(direct_filter_chunk, &job, (int)chunks);
-  memset(dw, 0, size * sizeof(float));
-  for (long t = 0; t < chunks; t++)
-    for (long i = 0; i < size; i++) dw[i] += partials[t * size + i];
+  tegaki::sum_chunks(dw, partials, chunks, size);
 }

@@ -118,25 +118,34 @@ void activation_range(void* ctx, long begin, long end) {
 }
 
 // out = dy · act'(y), a = dy, b = y.
+template <Act A>
 void activation_backward_range(void* ctx, long begin, long end) {
   const UnaryJob& job = *(const UnaryJob*)ctx;
-  float* dx = job.out;
-  const float* dy = job.a;
-  const float* y = job.b;
-  switch (job.act) {
+  for (long i = begin; i < end; i++) job.out[i] = grad_of<A>(job.a[i], job.b[i]);
+}
+
+// The instantiation of a kernel template for a run-time activation.
+template <template <Act> class K>
+auto for_act(Act act) {
+  switch (act) {
     case ACT_RELU:
-      for (long i = begin; i < end; i++) dx[i] = y[i] > 0.f ? dy[i] : 0.f;
-      return;
+      return K<ACT_RELU>::fn;
     case ACT_SIGMOID:
-      for (long i = begin; i < end; i++) dx[i] = (float)((double)dy[i] * y[i] * (1.0 - y[i]));
-      return;
+      return K<ACT_SIGMOID>::fn;
     case ACT_TANH:
-      for (long i = begin; i < end; i++) dx[i] = (float)((double)dy[i] * (1.0 - (double)y[i] * y[i]));
-      return;
+      return K<ACT_TANH>::fn;
     default:
-      return;
+      return K<ACT_LINEAR>::fn;
   }
 }
+template <Act A>
+struct BiasBackwardKernel {
+  static constexpr TaskFn fn = bias_backward_chunk<A>;
+};
+template <Act A>
+struct ActivationBackwardKernel {
+  static constexpr RangeFn fn = activation_backward_range<A>;
+};
 
 struct GatherJob {
   float* out;
@@ -188,14 +197,8 @@ void bias_activation_backward(float* dz, float* db, const float* dy, const float
   const long chunks = (rows + chunkRows - 1) / chunkRows;
   float* partials = scratch(SCRATCH_PARTIALS, 0, (size_t)(chunks * cols));
   BiasBackwardJob job{act == ACT_LINEAR && dz == dy ? nullptr : dz, partials, dy, y, rows, cols, chunkRows};
-  TaskFn fn = act == ACT_RELU ? bias_backward_chunk<ACT_RELU>
-            : act == ACT_SIGMOID ? bias_backward_chunk<ACT_SIGMOID>
-            : act == ACT_TANH ? bias_backward_chunk<ACT_TANH>
-            : bias_backward_chunk<ACT_LINEAR>;
-  pool_run(fn, &job, (int)chunks);
-  for (long c = 0; c < cols; c++) db[c] = 0.f;
-  for (long t = 0; t < chunks; t++)
-    for (long c = 0; c < cols; c++) db[c] += partials[t * cols + c];
+  pool_run(for_act<BiasBackwardKernel>(act), &job, (int)chunks);
+  sum_chunks(db, partials, chunks, cols);
 }
 
 void bias_grad(float* db, const float* dy, long rows, long cols) { bias_activation_backward(nullptr, db, dy, dy, rows, cols, ACT_LINEAR); }
@@ -211,7 +214,7 @@ void activation_backward(float* dx, const float* dy, const float* y, long n, Act
     return;
   }
   UnaryJob job{dx, dy, y, act};
-  parallel_for(n, kGrain, activation_backward_range, &job);
+  parallel_for(n, kGrain, for_act<ActivationBackwardKernel>(act), &job);
 }
 
 void softmax_forward(float* y, const float* x, long rows, long cols) {

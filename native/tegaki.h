@@ -30,6 +30,10 @@ void parallel_for(long n, long grain, RangeFn fn, void* ctx);
 enum ScratchSlot { SCRATCH_PACK_A, SCRATCH_PACK_B, SCRATCH_COLS, SCRATCH_PARTIALS, SCRATCH_SLOTS };
 float* scratch(int slot, int thread, size_t floats);
 
+// out[0, size) = Σ_t partials[t, 0, size) over t in [0, chunks), in chunk order: the reduction
+// that keeps a sum split over fixed chunks independent of the thread count.
+void sum_chunks(float* out, const float* partials, long chunks, long size);
+
 struct ConvGeom;
 
 // ---- GEMM (gemm_*.cc, one per instruction set; cpu.cc picks one) ----

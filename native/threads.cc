@@ -204,4 +204,10 @@ float* scratch(int slot, int thread, size_t floats) {
   return b.data;
 }
 
+void sum_chunks(float* out, const float* partials, long chunks, long size) {
+  for (long i = 0; i < size; i++) out[i] = 0.f;
+  for (long t = 0; t < chunks; t++)
+    for (long i = 0; i < size; i++) out[i] += partials[t * size + i];
+}
+
 }  // namespace tegaki
