@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict';
 import test from 'node:test';
+import { TensorSource, withSampleShape } from '../src/data/source.js';
 import { buildTutorialModel, datasets, earlyStopping, layers, sequential, Tensor, TegakiError, type Callback } from '../src/index.js';
 
 const mnist = datasets.mnist.load();
@@ -76,6 +77,18 @@ test('earlyStopping stops after `patience` epochs without improvement and restor
   assert.equal(history.epoch.length, 3, 'best epoch + 2 epochs of patience');
   assert.equal(stop.stoppedEpoch, 2);
   assert.deepEqual(model.getWeights().flatMap((w) => [...w.data]), weightsPerEpoch[0]);
+});
+
+test('withSampleShape views samples in a model\'s input shape, values unchanged', () => {
+  const source = new TensorSource(new Tensor([3, 2, 2, 1], Float32Array.from({ length: 12 }, (_, i) => i)));
+  const flatView = withSampleShape(source, [4]);
+  assert.deepEqual(flatView.sampleShape, [4]);
+  const out = new Float32Array(8);
+  flatView.gather([2, 0], out);
+  assert.deepEqual([...out], [8, 9, 10, 11, 0, 1, 2, 3]);
+  assert.equal(withSampleShape(source, [2, 2, 1]), source, 'the same shape is the source itself');
+  assert.ok(withSampleShape(mnist.test.images, [784]) instanceof datasets.ByteImages, 'bytes stay bytes (the native gather)');
+  assert.throws(() => withSampleShape(source, [5]), (e: Error) => e instanceof TegakiError && /\(2, 2, 1\).*\(5,?\)/.test(e.message));
 });
 
 test('misuse fails with one clear TegakiError', async () => {

@@ -31,9 +31,12 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
   const model = loadModel(modelPath);
   const training = (model.metadata['training'] ?? {}) as Partial<TrainSettings>;
   const data = await datasetFor({
-    validationSplit: 0, seed: 1337, imageSize: [model.inputShape[0] ?? 28, model.inputShape[1] ?? 28], colorMode: 'grayscale',
-    ...training, data: (values['data'] as string | undefined) ?? training.data ?? 'mnist',
-  } as TrainSettings);
+    validationSplit: training.validationSplit ?? 0,
+    seed: training.seed ?? 1337,
+    imageSize: training.imageSize ?? [model.inputShape[0] ?? 28, model.inputShape[1] ?? 28],
+    colorMode: training.colorMode ?? 'grayscale',
+    data: (values['data'] as string | undefined) ?? training.data ?? 'mnist',
+  });
   const outDir = (values['out'] as string | undefined) ?? (modelPath.endsWith('.json') ? join(modelPath, '..') : modelPath);
   const report = writeModelReport(outDir, model, data.test.images, data.test.labels, data.classNames, {
     count: intOption(values, 'count', 30),

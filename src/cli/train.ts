@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { loadDataset, type NamedDataset } from '../data/datasets.js';
 import type { ImageSplit } from '../data/mnist.js';
-import { take, type SampleSource } from '../data/source.js';
+import { take, withSampleShape, type SampleSource } from '../data/source.js';
 import { TegakiError } from '../errors.js';
 import { backupAndRestore, readBackup } from '../io/checkpoint.js';
 import type { Logs } from '../model/callbacks.js';
@@ -13,6 +13,7 @@ import type { ModelMetadata } from '../io/model-json.js';
 import type { Sequential } from '../model/sequential.js';
 import { buildTutorialModel, type TutorialModelName } from '../model/tutorial.js';
 import { getOptimizer, OPTIMIZER_NAMES } from '../optimizers/index.js';
+import { sizeOf } from '../tensor.js';
 import { choiceOption, floatOption, intOption, parse, UsageError, type OptionSpec } from './args.js';
 
 export const TRAIN_OPTIONS: OptionSpec = {
@@ -97,7 +98,10 @@ function imageSizeOption(raw: unknown): [number, number] {
 }
 
 /** The dataset the settings name; a folder dataset's split is --validation-split (0.2 if 0). */
-export async function datasetFor(settings: TrainSettings): Promise<NamedDataset> {
+/** What loading a dataset needs from the settings. */
+export type DataSettings = Pick<TrainSettings, 'data' | 'imageSize' | 'colorMode' | 'validationSplit' | 'seed'>;
+
+export async function datasetFor(settings: DataSettings): Promise<NamedDataset> {
   const data = await loadDataset(settings.data, { imageSize: settings.imageSize, colorMode: settings.colorMode, validationSplit: settings.validationSplit || 0.2, seed: settings.seed });
   for (const w of data.warnings) console.error(`tegaki: warning: ${w}`);
   return data;
@@ -119,7 +123,7 @@ export interface TrainResult {
 
 /** The images as the model takes them: flat 784-vectors for the dense network. */
 export function inputsFor(kind: TutorialModelName, split: ImageSplit): SampleSource {
-  return kind === 'nn' ? split.images.withShape([split.images.sampleShape.reduce((a, b) => a * b, 1)]) : split.images;
+  return kind === 'nn' ? withSampleShape(split.images, [sizeOf(split.images.sampleShape)]) : split.images;
 }
 
 /**

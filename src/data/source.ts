@@ -135,6 +135,16 @@ export function take(source: SampleSource, count: number): SampleSource {
   return count >= source.length ? source : new SubsetSource(source, range(0, count));
 }
 
+/** The samples seen with another sample shape of equal size: inputs as a model with that input shape takes them. */
+export function withSampleShape(source: SampleSource, sampleShape: Shape): SampleSource {
+  if (source.sampleShape.join() === sampleShape.join()) return source;
+  if (source instanceof ByteImages) return source.withShape(sampleShape);
+  if (sizeOf(sampleShape) !== sizeOf(source.sampleShape)) {
+    throw new TegakiError(`Cannot view ${formatShape(source.sampleShape)} samples as ${formatShape(sampleShape)}.`);
+  }
+  return { length: source.length, sampleShape, gather: (indices, out) => source.gather(indices, out) };
+}
+
 export function asSource(data: Tensor | SampleSource, field: string): SampleSource {
   if (data instanceof Tensor) return new TensorSource(data);
   if (data && typeof (data as SampleSource).gather === 'function') return data;

@@ -3,7 +3,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ClassLabels, SampleSource } from '../data/source.js';
+import { type ClassLabels, type SampleSource, withSampleShape } from '../data/source.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import type { Sequential } from '../model/sequential.js';
 import { formatCount } from '../model/summary.js';
@@ -44,7 +44,7 @@ function gatherImages(source: SampleSource, indices: readonly number[]): Float32
 export function writeModelReport(dir: string, model: Sequential, images: SampleSource, labels: ClassLabels, classNames: readonly string[], options: ReportOptions = {}): ModelReport {
   mkdirSync(dir, { recursive: true });
   // inputs as the model takes them; images for people in their natural shape
-  const modelInputs = images.sampleShape.join() === model.inputShape.join() ? images : reshaped(images, model.inputShape);
+  const modelInputs = withSampleShape(images, model.inputShape);
   const evaluation = evaluateClassifier(model, modelInputs, labels, classNames);
   const imageShape = images.sampleShape.length === 3 ? images.sampleShape : [28, 28, 1];
 
@@ -89,10 +89,6 @@ export function writeModelReport(dir: string, model: Sequential, images: SampleS
   if (curves) writeFileAtomic(files.curves!, curves.png);
   writeFileAtomic(files.html, reportHtml(model, evaluation, { grid: grid.png, mistakes: gallery.png, heat, curves, mistakeCount: mistakeIndices.length }, options));
   return { evaluation, files, grid: grid.png, curves };
-}
-
-function reshaped(images: SampleSource, shape: readonly number[]): SampleSource {
-  return { length: images.length, sampleShape: shape, gather: (indices, out) => images.gather(indices, out) };
 }
 
 function reportHtml(model: Sequential, e: Evaluation, pictures: { grid: Buffer; mistakes: Buffer; heat: Chart; curves: Chart | null; mistakeCount: number }, options: ReportOptions): string {

@@ -92,8 +92,7 @@ export function startServer(options: ServerOptions = {}): Promise<RunningServer>
       if (method === 'POST' && file === 'report') {
         const model = catalog.load(entry);
         const data = loadMnist();
-        const images = model.inputShape.length === 1 ? data.test.images.withShape(model.inputShape) : data.test.images;
-        const report = writeModelReport(entry.dir, model, images, data.test.labels, data.classNames, { dataName: 'MNIST test set' });
+        const report = writeModelReport(entry.dir, model, data.test.images, data.test.labels, data.classNames, { dataName: 'MNIST test set' });
         sendJson(res, 200, { report: `/api/models/${encodeURIComponent(entry.id)}/report.html`, accuracy: report.evaluation.accuracy });
         return;
       }
