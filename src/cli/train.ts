@@ -97,10 +97,10 @@ function imageSizeOption(raw: unknown): [number, number] {
   return [h, w];
 }
 
-/** The dataset the settings name; a folder dataset's split is --validation-split (0.2 if 0). */
 /** What loading a dataset needs from the settings. */
 export type DataSettings = Pick<TrainSettings, 'data' | 'imageSize' | 'colorMode' | 'validationSplit' | 'seed'>;
 
+/** The dataset the settings name; a folder dataset's split is --validation-split (0.2 if 0). */
 export async function datasetFor(settings: DataSettings): Promise<NamedDataset> {
   const data = await loadDataset(settings.data, { imageSize: settings.imageSize, colorMode: settings.colorMode, validationSplit: settings.validationSplit || 0.2, seed: settings.seed });
   for (const w of data.warnings) console.error(`tegaki: warning: ${w}`);
