@@ -1,6 +1,6 @@
-// Builds the browser app (web/) into dist/web, which `tegaki serve` serves. The engine code comes
-// from src/ directly; its two Node-only imports (the native addon loader in backend/select.ts, the
-// disk saving behind Sequential.save) are swapped for stubs: browsers have neither.
+// Builds the browser app (web/) into dist/web, which `tegaki serve` serves. The engine comes from
+// src/index.ts, the entry that runs anywhere: nothing of Node.js is reachable from it (a test in
+// npm test walks its imports), so the bundle needs no stubs.
 
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
@@ -10,12 +10,6 @@ const here = (path: string): string => fileURLToPath(new URL(path, import.meta.u
 export default defineConfig({
   root: here('./web'),
   base: './',
-  resolve: {
-    alias: [
-      { find: /^\.\/native\/index\.js$/, replacement: here('./web/src/native-stub.ts') },
-      { find: /^\.\.\/io\/model-file\.js$/, replacement: here('./web/src/node-only-stub.ts') },
-    ],
-  },
   build: {
     outDir: here('./dist/web'),
     emptyOutDir: true,

@@ -31,7 +31,7 @@ function flops(model) {
 // ---- one measurement, in a child process ----
 
 async function loadMnist() {
-  const t = await import(dist('index.js'));
+  const t = await import(dist('node.js'));
   return { t, data: t.datasets.mnist.load() };
 }
 

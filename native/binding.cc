@@ -7,6 +7,8 @@
 #endif
 #include <napi.h>
 
+#include <initializer_list>
+#include <mutex>
 #include <string>
 
 #include "tegaki.h"
@@ -64,6 +66,22 @@ struct Args {
   // A Uint8Array whose own length is returned.
   const uint8_t* u8len(size_t i, const char* name, size_t& length) { return array<uint8_t>(i, napi_uint8_array, length, name, false); }
 
+  // The product of sizes, or a failure when it would pass 2^48 elements: no typed array is that
+  // large, and checking the product (not each factor) is what keeps lengths from wrapping around.
+  long count(std::initializer_list<long> sizes, const char* what) {
+    if (!ok) return 0;
+    const long limit = 1L << 48;
+    long n = 1;
+    for (long d : sizes) {
+      if (d < 0 || (d != 0 && n > limit / d)) {
+        fail(std::string(what) + " is too large");
+        return 0;
+      }
+      n *= d;
+    }
+    return n;
+  }
+
   long dim(size_t i, const char* name, long min = 0) {
     if (!ok) return 0;
     int64_t v = 0;
@@ -94,9 +112,10 @@ Napi::Value Matmul(const Napi::CallbackInfo& info) {
   Args in(info);
   long m = in.dim(3, "m"), n = in.dim(4, "n"), k = in.dim(5, "k");
   bool transA = in.flag(6), transB = in.flag(7), accumulate = in.flag(8);
-  float* c = in.f32(0, "c", m * n);
-  const float* a = in.f32(1, "a", m * k);
-  const float* b = in.f32(2, "b", k * n);
+  long mn = in.count({m, n}, "m*n"), mk = in.count({m, k}, "m*k"), kn = in.count({k, n}, "k*n");
+  float* c = in.f32(0, "c", mn);
+  const float* a = in.f32(1, "a", mk);
+  const float* b = in.f32(2, "b", kn);
   if (in.ok) gemm({c, a, b, m, n, k, transA ? m : k, transB ? k : n, n, transA, transB, accumulate});
   return info.Env().Undefined();
 }
@@ -116,11 +135,12 @@ bool conv_geom(Args& in, size_t at, ConvGeom& g) {
   g.strideW = in.dim(at + 10, "strideW", 1);
   g.padTop = in.dim(at + 11, "padTop");
   g.padLeft = in.dim(at + 12, "padLeft");
-  // Each dim is at most 2^40, but their products could still wrap a long and defeat the
-  // length checks: refuse any size past 2^48 elements.
-  const double limit = 281474976710656.0;
-  if (in.ok && ((double)g.batch * g.inH * g.inW * g.inC > limit || (double)g.batch * g.outH * g.outW * g.outC > limit || (double)g.kH * g.kW * g.inC * g.outC > limit))
-    in.fail("conv geometry too large");
+  // the kernels also index patches (kH*kW*inC) and padded rows; all of them must fit
+  in.count({g.batch, g.inH, g.inW, g.inC}, "conv geometry");
+  in.count({g.batch, g.outH, g.outW, g.outC}, "conv geometry");
+  in.count({g.kH, g.kW, g.inC, g.outC}, "conv geometry");
+  in.count({g.batch, g.outH, g.outW, g.kH, g.kW, g.inC}, "conv geometry");
+  in.count({g.inH + g.padTop + g.kH, g.inW + g.padLeft + g.kW, g.strideH, g.strideW}, "conv geometry");
   return in.ok;
 }
 
@@ -177,7 +197,10 @@ bool pool_geom(Args& in, size_t at, PoolGeom& g) {
   g.strideW = in.dim(at + 9, "strideW", 1);
   g.padTop = in.dim(at + 10, "padTop");
   g.padLeft = in.dim(at + 11, "padLeft");
-  if (in.ok && g.batch * g.inH * g.inW * g.channels > INT32_MAX) in.fail("input too large for Int32 argmax");
+  long inputs = in.count({g.batch, g.inH, g.inW, g.channels}, "pool geometry");
+  in.count({g.batch, g.outH, g.outW, g.channels}, "pool geometry");
+  in.count({g.inH + g.padTop + g.poolH, g.inW + g.padLeft + g.poolW, g.strideH, g.strideW}, "pool geometry");
+  if (in.ok && inputs > INT32_MAX) in.fail("input too large for Int32 argmax");
   return in.ok;
 }
 
@@ -185,7 +208,7 @@ Napi::Value MaxPool(const Napi::CallbackInfo& info) {
   Args in(info);
   PoolGeom g;
   if (!pool_geom(in, 3, g)) return info.Env().Undefined();
-  long out = g.batch * g.outH * g.outW * g.channels;
+  long out = g.batch * g.outH * g.outW * g.channels;  // checked by pool_geom
   float* y = in.f32(0, "y", out);
   int32_t* argmax = in.i32(1, "argmax", out);
   const float* x = in.f32(2, "x", g.batch * g.inH * g.inW * g.channels);
@@ -197,7 +220,7 @@ Napi::Value MaxPoolBackward(const Napi::CallbackInfo& info) {
   Args in(info);
   PoolGeom g;
   if (!pool_geom(in, 3, g)) return info.Env().Undefined();
-  long out = g.batch * g.outH * g.outW * g.channels;
+  long out = g.batch * g.outH * g.outW * g.channels;  // checked by pool_geom
   size_t dxLength;
   float* dx = in.f32len(0, "dx", dxLength);
   if (in.ok && (long)dxLength < g.batch * g.inH * g.inW * g.channels) in.fail("dx is shorter than the pool input");
@@ -211,7 +234,8 @@ Napi::Value BiasActivation(const Napi::CallbackInfo& info) {
   Args in(info);
   long rows = in.dim(2, "rows"), cols = in.dim(3, "cols");
   Act act = in.act(4);
-  float* y = in.f32(0, "y", rows * cols);
+  long size = in.count({rows, cols}, "rows*cols");
+  float* y = in.f32(0, "y", size);
   const float* bias = in.f32(1, "bias", cols, true);
   if (in.ok) bias_activation(y, bias, rows, cols, act);
   return info.Env().Undefined();
@@ -220,8 +244,9 @@ Napi::Value BiasActivation(const Napi::CallbackInfo& info) {
 Napi::Value BiasGrad(const Napi::CallbackInfo& info) {
   Args in(info);
   long rows = in.dim(2, "rows"), cols = in.dim(3, "cols");
+  long size = in.count({rows, cols}, "rows*cols");
   float* db = in.f32(0, "db", cols);
-  const float* dy = in.f32(1, "dy", rows * cols);
+  const float* dy = in.f32(1, "dy", size);
   if (in.ok) bias_grad(db, dy, rows, cols);
   return info.Env().Undefined();
 }
@@ -230,10 +255,11 @@ Napi::Value BiasActivationBackward(const Napi::CallbackInfo& info) {
   Args in(info);
   long rows = in.dim(4, "rows"), cols = in.dim(5, "cols");
   Act act = in.act(6);
-  float* dz = in.f32(0, "dz", rows * cols);
+  long size = in.count({rows, cols}, "rows*cols");
+  float* dz = in.f32(0, "dz", size);
   float* db = in.f32(1, "db", cols, true);
-  const float* dy = in.f32(2, "dy", rows * cols);
-  const float* y = in.f32(3, "y", rows * cols);
+  const float* dy = in.f32(2, "dy", size);
+  const float* y = in.f32(3, "y", size);
   if (in.ok) bias_activation_backward(dz, db, dy, y, rows, cols, act);
   return info.Env().Undefined();
 }
@@ -245,7 +271,7 @@ Napi::Value GatherBytes(const Napi::CallbackInfo& info) {
   double scale = in.num(4);
   const uint8_t* bytes = in.u8len(1, "bytes", byteCount);
   const int32_t* indices = in.array<int32_t>(2, napi_int32_array, count, "indices", false);
-  float* out = in.f32(0, "out", count * sampleSize);
+  float* out = in.f32(0, "out", in.count({(long)count, sampleSize}, "indices*sampleSize"));
   if (!in.ok) return info.Env().Undefined();
   const long samples = sampleSize > 0 ? (long)byteCount / sampleSize : 0;
   for (size_t i = 0; i < count; i++) {
@@ -282,8 +308,9 @@ Napi::Value ActivationBackward(const Napi::CallbackInfo& info) {
 Napi::Value Softmax(const Napi::CallbackInfo& info) {
   Args in(info);
   long rows = in.dim(2, "rows"), cols = in.dim(3, "cols");
-  float* y = in.f32(0, "y", rows * cols);
-  const float* x = in.f32(1, "x", rows * cols);
+  long size = in.count({rows, cols}, "rows*cols");
+  float* y = in.f32(0, "y", size);
+  const float* x = in.f32(1, "x", size);
   if (in.ok) softmax_forward(y, x, rows, cols);
   return info.Env().Undefined();
 }
@@ -291,9 +318,10 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
 Napi::Value SoftmaxBackward(const Napi::CallbackInfo& info) {
   Args in(info);
   long rows = in.dim(3, "rows"), cols = in.dim(4, "cols");
-  float* dx = in.f32(0, "dx", rows * cols);
-  const float* dy = in.f32(1, "dy", rows * cols);
-  const float* y = in.f32(2, "y", rows * cols);
+  long size = in.count({rows, cols}, "rows*cols");
+  float* dx = in.f32(0, "dx", size);
+  const float* dy = in.f32(1, "dy", size);
+  const float* y = in.f32(2, "y", size);
   if (in.ok) softmax_backward(dx, dy, y, rows, cols);
   return info.Env().Undefined();
 }
@@ -316,9 +344,10 @@ Napi::Value Loss(const Napi::CallbackInfo& info, LossFn fn) {
   bool sparse = in.flag(3);
   long rows = in.dim(4, "rows"), cols = in.dim(5, "cols");
   double scale = in.num(6);
-  float* grad = in.f32(0, "grad", rows * cols, true);
-  const float* input = in.f32(1, "predictions", rows * cols);
-  const float* labels = in.f32(2, "labels", sparse ? rows : rows * cols);
+  long size = in.count({rows, cols}, "rows*cols");
+  float* grad = in.f32(0, "grad", size, true);
+  const float* input = in.f32(1, "predictions", size);
+  const float* labels = in.f32(2, "labels", sparse ? rows : size);
   if (!in.ok) return info.Env().Undefined();
   return Napi::Number::New(info.Env(), fn(grad, input, labels, sparse, rows, cols, scale));
 }
@@ -330,8 +359,9 @@ Napi::Value CountCorrect(const Napi::CallbackInfo& info) {
   Args in(info);
   bool sparse = in.flag(2);
   long rows = in.dim(3, "rows"), cols = in.dim(4, "cols");
-  const float* pred = in.f32(0, "predictions", rows * cols);
-  const float* labels = in.f32(1, "labels", sparse || cols == 1 ? rows : rows * cols);
+  long size = in.count({rows, cols}, "rows*cols");
+  const float* pred = in.f32(0, "predictions", size);
+  const float* labels = in.f32(1, "labels", sparse || cols == 1 ? rows : size);
   if (!in.ok) return info.Env().Undefined();
   return Napi::Number::New(info.Env(), (double)count_correct(pred, labels, sparse, rows, cols));
 }
@@ -400,39 +430,50 @@ Napi::Value SetCpuPath(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), false);
 }
 
+// The thread pool and scratch memory are shared by the whole process, and JavaScript may call in
+// from several threads (the server trains on a worker thread while it predicts on the main one):
+// one kernel runs at a time. Kernels last microseconds to milliseconds, so waiting is short.
+std::mutex kernel_mutex;
+
+template <Napi::Value (*F)(const Napi::CallbackInfo&)>
+Napi::Value Locked(const Napi::CallbackInfo& info) {
+  std::lock_guard<std::mutex> lock(kernel_mutex);
+  return F(info);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   struct Entry {
     const char* name;
     Napi::Value (*fn)(const Napi::CallbackInfo&);
   };
   const Entry entries[] = {
-      {"matmul", Matmul},
-      {"conv2d", Conv2d},
-      {"conv2dBackwardInput", Conv2dBackwardInput},
-      {"conv2dBackwardFilter", Conv2dBackwardFilter},
-      {"maxPool", MaxPool},
-      {"maxPoolBackward", MaxPoolBackward},
-      {"biasActivation", BiasActivation},
-      {"biasGrad", BiasGrad},
-      {"biasActivationBackward", BiasActivationBackward},
-      {"gatherBytes", GatherBytes},
-      {"activation", Activation},
-      {"activationBackward", ActivationBackward},
-      {"softmax", Softmax},
-      {"softmaxBackward", SoftmaxBackward},
-      {"multiply", Multiply},
-      {"softmaxCrossEntropy", SoftmaxCrossEntropy},
-      {"crossEntropy", CrossEntropy},
-      {"meanSquaredError", MeanSquaredError},
-      {"countCorrect", CountCorrect},
-      {"sgdUpdate", SgdUpdate},
-      {"rmspropUpdate", RmspropUpdate},
-      {"adamUpdate", AdamUpdate},
-      {"getThreads", GetThreads},
-      {"setThreads", SetThreads},
-      {"cpuPaths", CpuPaths},
-      {"getCpuPath", GetCpuPath},
-      {"setCpuPath", SetCpuPath},
+      {"matmul", Locked<Matmul>},
+      {"conv2d", Locked<Conv2d>},
+      {"conv2dBackwardInput", Locked<Conv2dBackwardInput>},
+      {"conv2dBackwardFilter", Locked<Conv2dBackwardFilter>},
+      {"maxPool", Locked<MaxPool>},
+      {"maxPoolBackward", Locked<MaxPoolBackward>},
+      {"biasActivation", Locked<BiasActivation>},
+      {"biasGrad", Locked<BiasGrad>},
+      {"biasActivationBackward", Locked<BiasActivationBackward>},
+      {"gatherBytes", Locked<GatherBytes>},
+      {"activation", Locked<Activation>},
+      {"activationBackward", Locked<ActivationBackward>},
+      {"softmax", Locked<Softmax>},
+      {"softmaxBackward", Locked<SoftmaxBackward>},
+      {"multiply", Locked<Multiply>},
+      {"softmaxCrossEntropy", Locked<SoftmaxCrossEntropy>},
+      {"crossEntropy", Locked<CrossEntropy>},
+      {"meanSquaredError", Locked<MeanSquaredError>},
+      {"countCorrect", Locked<CountCorrect>},
+      {"sgdUpdate", Locked<SgdUpdate>},
+      {"rmspropUpdate", Locked<RmspropUpdate>},
+      {"adamUpdate", Locked<AdamUpdate>},
+      {"getThreads", Locked<GetThreads>},
+      {"setThreads", Locked<SetThreads>},
+      {"cpuPaths", Locked<CpuPaths>},
+      {"getCpuPath", Locked<GetCpuPath>},
+      {"setCpuPath", Locked<SetCpuPath>},
   };
   for (const Entry& e : entries) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
   return exports;

@@ -1,5 +1,6 @@
-// Builds the native CPU backend with node-gyp. It never fails the install: without a compiler,
-// or when the build breaks, tegaki simply runs on its TypeScript backend.
+// Builds the native CPU backend with node-gyp. Without a compiler, or when the build breaks, the
+// install still succeeds and tegaki runs on its TypeScript backend, unless TEGAKI_REQUIRE_NATIVE=1
+// (CI): then a failed build fails the install.
 // Usage: node scripts/build-native.mjs [--verbose]
 
 import { spawnSync } from 'node:child_process';
@@ -7,12 +8,17 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildRequired } from './native-policy.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const verbose = process.argv.includes('--verbose');
 const later = 'tegaki will use the TypeScript backend; to enable the native one later, install a C++ compiler, Python 3 and make, then run `npm run build:native`.';
 
 function giveUp(reason) {
+  if (buildRequired()) {
+    console.error(`tegaki: native backend not built (${reason}), and TEGAKI_REQUIRE_NATIVE=1 requires it.`);
+    process.exit(1);
+  }
   console.log(`tegaki: native backend not built (${reason}); ${later}`);
   process.exit(0);
 }

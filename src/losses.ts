@@ -2,6 +2,7 @@
 // which is exact where log(softmax) would underflow.
 
 import type { Labels } from './backend/backend.js';
+export { EPSILON } from './backend/backend.js';
 import { getBackend } from './backend/select.js';
 import { TegakiError } from './errors.js';
 

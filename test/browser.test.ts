@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { loadMnist } from '../src/data/mnist.js';
-import { Random } from '../src/index.js';
+import { Random } from '../src/node.js';
 import { DEFAULT_WEB_DIR, startServer, type RunningServer } from '../src/server/app.js';
 import { digitPhoto } from './helpers/photos.js';
 

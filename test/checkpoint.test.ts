@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'node:test';
-import { backupAndRestore, datasets, layers, loadModel, modelCheckpoint, sequential, type Callback } from '../src/index.js';
+import { backupAndRestore, datasets, layers, loadModel, modelCheckpoint, sequential, type Callback } from '../src/node.js';
 
 const mnist = datasets.mnist.load();
 const x = datasets.take(mnist.train.images, 300);

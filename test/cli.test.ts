@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'node:test';
-import { loadModel } from '../src/index.js';
+import { loadModel } from '../src/node.js';
 
-const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const cli = fileURLToPath(new URL('../src/main.js', import.meta.url));
 const tempOut = () => mkdtempSync(join(tmpdir(), 'tegaki-run-'));
 const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
 
@@ -88,7 +88,7 @@ test('Ctrl-C saves a backup, --resume finishes the run with the weights of an un
 });
 
 test('a CNN trained by `tegaki train` loads in TF.js with tf.loadLayersModel and predicts the same', async () => {
-  const { datasets } = await import('../src/index.js');
+  const { datasets } = await import('../src/node.js');
   const { serveFolder, tfjs } = await import('./helpers/tfjs.js');
   const dir = tempOut();
   const r = run('train', '--model', 'cnn', '--epochs', '1', '--limit', '640', '--seed', '2', '--out', dir);

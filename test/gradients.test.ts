@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { getBackend, layers, optimizers, Random, sequential, Tensor, type Sequential } from '../src/index.js';
+import { getBackend, layers, optimizers, Random, sequential, Tensor, type Sequential } from '../src/node.js';
 import type { Labels } from '../src/backend/backend.js';
 import { getLoss, lossSum } from '../src/losses.js';
 import type { Layer } from '../src/layers/layer.js';

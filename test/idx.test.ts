@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { datasets, TegakiError } from '../src/index.js';
+import { datasets, TegakiError } from '../src/node.js';
 import { loadIdxSplit } from '../src/data/mnist.js';
 
 function idxBytes(dims: number[], values: number[], magicType = 0x08): Uint8Array {

@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'node:test';
 import sharp from 'sharp';
-import { datasets, getBackend, Random } from '../src/index.js';
+import { datasets, getBackend, Random } from '../src/node.js';
 import { centreOfMass, inkBox, preprocessDigit, type GrayImage } from '../src/data/digits.js';
 import { decodeGray } from '../src/data/images.js';
 import { digitPhoto } from './helpers/photos.js';
 import { writeShapes } from './helpers/shapes.js';
 
-const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const cli = fileURLToPath(new URL('../src/main.js', import.meta.url));
 const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
 const temp = (name: string) => mkdtempSync(join(tmpdir(), `tegaki-${name}-`));
 

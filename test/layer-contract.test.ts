@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { layers, optimizers, Random, sequential, Tensor, TegakiError } from '../src/index.js';
+import { layers, optimizers, Random, sequential, Tensor, TegakiError } from '../src/node.js';
 import type { Layer } from '../src/layers/layer.js';
 import { uniformArray } from './helpers/check.js';
 

@@ -325,9 +325,45 @@ test('native kernels reject arrays shorter than their dims instead of writing pa
   const g = convGeometry(1, 5, 5, 2, 3, [3, 3], [1, 1], 'valid');
   assert.throws(() => native!.conv2d(new Float32Array(26), new Float32Array(50), new Float32Array(54), null, g), /y has 26 elements/);
   // sizes whose product would wrap around
-  assert.throws(() => native!.conv2d(new Float32Array(27), new Float32Array(50), new Float32Array(54), null, { ...g, kH: 2 ** 32, kW: 2 ** 32 }), /conv geometry too large/);
+  assert.throws(() => native!.conv2d(new Float32Array(27), new Float32Array(50), new Float32Array(54), null, { ...g, kH: 2 ** 32, kW: 2 ** 32 }), /conv geometry is too large/);
   assert.throws(() => native!.biasActivation(new Float32Array(6), new Float32Array(2), 2, 3, 'relu'), /bias has 2 elements/);
   assert.throws(() => native!.gatherBytes(new Float32Array(8), new Uint8Array(8), Int32Array.from([0, 2]), 4, 1), /index 2 is outside the 2 samples/);
+});
+
+// Sizes of 2^32: their products wrap a 64-bit count (2^64) to 0, so only a checked product stops
+// a kernel from writing far past a tiny array. Every kernel that takes sizes is listed here.
+const W = 2 ** 32;
+const f = (n = 4) => new Float32Array(n);
+const hugePool: PoolGeometry = { batch: W, inH: W, inW: 2, channels: 2, outH: W, outW: 1, poolH: 2, poolW: 2, strideH: 2, strideW: 2, padTop: 0, padLeft: 0 };
+const hugeConv: ConvGeometry = { batch: W, inH: W, inW: 3, inC: 1, outH: W, outW: 1, outC: 1, kH: 3, kW: 3, strideH: 1, strideW: 1, padTop: 0, padLeft: 0 };
+const labels: Labels = { data: f(), sparse: false };
+const WRAPPING_CALLS: Record<string, (be: Backend) => void> = {
+  matmul: (be) => be.matmul(f(), f(), f(), W, W, W),
+  conv2d: (be) => be.conv2d(f(), f(), f(), null, hugeConv),
+  conv2dBackwardInput: (be) => be.conv2dBackwardInput(f(), f(), f(), hugeConv),
+  conv2dBackwardFilter: (be) => be.conv2dBackwardFilter(f(), f(), f(), hugeConv),
+  maxPool: (be) => be.maxPool(f(), new Int32Array(4), f(), hugePool),
+  maxPoolBackward: (be) => be.maxPoolBackward(f(), f(), new Int32Array(4), hugePool),
+  biasActivation: (be) => be.biasActivation(f(), null, W, W, 'relu'),
+  biasGrad: (be) => be.biasGrad(f(), f(), W, 1),
+  biasActivationBackward: (be) => be.biasActivationBackward(f(), null, f(), f(), W, W, 'relu'),
+  gatherBytes: (be) => be.gatherBytes(f(), new Uint8Array(4), new Int32Array(W / 2 ** 30), W, 1),
+  softmax: (be) => be.softmax(f(), f(), W, W),
+  softmaxBackward: (be) => be.softmaxBackward(f(), f(), f(), W, W),
+  softmaxCrossEntropy: (be) => be.softmaxCrossEntropy(null, f(), labels, W, W, 1),
+  crossEntropy: (be) => be.crossEntropy(null, f(), labels, W, W, 1),
+  meanSquaredError: (be) => be.meanSquaredError(null, f(), labels, W, W, 1),
+  countCorrect: (be) => be.countCorrect(f(), labels, W, W),
+};
+// kernels whose sizes are their arrays' own lengths take no size arguments to wrap
+const SIZED_BY_ARRAYS = ['activation', 'activationBackward', 'multiply', 'sgdUpdate', 'rmspropUpdate', 'adamUpdate'];
+
+test('every native kernel that takes sizes refuses sizes whose products wrap around', { skip }, () => {
+  const kernels = Object.keys(tsBackend).filter((k) => typeof (tsBackend as unknown as Record<string, unknown>)[k] === 'function');
+  assert.deepEqual(kernels.filter((k) => !(k in WRAPPING_CALLS) && !SIZED_BY_ARRAYS.includes(k)), [], 'a kernel is missing from WRAPPING_CALLS');
+  for (const [name, call] of Object.entries(WRAPPING_CALLS)) {
+    assert.throws(() => call(native!), (e: Error) => e instanceof RangeError && /too large|elements, needs/.test(e.message), name);
+  }
 });
 
 test('a missing addon reports unavailable and the ts backend is used', () => {
@@ -335,7 +371,7 @@ test('a missing addon reports unavailable and the ts backend is used', () => {
   assert.equal(missing.backend, null);
   assert.match(missing.reason, /no addon at/);
 
-  const index = fileURLToPath(new URL('../src/index.js', import.meta.url));
+  const index = fileURLToPath(new URL('../src/node.js', import.meta.url));
   const script = `import(${JSON.stringify(index)}).then((t) => { try { console.log(t.getBackend().name); } catch (e) { console.log(e.name + ': ' + e.message); } })`;
   const env: Record<string, string | undefined> = { ...process.env, TEGAKI_NATIVE_PATH: '/nonexistent/tegaki-missing.node' };
   delete env['TEGAKI_BACKEND'];

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'node:test';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
-import { buildTutorialModel, datasets } from '../src/index.js';
+import { buildTutorialModel, datasets } from '../src/node.js';
 import { classificationReport, classScores, confusionMatrix } from '../src/report/evaluation.js';
 import { predictionGrid } from '../src/report/grid.js';
 import { writeModelReport } from '../src/report/model-report.js';
@@ -101,7 +101,7 @@ test('the HTML report embeds its images and links nothing outside the file', () 
 });
 
 test('the main job on a small slice writes every file it promises', () => {
-  const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+  const cli = fileURLToPath(new URL('../src/main.js', import.meta.url));
   const out = join(mkdtempSync(join(tmpdir(), 'tegaki-main-')), 'run');
   const r = spawnSync(process.execPath, [cli, 'tutorial', '--epochs', '1', '--limit', '600', '--seed', '1', '--out', out], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);

@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadMnist } from '../src/data/mnist.js';
-import { Random } from '../src/index.js';
-import { saveModel } from '../src/io/model-file.js';
+import { Random } from '../src/node.js';
+import { saveModel } from '../src/model/files.js';
 import { buildTutorialModel } from '../src/model/tutorial.js';
 import { startServer, type RunningServer } from '../src/server/app.js';
 import { digitPhoto } from './helpers/photos.js';
 
 const SECRET = 'top-secret-outside-the-app';
+const JSON_TYPE = { 'content-type': 'application/json' };
 
 /** A raw request: the path goes out exactly as written (no client-side normalisation of '..'). */
 function raw(server: RunningServer, method: string, path: string, body?: Buffer | string, headers: Record<string, string> = {}): Promise<{ status: number; type: string; text: string; json: () => any }> {
@@ -150,10 +151,10 @@ describe('tegaki serve: the API', () => {
     const bad = await raw(server, 'POST', '/api/train', '{"model": "cnn",', { 'content-type': 'application/json' });
     assert.equal(bad.status, 400);
     assert.match(bad.json().error, /Malformed JSON/);
-    const wrong = await raw(server, 'POST', '/api/train', JSON.stringify({ model: 'rnn' }));
+    const wrong = await raw(server, 'POST', '/api/train', JSON.stringify({ model: 'rnn' }), JSON_TYPE);
     assert.equal(wrong.status, 400);
-    assert.match(wrong.json().error, /--model expects one of nn, cnn/);
-    const unknown = await raw(server, 'POST', '/api/train', JSON.stringify({ modle: 'cnn' }));
+    assert.match(wrong.json().error, /Field 'model' expects one of nn, cnn/);
+    const unknown = await raw(server, 'POST', '/api/train', JSON.stringify({ modle: 'cnn' }), JSON_TYPE);
     assert.equal(unknown.status, 400);
   });
 
@@ -183,7 +184,7 @@ describe('tegaki serve: the API', () => {
   });
 
   it('trains one run at a time, streams its progress and lists the new model', async () => {
-    const started = await raw(server, 'POST', '/api/train', JSON.stringify({ model: 'nn', epochs: 2, batchSize: 32, limit: 640, seed: 1 }));
+    const started = await raw(server, 'POST', '/api/train', JSON.stringify({ model: 'nn', epochs: 2, batchSize: 32, limit: 640, seed: 1 }), JSON_TYPE);
     assert.equal(started.status, 202, started.text);
     const events = await collectEvents(server, (e) => e.type === 'done' || e.type === 'error');
     const types = events.map((e) => e.type);
@@ -197,13 +198,13 @@ describe('tegaki serve: the API', () => {
   });
 
   it('refuses a second concurrent run with 409, stops a run on request and still saves it', async () => {
-    const started = await raw(server, 'POST', '/api/train', JSON.stringify({ model: 'nn', epochs: 50, batchSize: 16, limit: 2000, seed: 2 }));
+    const started = await raw(server, 'POST', '/api/train', JSON.stringify({ model: 'nn', epochs: 50, batchSize: 16, limit: 2000, seed: 2 }), JSON_TYPE);
     assert.equal(started.status, 202);
     let second: Promise<{ status: number; json: () => any }> | null = null;
     const events = await collectEvents(server, (e) => {
       if (e.type === 'batch' && !second) {
         // a second run while this one trains is refused; then this one is stopped
-        second = raw(server, 'POST', '/api/train', JSON.stringify({ model: 'nn', epochs: 1 }));
+        second = raw(server, 'POST', '/api/train', JSON.stringify({ model: 'nn', epochs: 1 }), JSON_TYPE);
         void second.then(() => raw(server, 'POST', '/api/train/stop'));
       }
       return e.type === 'done' || e.type === 'error';

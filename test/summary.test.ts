@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { buildTutorialModel } from '../src/index.js';
+import { buildTutorialModel } from '../src/node.js';
 
 test('NN summary: layout, shapes and 50,890 parameters', () => {
   const text = buildTutorialModel('nn', { seed: 0 }).summary(() => {});

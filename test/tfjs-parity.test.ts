@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { layers, optimizers, Random, sequential, Tensor } from '../src/index.js';
+import { layers, optimizers, Random, sequential, Tensor } from '../src/node.js';
 import type { Labels } from '../src/backend/backend.js';
 import { getLoss, lossSum } from '../src/losses.js';
 import type { Layer } from '../src/layers/layer.js';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { TensorSource, withSampleShape } from '../src/data/source.js';
-import { buildTutorialModel, datasets, earlyStopping, layers, sequential, Tensor, TegakiError, type Callback } from '../src/index.js';
+import { buildTutorialModel, datasets, earlyStopping, layers, sequential, Tensor, TegakiError, type Callback } from '../src/node.js';
 
 const mnist = datasets.mnist.load();
 const quiet = { verbose: 0 as const };

@@ -1,28 +1,23 @@
-// Which backend runs the kernels: the native C++ addon when it is built and loads, else the
-// reference TypeScript backend. TEGAKI_BACKEND=ts|native or setBackend() choose one explicitly.
+// Which backend runs the kernels. Backends register with a priority (as in TF.js): the reference
+// TypeScript backend always, the native C++ addon from tegaki's Node.js entry. The highest
+// priority that loads is used unless TEGAKI_BACKEND or setBackend() names one.
 
 import { TegakiError } from '../errors.js';
 import type { Backend } from './backend.js';
-import { loadNative } from './native/index.js';
 import { tsBackend } from './ts/index.js';
 
-function nativeOrThrow(): Backend {
-  const { backend, reason } = loadNative();
-  if (!backend) {
-    throw new TegakiError(`The native backend is not available (${reason}). Build it with \`npm run build:native\` or use TEGAKI_BACKEND=ts.`);
-  }
-  return backend;
+interface Registration {
+  /** The backend, or why it cannot run here. */
+  create: () => Backend | { unavailable: string };
+  priority: number;
 }
 
-const registry = new Map<string, () => Backend>([
-  ['ts', () => tsBackend],
-  ['native', nativeOrThrow],
-]);
+const registry = new Map<string, Registration>([['ts', { create: () => tsBackend, priority: 1 }]]);
 let current: Backend | null = null;
 
-/** Make a backend available under a name. */
-export function registerBackend(name: string, create: () => Backend): void {
-  registry.set(name, create);
+/** Make a backend available under a name; the highest priority that loads is the default. */
+export function registerBackend(name: string, create: () => Backend | { unavailable: string }, priority = 0): void {
+  registry.set(name, { create, priority });
 }
 
 /** Names of the registered backends. */
@@ -30,19 +25,29 @@ export function listBackends(): string[] {
   return [...registry.keys()];
 }
 
+function load(name: string): Backend | { unavailable: string } {
+  const entry = registry.get(name);
+  if (!entry) throw new TegakiError(`Unknown backend '${name}'. Available: ${listBackends().join(', ')}.`);
+  return entry.create();
+}
+
 /** Select the backend that runs all kernels from now on. */
 export function setBackend(name: string): Backend {
-  const create = registry.get(name);
-  if (!create) throw new TegakiError(`Unknown backend '${name}'. Available: ${listBackends().join(', ')}.`);
-  current = create();
+  const backend = load(name);
+  if ('unavailable' in backend) throw new TegakiError(`The ${name} backend is not available (${backend.unavailable}).`);
+  current = backend;
   return current;
 }
 
-/** The backend in use: TEGAKI_BACKEND when set, else native when it loads, else ts. */
+/** The backend in use: TEGAKI_BACKEND when set, else the highest-priority one that loads. */
 export function getBackend(): Backend {
-  if (!current) {
-    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-    setBackend(env?.['TEGAKI_BACKEND'] || (loadNative().backend ? 'native' : 'ts'));
+  if (current) return current;
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const wanted = env?.['TEGAKI_BACKEND'];
+  if (wanted) return setBackend(wanted);
+  for (const [name] of [...registry.entries()].sort((a, b) => b[1].priority - a[1].priority)) {
+    const backend = load(name);
+    if (!('unavailable' in backend)) return (current = backend);
   }
-  return current!;
+  return (current = tsBackend);
 }

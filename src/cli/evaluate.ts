@@ -2,11 +2,12 @@
 // report (prediction grid, heat map, mistakes, curves) written beside the model.
 
 import { join } from 'node:path';
-import { loadModel } from '../io/model-file.js';
+import { loadModel } from '../model/files.js';
 import { classificationReport, confusionTable } from '../report/evaluation.js';
 import { writeModelReport } from '../report/model-report.js';
-import { intOption, parse, UsageError } from './args.js';
-import { datasetFor, type TrainSettings } from './train.js';
+import { intOption, parse, UsageError } from '../args.js';
+import { datasetFor, dataSettingsOf } from '../run/data.js';
+import { prepareOutputDir } from '../run/output.js';
 
 export const EVALUATE_HELP = `Usage: tegaki evaluate --model DIR [options]
 
@@ -29,15 +30,9 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
   const modelPath = (values['model'] as string | undefined) ?? positionals[0];
   if (!modelPath) throw new UsageError('evaluate: which model? Give --model DIR.');
   const model = loadModel(modelPath);
-  const training = (model.metadata['training'] ?? {}) as Partial<TrainSettings>;
-  const data = await datasetFor({
-    validationSplit: training.validationSplit ?? 0,
-    seed: training.seed ?? 1337,
-    imageSize: training.imageSize ?? [model.inputShape[0] ?? 28, model.inputShape[1] ?? 28],
-    colorMode: training.colorMode ?? 'grayscale',
-    data: (values['data'] as string | undefined) ?? training.data ?? 'mnist',
-  });
-  const outDir = (values['out'] as string | undefined) ?? (modelPath.endsWith('.json') ? join(modelPath, '..') : modelPath);
+  const settings = dataSettingsOf(model.metadata, model.inputShape);
+  const data = await datasetFor({ ...settings, data: (values['data'] as string | undefined) ?? settings.data }, (w) => console.error(`tegaki: warning: ${w}`));
+  const outDir = prepareOutputDir((values['out'] as string | undefined) ?? (modelPath.endsWith('.json') ? join(modelPath, '..') : modelPath)).path;
   const report = writeModelReport(outDir, model, data.test.images, data.test.labels, data.classNames, {
     count: intOption(values, 'count', 30),
     cols: intOption(values, 'cols', 10),

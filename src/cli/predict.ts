@@ -1,15 +1,17 @@
 // `tegaki predict --model DIR FILE|DIR…`: classify image files with a saved model, preparing each
 // image the way the model was trained (MNIST-style for digit models).
 
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { grayToPng, isImageFile } from '../data/images.js';
 import { inputSpec, prepareImage, type PreparedInput } from '../data/model-input.js';
 import { TegakiError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { loadModel } from '../io/model-file.js';
+import { describeFsError, pathKind } from '../io/files.js';
+import { prepareOutputDir } from '../run/output.js';
+import { loadModel } from '../model/files.js';
 import { Tensor } from '../tensor.js';
-import { intOption, parse, UsageError } from './args.js';
+import { intOption, parse, UsageError } from '../args.js';
 
 export const PREDICT_HELP = `Usage: tegaki predict --model DIR FILE|DIR... [options]
 
@@ -22,21 +24,41 @@ Options:
   --json               print JSON for programs
   --save-inputs DIR    write the images the model actually saw, as PNG`;
 
-/** Image files named on the command line; folders give their images in name order. */
-function expandInputs(paths: string[]): string[] {
+/** Image files named on the command line; folders give their images in name order (only regular files). */
+function expandInputs(paths: string[], warn: (message: string) => void): string[] {
   const files: string[] = [];
   for (const p of paths) {
-    let isDir = false;
-    try {
-      isDir = statSync(p).isDirectory();
-    } catch {
-      files.push(p); // reported as missing when decoded
+    // anything but a folder is read as an image, and refused there if it is not a regular file
+    if (pathKind(p) !== 'folder') {
+      files.push(p);
       continue;
     }
-    if (!isDir) files.push(p);
-    else files.push(...readdirSync(p).filter(isImageFile).sort().map((f) => join(p, f)));
+    let names: string[];
+    try {
+      names = readdirSync(p).filter(isImageFile).sort();
+    } catch (e) {
+      throw new TegakiError(`${p}: cannot read the folder (${describeFsError(e)}).`);
+    }
+    for (const name of names) {
+      const file = join(p, name);
+      if (pathKind(file) === 'file') files.push(file);
+      else warn(`skipped ${file}: not a regular file`);
+    }
   }
   return files;
+}
+
+/** A PNG name per input for --save-inputs: d0.png stays d0.png, d0.jpg becomes d0.jpg.png, repeats get -2, -3. */
+export function savedInputNames(files: readonly string[]): string[] {
+  const used = new Set<string>();
+  return files.map((file) => {
+    const base = basename(file);
+    const stem = /\.png$/i.test(base) ? base.slice(0, -4) : base;
+    let name = `${stem}.png`;
+    for (let n = 2; used.has(name.toLowerCase()); n++) name = `${stem}-${n}.png`;
+    used.add(name.toLowerCase());
+    return name;
+  });
 }
 
 interface Row {
@@ -54,20 +76,21 @@ export async function predictCommand(argv: string[]): Promise<number> {
   const classNames = model.metadata.classNames ?? Array.from({ length: model.outputShape[0]! }, (_, i) => String(i));
   const top = Math.min(intOption(values, 'top', 3), classNames.length);
   const spec = inputSpec(model.inputShape, model.metadata);
-  const files = expandInputs(positionals);
-  if (files.length === 0) throw new TegakiError(`No image files in ${positionals.join(', ')}.`);
   const saveDir = values['save-inputs'] as string | undefined;
-  if (saveDir) mkdirSync(saveDir, { recursive: true });
+  if (saveDir !== undefined) prepareOutputDir(saveDir, 'save-inputs');
+  const files = expandInputs(positionals, (w) => console.error(`tegaki: warning: ${w}`));
+  if (files.length === 0) throw new TegakiError(`No image files in ${positionals.join(', ')}.`);
+  const savedNames = savedInputNames(files);
 
   const rows: Row[] = [];
   const ready: { row: Row; input: PreparedInput }[] = [];
-  for (const file of files) {
+  for (const [i, file] of files.entries()) {
     const row: Row = { file };
     rows.push(row);
     try {
       const input = await prepareImage(file, spec, file);
       ready.push({ row, input });
-      if (saveDir && input.seen) writeFileAtomic(join(saveDir, `${basename(file, extname(file))}.png`), await grayToPng(input.seen));
+      if (saveDir && input.seen) writeFileAtomic(join(saveDir, savedNames[i]!), await grayToPng(input.seen));
     } catch (e) {
       if (!(e instanceof TegakiError)) throw e;
       row.error = e.message;

@@ -1,7 +1,7 @@
 // `tegaki summary --model DIR`: a saved model's summary and what it carries.
 
-import { loadModel } from '../io/model-file.js';
-import { parse, UsageError } from './args.js';
+import { loadModel } from '../model/files.js';
+import { parse, UsageError } from '../args.js';
 
 export const SUMMARY_HELP = `Usage: tegaki summary --model DIR
 

@@ -1,20 +1,16 @@
-// `tegaki train`: build a tutorial model, train it on MNIST with progress, evaluate it on the test
-// set and save it. Ctrl-C stops after the current batch with a backup that --resume continues.
+// `tegaki train`: build a tutorial model, train it with progress, test it and save it. Ctrl-C
+// stops after the current batch with a backup that --resume continues.
 
 import { join } from 'node:path';
-import { loadDataset, type NamedDataset } from '../data/datasets.js';
-import type { ImageSplit } from '../data/mnist.js';
-import { take, withSampleShape, type SampleSource } from '../data/source.js';
 import { TegakiError } from '../errors.js';
-import { backupAndRestore, readBackup } from '../io/checkpoint.js';
-import type { Logs } from '../model/callbacks.js';
-import type { History } from '../model/fit.js';
-import type { ModelMetadata } from '../io/model-json.js';
-import type { Sequential } from '../model/sequential.js';
-import { buildTutorialModel, type TutorialModelName } from '../model/tutorial.js';
-import { getOptimizer, OPTIMIZER_NAMES } from '../optimizers/index.js';
-import { sizeOf } from '../tensor.js';
-import { choiceOption, floatOption, intOption, parse, UsageError, type OptionSpec } from './args.js';
+import { readBackup } from '../model/checkpoint.js';
+import { OPTIMIZER_NAMES } from '../optimizers/index.js';
+import { datasetFor } from '../run/data.js';
+import { prepareOutputDir, removeIfEmpty, type OutputDir } from '../run/output.js';
+import { trainSettings, type TrainSettings } from '../run/settings.js';
+import { backupDirOf, RunControl, trainRun, type RunResult } from '../run/train.js';
+import { parse, UsageError, type OptionSpec } from '../args.js';
+import { describeRunDir, INTERRUPTED_STATUS, stopOnInterrupt } from './interrupt.js';
 
 export const TRAIN_OPTIONS: OptionSpec = {
   model: { type: 'string' },
@@ -36,7 +32,8 @@ export const TRAIN_HELP = `Usage: tegaki train --model nn|cnn [options]
        tegaki train --resume DIR
 
 Train one of the tutorial's models, evaluate it on the test images and save it (TensorFlow.js
-format). Ctrl-C stops after the current batch and saves a backup to resume from.
+format). Ctrl-C stops after the current batch and saves a backup to resume from. A run whose loss
+stops being a finite number is stopped and saves nothing.
 
 Options:
   --model nn|cnn            dense network or convolutional network (default cnn)
@@ -57,151 +54,13 @@ Options:
   --backend ts|native       kernels to run (default: native when available)
   --verbose                 show stack traces for errors`;
 
-export interface TrainSettings {
-  model: TutorialModelName;
-  epochs: number;
-  batchSize: number;
-  optimizer: string;
-  learningRate: number | undefined;
-  validationSplit: number;
-  seed: number;
-  limit: number | undefined;
-  data: string;
-  imageSize: [number, number];
-  colorMode: 'grayscale' | 'rgb';
-}
+const camelCase = (option: string): string => option.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
-function parseSettings(values: Record<string, unknown>): TrainSettings {
-  const optimizer = String(values['optimizer'] ?? 'rmsprop').toLowerCase();
-  choiceOption({ optimizer }, 'optimizer', OPTIMIZER_NAMES, 'rmsprop');
-  return {
-    model: choiceOption(values, 'model', ['nn', 'cnn'] as const, 'cnn'),
-    epochs: intOption(values, 'epochs', 5),
-    batchSize: intOption(values, 'batch-size', 64),
-    optimizer,
-    learningRate: floatOption(values, 'learning-rate', undefined, (v) => v > 0, 'a positive number'),
-    validationSplit: floatOption(values, 'validation-split', 0, (v) => v >= 0 && v < 1, 'a fraction in [0, 1)')!,
-    seed: intOption(values, 'seed', (Math.random() * 2 ** 31) >>> 0, 0),
-    limit: values['limit'] === undefined ? undefined : intOption(values, 'limit', 0),
-    data: (values['data'] as string | undefined) ?? 'mnist',
-    imageSize: imageSizeOption(values['image-size']),
-    colorMode: choiceOption(values, 'color-mode', ['grayscale', 'rgb'] as const, 'grayscale'),
-  };
-}
-
-function imageSizeOption(raw: unknown): [number, number] {
-  if (raw === undefined) return [28, 28];
-  const m = /^(\d+)(?:x(\d+))?$/.exec(String(raw));
-  const [h, w] = m ? [Number(m[1]), Number(m[2] ?? m[1])] : [0, 0];
-  if (!(h >= 8 && w >= 8 && h <= 512 && w <= 512)) throw new UsageError(`--image-size expects N or HxW between 8 and 512, received '${String(raw)}'.`);
-  return [h, w];
-}
-
-/** What loading a dataset needs from the settings. */
-export type DataSettings = Pick<TrainSettings, 'data' | 'imageSize' | 'colorMode' | 'validationSplit' | 'seed'>;
-
-/** The dataset the settings name; a folder dataset's split is --validation-split (0.2 if 0). */
-export async function datasetFor(settings: DataSettings): Promise<NamedDataset> {
-  const data = await loadDataset(settings.data, { imageSize: settings.imageSize, colorMode: settings.colorMode, validationSplit: settings.validationSplit || 0.2, seed: settings.seed });
-  for (const w of data.warnings) console.error(`tegaki: warning: ${w}`);
-  return data;
-}
-
-export function trainSettings(argv: string[], command = 'train'): TrainSettings {
-  const { values, positionals } = parse(argv, TRAIN_OPTIONS, command);
-  if (positionals.length > 0) throw new UsageError(`${command}: unexpected argument '${positionals[0]}'.`);
-  return parseSettings(values);
-}
-
-export interface TrainResult {
-  model: Sequential;
-  history: History;
-  /** Test loss and accuracy; null when training was interrupted. */
-  test: Logs | null;
-  seconds: number;
-}
-
-/** The images as the model takes them: flat 784-vectors for the dense network. */
-export function inputsFor(kind: TutorialModelName, split: ImageSplit): SampleSource {
-  return kind === 'nn' ? withSampleShape(split.images, [sizeOf(split.images.sampleShape)]) : split.images;
-}
-
-/**
- * Ctrl-C while training: the first stops the model after its current batch, a second one exits
- * at once. Returns a function that removes the handler and says whether it fired.
- */
-function stopOnInterrupt(model: Sequential): () => boolean {
-  let fired = false;
-  const handler = (): void => {
-    if (fired) process.exit(130);
-    fired = true;
-    model.stopTraining = true;
-    process.stderr.write('\nStopping after this batch and saving a backup (Ctrl-C again to quit at once)...\n');
-  };
-  process.on('SIGINT', handler);
-  return () => {
-    process.off('SIGINT', handler);
-    return fired;
-  };
-}
-
-/** Train, evaluate and save one tutorial model into dir; resumes from dir's backup if it has one. */
-/** A compiled tutorial model for the data, and the (possibly limited) training samples. */
-export function prepareTutorialRun(settings: TrainSettings, data: NamedDataset): { model: Sequential; x: SampleSource; y: SampleSource } {
-  const inputShape = data.train.images.sampleShape as [number, number, number];
-  const model = buildTutorialModel(settings.model, { seed: settings.seed, numClasses: data.classNames.length, inputShape });
-  model.compile({ optimizer: getOptimizer(settings.optimizer, settings.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-  const count = Math.min(settings.limit ?? data.train.images.length, data.train.images.length);
-  return { model, x: take(inputsFor(settings.model, data.train), count), y: take(data.train.labels, count) };
-}
-
-/** What a trained tutorial model carries: classes, input preprocessing, history, settings, test. */
-export function tutorialMetadata(model: Sequential, data: NamedDataset, settings: TrainSettings, history: History, test: Logs, training: Record<string, unknown> = {}): ModelMetadata {
-  return {
-    classNames: data.classNames,
-    input: { shape: model.inputShape, scale: 1 / 255, style: data.style, colorMode: data.train.images.sampleShape[2] === 3 ? 'rgb' : 'grayscale' },
-    dataset: data.name,
-    seed: settings.seed,
-    history: history.history,
-    training: { ...settings, ...training },
-    test,
-  };
-}
-
-export async function trainTutorialModel(settings: TrainSettings, dir: string, data: NamedDataset, print: (line: string) => void = console.log): Promise<TrainResult> {
-  const { model, x, y } = prepareTutorialRun(settings, data);
-  model.summary(print);
-  const backupDir = join(dir, 'backup');
-  const stop = stopOnInterrupt(model);
-  const start = performance.now();
-  const epochSeconds: number[] = [];
-  let epochStart = start;
-  const timer = { onEpochBegin: () => void (epochStart = performance.now()), onEpochEnd: () => void epochSeconds.push((performance.now() - epochStart) / 1000) };
-  let history: History;
-  let interrupted = false;
-  try {
-    history = await model.fit(x, y, {
-      epochs: settings.epochs, batchSize: settings.batchSize, seed: settings.seed,
-      // a folder dataset is tested on its held-out split, which also serves as validation data
-      ...(data.heldOut ? { validationData: [inputsFor(settings.model, data.test), data.test.labels] as [SampleSource, SampleSource] } : { validationSplit: settings.validationSplit }),
-      callbacks: [timer, backupAndRestore({ backupDir, extra: { settings } })],
-    });
-  } finally {
-    if ((interrupted = stop())) {
-      const at = readBackup(backupDir);
-      print(`Interrupted at epoch ${(at?.epoch ?? 0) + 1}/${settings.epochs}, batch ${at?.step ?? 0}. Backup saved in ${backupDir}.`);
-      print(`Resume with: tegaki train --resume ${dir}`);
-    }
-  }
-  const seconds = (performance.now() - start) / 1000;
-  if (interrupted) return { model, history, test: null, seconds };
-  const test = model.evaluate(inputsFor(settings.model, data.test), data.test.labels, { batchSize: 1000 });
-  print(`Test loss: ${test['loss']!.toFixed(4)}`);
-  print(`Test accuracy: ${test['accuracy']!.toFixed(4)}`);
-  model.metadata = tutorialMetadata(model, data, settings, history, test, { seconds, epochSeconds });
-  await model.save(dir);
-  print(`Saved the model to ${dir}`);
-  return { model, history, test, seconds };
+/** Settings from command-line options (a bad value is a SettingsError, shown as its --option). */
+export function settingsFromOptions(values: Record<string, unknown>, skip: readonly string[] = ['out', 'resume']): TrainSettings {
+  const input: Record<string, unknown> = {};
+  for (const [option, value] of Object.entries(values)) if (!skip.includes(option)) input[camelCase(option)] = value;
+  return trainSettings(input);
 }
 
 /** A new run folder name: runs/20261128-021500-cnn. */
@@ -210,28 +69,82 @@ export function defaultRunDir(label: string): string {
   return join('runs', `${stamp}-${label}`);
 }
 
-/** Exit status of a run stopped by Ctrl-C, as shells report SIGINT. */
-export const INTERRUPTED_STATUS = 130;
+/** The settings a backup was made with, checked as if typed again. */
+function resumeSettings(dir: string): TrainSettings {
+  const backup = readBackup(backupDirOf(dir));
+  if (!backup) throw new TegakiError(`${dir}: no backup to resume from (it holds no backup/latest.json; a finished run removes its backup).`);
+  const settings = (backup.extra as { settings?: unknown } | null)?.settings;
+  if (typeof settings !== 'object' || settings === null) throw new TegakiError(`${backupDirOf(dir)}: the backup holds no training settings; it cannot be resumed.`);
+  let checked: TrainSettings;
+  try {
+    checked = trainSettings(settings as Record<string, unknown>);
+  } catch (e) {
+    throw new TegakiError(`${backupDirOf(dir)}: the saved setting ${(e as Error).message}`);
+  }
+  console.log(`Resuming ${dir} at epoch ${backup.epoch + 1}/${checked.epochs}, batch ${backup.step} (${checked.model.toUpperCase()}, seed ${checked.seed}).`);
+  return checked;
+}
+
+/** Exit status and message of a finished run. */
+export function reportRun(result: RunResult, dir: string, settings: TrainSettings): number {
+  switch (result.status) {
+    case 'done':
+      console.log(`Saved the model to ${dir}`);
+      return 0;
+    case 'interrupted':
+      if (!result.backup) {
+        console.log(`Interrupted; no backup could be saved in ${backupDirOf(dir)}.`);
+      } else {
+        console.log(`Interrupted at epoch ${result.backup.epoch + 1}/${settings.epochs}, batch ${result.backup.step}. Backup saved in ${backupDirOf(dir)}.`);
+        console.log(`Resume with: tegaki train --resume ${dir}`);
+      }
+      return INTERRUPTED_STATUS;
+    case 'not-started':
+      console.log('Stopped before training started; nothing was saved.');
+      return INTERRUPTED_STATUS;
+    case 'diverged': {
+      const { epoch, batch, loss } = result.at;
+      throw new TegakiError(`training diverged at epoch ${epoch + 1}, batch ${batch + 1}: the loss became ${loss}. Nothing was saved; try a lower --learning-rate${settings.learningRate !== undefined ? ` than ${settings.learningRate}` : ''}.`);
+    }
+  }
+}
+
+/** Run fn with Ctrl-C handled; errors say what of the run is still on disk. */
+export async function withRunGuard<T>(control: RunControl, runDir: () => string, out: OutputDir | null, fn: () => Promise<T>): Promise<T> {
+  const release = stopOnInterrupt(control, runDir);
+  try {
+    return await fn();
+  } catch (e) {
+    if (out) removeIfEmpty(out);
+    if (e instanceof TegakiError && control.phase !== 'preparing') throw new TegakiError(`${e.message} ${describeRunDir(runDir())}`);
+    throw e;
+  } finally {
+    release();
+  }
+}
 
 export async function trainCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, TRAIN_OPTIONS, 'train');
   if (positionals.length > 0) throw new UsageError(`train: unexpected argument '${positionals[0]}'.`);
   let settings: TrainSettings;
-  let dir: string;
-  if (values['resume'] !== undefined) {
-    dir = String(values['resume']);
+  let out: OutputDir;
+  const resume = values['resume'];
+  if (resume !== undefined) {
     const others = Object.keys(values).filter((k) => k !== 'resume');
     if (others.length > 0) throw new UsageError(`--resume continues with the run's own settings; drop --${others[0]}.`);
-    const backup = readBackup(join(dir, 'backup'));
-    if (!backup) throw new TegakiError(`${dir}: no backup to resume from (it holds no backup/latest.json; a finished run removes its backup).`);
-    settings = (backup.extra as { settings: TrainSettings }).settings;
-    console.log(`Resuming ${dir} at epoch ${backup.epoch + 1}/${settings.epochs}, batch ${backup.step} (${settings.model.toUpperCase()}, seed ${settings.seed}).`);
+    if (String(resume).trim() === '') throw new UsageError("--resume expects a run folder, received ''.");
+    settings = resumeSettings(String(resume));
+    out = prepareOutputDir(String(resume));
   } else {
-    settings = parseSettings(values);
-    dir = values['out'] !== undefined ? String(values['out']) : defaultRunDir(settings.model);
+    settings = settingsFromOptions(values);
+    // an empty or unusable --out stops here, before any work
+    out = prepareOutputDir(values['out'] !== undefined ? String(values['out']) : defaultRunDir(settings.model));
   }
-  const data = await datasetFor(settings);
-  if (values['resume'] === undefined) console.log(`Training the tutorial ${settings.model.toUpperCase()} on ${data.name} (seed ${settings.seed}).`);
-  const result = await trainTutorialModel(settings, dir, data);
-  return result.test ? 0 : INTERRUPTED_STATUS;
+  const control = new RunControl();
+  const result = await withRunGuard(control, () => out.path, out, async () => {
+    const data = await datasetFor(settings, (w) => console.error(`tegaki: warning: ${w}`));
+    if (resume === undefined) console.log(`Training the tutorial ${settings.model.toUpperCase()} on ${data.name} (seed ${settings.seed}).`);
+    return trainRun(settings, out, data, control);
+  });
+  return reportRun(result, out.path, settings);
 }

@@ -2,12 +2,13 @@
 // the CNN, then compare them on one page.
 
 import { join } from 'node:path';
-import { formatDuration } from '../model/progress.js';
-import { formatCount } from '../model/summary.js';
-import { type ComparedModel, writeComparison } from '../report/comparison.js';
-import { writeModelReport } from '../report/model-report.js';
-import { UsageError } from './args.js';
-import { datasetFor, defaultRunDir, INTERRUPTED_STATUS, trainSettings, trainTutorialModel } from './train.js';
+import { datasetFor } from '../run/data.js';
+import { RunControl } from '../run/train.js';
+import { tutorialRun } from '../run/tutorial.js';
+import { parse, UsageError } from '../args.js';
+import { INTERRUPTED_STATUS } from './interrupt.js';
+import { prepareOutputDir } from '../run/output.js';
+import { defaultRunDir, reportRun, settingsFromOptions, TRAIN_OPTIONS, withRunGuard } from './train.js';
 
 export const TUTORIAL_HELP = `Usage: tegaki tutorial [options]
 
@@ -17,32 +18,29 @@ Takes the options of 'tegaki train' except --model and --resume (defaults: 5 epo
 rmsprop); --out DIR chooses the folder.`;
 
 export async function tutorialCommand(argv: string[]): Promise<number> {
-  if (argv.some((a) => /^--(model|resume)(=|$)/.test(a))) {
+  const { values, positionals } = parse(argv, TRAIN_OPTIONS, 'tutorial');
+  if (positionals.length > 0) throw new UsageError(`tutorial: unexpected argument '${positionals[0]}'.`);
+  if (values['model'] !== undefined || values['resume'] !== undefined) {
     throw new UsageError('tutorial trains both models from scratch; use tegaki train --model nn|cnn (or --resume) for one.');
   }
-  const outIndex = argv.findIndex((a) => a === '--out' || a.startsWith('--out='));
-  const runDir = outIndex < 0 ? defaultRunDir('tutorial') : argv[outIndex]!.includes('=') ? argv[outIndex]!.split('=')[1]! : argv[outIndex + 1] ?? '';
-  const rest = outIndex < 0 ? argv : argv.filter((_, i) => i !== outIndex && (argv[outIndex]!.includes('=') || i !== outIndex + 1));
-  const base = trainSettings(rest, 'tutorial');
-  const data = await datasetFor(base);
-  const compared: ComparedModel[] = [];
-  for (const model of ['nn', 'cnn'] as const) {
-    const settings = { ...base, model };
-    const dir = join(runDir, model);
-    console.log(`\n== ${model.toUpperCase()}: training on ${formatCount(settings.limit ?? data.train.images.length)} ${data.name} images, ${settings.epochs} epochs (seed ${settings.seed}) ==`);
-    const result = await trainTutorialModel(settings, dir, data);
-    if (!result.test) return INTERRUPTED_STATUS;
-    console.log(`Writing the ${model.toUpperCase()} report...`);
-    const report = writeModelReport(dir, result.model, data.test.images, data.test.labels, data.classNames, { dataName: data.testName, title: `tegaki: the tutorial ${model.toUpperCase()}` });
-    compared.push({ name: model.toUpperCase(), folder: model, params: result.model.countParams(), trainingSeconds: result.seconds, epochs: settings.epochs, report });
+  const base = settingsFromOptions(values);
+  const runDir = prepareOutputDir(values['out'] !== undefined ? String(values['out']) : defaultRunDir('tutorial'));
+  const control = new RunControl();
+  let current = runDir.path;
+  const result = await withRunGuard(control, () => current, runDir, async () => {
+    const data = await datasetFor(base, (w) => console.error(`tegaki: warning: ${w}`));
+    return tutorialRun(base, runDir, data, control, { onModel: (model: string) => void (current = join(runDir.path, model)) });
+  });
+  if (result.status === 'done') {
+    for (const m of result.models) console.log(`${m.name} report: ${join(runDir.path, m.folder, 'report.html')}`);
+    console.log(`Comparison: ${result.page}`);
+    return 0;
   }
-  console.log('\nModel  Params   Training   Test loss  Test accuracy');
-  for (const m of compared) {
-    const e = m.report.evaluation;
-    console.log(`${m.name.padEnd(6)} ${formatCount(m.params).padEnd(8)} ${formatDuration(m.trainingSeconds).padEnd(10)} ${e.loss.toFixed(4).padEnd(10)} ${e.accuracy.toFixed(4)}`);
+  const saved = result.finished.map((m) => `The ${m.toUpperCase()} and its report are in ${join(runDir.path, m)}.`).join(' ');
+  if (result.status === 'stopped') {
+    console.log(`Stopped before the ${result.finished.length === 1 ? 'CNN' : 'comparison'}. ${saved}`);
+    return INTERRUPTED_STATUS;
   }
-  const page = writeComparison(runDir, compared, `${compared[0]!.epochs} epochs · ${new Date().toISOString().slice(0, 16).replace('T', ' ')}`);
-  for (const m of compared) console.log(`${m.name} report: ${join(runDir, m.folder, 'report.html')}`);
-  console.log(`Comparison: ${page}`);
-  return 0;
+  if (saved) console.log(saved);
+  return reportRun(result.result, join(runDir.path, result.model), { ...base, model: result.model });
 }

@@ -1,9 +1,10 @@
 // One name for every dataset tegaki trains on: 'mnist', 'fashion-mnist', a folder of IDX files,
 // or a folder with one subfolder per class.
 
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { TegakiError } from '../errors.js';
+import { describeFsError, pathKind, readRegularFile } from '../io/files.js';
 import { imageDatasetFromDirectory, type FolderDatasetOptions } from './folders.js';
 import { findIdxFile } from './idx.js';
 import { loadIdxDataset, loadMnist, type ImageSplit } from './mnist.js';
@@ -32,7 +33,7 @@ export interface NamedDataset {
 function classNamesFile(dir: string): string[] | undefined {
   for (const f of ['classes.txt', 'class-names.txt', 'labels.txt']) {
     const path = join(dir, f);
-    if (existsSync(path)) return readFileSync(path, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    if (pathKind(path) !== null) return readRegularFile(path, 1024 * 1024, 'class names file').toString('utf8').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   }
   return undefined;
 }
@@ -49,14 +50,22 @@ export async function loadDataset(spec: string, options: Omit<FolderDatasetOptio
     const d = loadIdxDataset({ dir: FASHION_MNIST_DIR, classNames: FASHION_MNIST_CLASSES });
     return { name: 'Fashion-MNIST', train: d.train, test: d.test, testName: 'Fashion-MNIST test set', classNames: d.classNames, style: 'image', heldOut: false, warnings: [] };
   }
-  if (!existsSync(spec) || !statSync(spec).isDirectory()) {
-    throw new TegakiError(`${spec}: no such dataset. Use mnist, fashion-mnist, a folder of IDX files, or a folder with one subfolder per class.`);
+  const kind = pathKind(spec);
+  if (kind !== 'folder') {
+    const what = kind === null ? 'no such dataset' : 'not a folder';
+    throw new TegakiError(`${spec}: ${what}. Use mnist, fashion-mnist, a folder of IDX files, or a folder with one subfolder per class.`);
   }
   if (findIdxFile(spec, 'train-images-idx3-ubyte')) {
     const d = loadIdxDataset({ dir: spec, classNames: classNamesFile(spec) });
     return { name: spec, train: d.train, test: d.test, testName: `${spec} (t10k files)`, classNames: d.classNames, style: 'image', heldOut: false, warnings: [] };
   }
-  if (readdirSync(spec).some((f) => f.endsWith('-idx3-ubyte') || f.endsWith('-idx3-ubyte.gz'))) {
+  let names: string[];
+  try {
+    names = readdirSync(spec);
+  } catch (e) {
+    throw new TegakiError(`${spec}: cannot read the dataset folder (${describeFsError(e)}).`);
+  }
+  if (names.some((f) => f.endsWith('-idx3-ubyte') || f.endsWith('-idx3-ubyte.gz'))) {
     throw new TegakiError(`${spec}: IDX files must be named train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (raw or .gz).`);
   }
   const split = options.validationSplit ?? 0.2;

@@ -2,9 +2,10 @@
 // class, classes are the sorted folder names, images resized to imageSize, an optional seeded
 // validation split. Images are decoded once and kept as bytes.
 
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { TegakiError } from '../errors.js';
+import { describeFsError, pathKind } from '../io/files.js';
 import { Random } from '../random.js';
 import { decodeResized, isImageFile } from './images.js';
 import type { ImageSplit } from './mnist.js';
@@ -37,18 +38,22 @@ export interface FolderDataset {
 export function listClassFolders(dir: string): { classNames: string[]; files: { path: string; label: number }[] } {
   let entries: string[];
   try {
-    if (!statSync(dir).isDirectory()) throw new TegakiError(`${dir}: not a folder.`);
     entries = readdirSync(dir);
   } catch (e) {
-    if (e instanceof TegakiError) throw e;
-    throw new TegakiError(`${dir}: no such folder.`);
+    throw new TegakiError(`${dir}: cannot read the dataset folder (${describeFsError(e)}).`);
   }
-  const classNames = entries.filter((e) => !e.startsWith('.') && statSync(join(dir, e)).isDirectory()).sort();
+  // links that lead nowhere, or in a loop, are not class folders
+  const classNames = entries.filter((e) => !e.startsWith('.') && pathKind(join(dir, e)) === 'folder').sort();
   if (classNames.length === 0) throw new TegakiError(`${dir}: no class folders. Put each class's images in a subfolder named after the class (${dir}/cats/…, ${dir}/dogs/…).`);
   if (classNames.length === 1) throw new TegakiError(`${dir}: only one class folder (${classNames[0]}); a classifier needs at least two.`);
   const files: { path: string; label: number }[] = [];
   classNames.forEach((name, label) => {
-    const images = readdirSync(join(dir, name)).filter(isImageFile).sort();
+    let images: string[];
+    try {
+      images = readdirSync(join(dir, name)).filter(isImageFile).sort();
+    } catch (e) {
+      throw new TegakiError(`${join(dir, name)}: cannot read the class folder (${describeFsError(e)}).`);
+    }
     if (images.length === 0) throw new TegakiError(`${join(dir, name)}: class folder has no images (PNG, JPEG, WebP, GIF or TIFF).`);
     for (const f of images) files.push({ path: join(dir, name, f), label });
   });

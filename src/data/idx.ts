@@ -1,9 +1,11 @@
 // IDX files (the MNIST format): a big-endian header of magic, element type and dimensions, then
 // the values. Raw or gzip-compressed; only unsigned bytes (type 0x08), which every image set uses.
+// A file's header is read first and its declared size checked, so a small hostile file cannot
+// make us allocate gigabytes: gzip data is inflated with a cap of exactly what the header declares.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { constants, gunzipSync } from 'node:zlib';
 import { TegakiError } from '../errors.js';
+import { pathKind, readRegularFile } from '../io/files.js';
 
 export interface IdxArray {
   dims: number[];
@@ -11,16 +13,13 @@ export interface IdxArray {
 }
 
 const UNSIGNED_BYTE = 0x08;
+/** Largest IDX content accepted (the values, uncompressed): 2 GiB, 3× the largest EMNIST split. */
+export const MAX_IDX_BYTES = 2 * 1024 ** 3;
 
-/** Parse IDX bytes; `file` names the source in errors. */
-export function parseIdx(bytes: Uint8Array, file: string): IdxArray {
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (e) {
-      throw new TegakiError(`${file}: gzip data is corrupt or truncated (${(e as Error).message}).`);
-    }
-  }
+const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+
+/** Header fields and the content size they declare, from the first bytes of an IDX file. */
+function readHeader(bytes: Uint8Array, file: string, limit: number): { dims: number[]; headerSize: number; total: number } {
   if (bytes.length < 4) throw new TegakiError(`${file}: too short to be an IDX file (${bytes.length} bytes).`);
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     throw new TegakiError(`${file}: not an IDX file (magic number starts ${hex(bytes[0]!)} ${hex(bytes[1]!)}, expected 00 00).`);
@@ -33,7 +32,42 @@ export function parseIdx(bytes: Uint8Array, file: string): IdxArray {
   if (bytes.length < headerSize) throw new TegakiError(`${file}: truncated IDX header (${bytes.length} bytes, need ${headerSize}).`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dims = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i, false));
-  const count = dims.reduce((a, b) => a * b, 1);
+  // every dimension is below 2^32, so the product stays exact until it passes the limit
+  let count = 1;
+  for (const d of dims) {
+    count *= d;
+    if (count > limit) throw new TegakiError(`${file}: header declares ${dims.join('×')} values, more than the ${limit}-byte limit for IDX data.`);
+  }
+  return { dims, headerSize, total: headerSize + count };
+}
+
+/** The first inflated bytes of gzip data (enough for any IDX header), without inflating the rest. */
+function gzipPrefix(bytes: Uint8Array, file: string): Uint8Array {
+  // 64 KB of deflate data inflate to at most ~64 MB: a small file is inflated whole (so that a
+  // truncated one says so), a larger one only as far as its first 64 KB go
+  const PREFIX = 65536;
+  try {
+    return bytes.length <= PREFIX ? gunzipSync(bytes) : gunzipSync(bytes.subarray(0, PREFIX), { finishFlush: constants.Z_SYNC_FLUSH });
+  } catch (e) {
+    throw new TegakiError(`${file}: gzip data is corrupt or truncated (${(e as Error).message}).`);
+  }
+}
+
+/** Parse IDX bytes; `file` names the source in errors. Gzip data is inflated up to the declared size only. */
+export function parseIdx(bytes: Uint8Array, file: string, limit = MAX_IDX_BYTES): IdxArray {
+  if (isGzip(bytes)) {
+    const { total } = readHeader(gzipPrefix(bytes, file), file, limit);
+    try {
+      bytes = gunzipSync(bytes, { maxOutputLength: total });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new TegakiError(`${file}: gzip data inflates to more than the ${total} bytes its IDX header declares.`);
+      }
+      throw new TegakiError(`${file}: gzip data is corrupt or truncated (${(e as Error).message}).`);
+    }
+  }
+  const { dims, headerSize, total } = readHeader(bytes, file, limit);
+  const count = total - headerSize;
   const available = bytes.length - headerSize;
   if (available < count) {
     throw new TegakiError(`${file}: truncated: header says ${dims.join('×')} = ${count} values, file holds ${available}.`);
@@ -42,20 +76,14 @@ export function parseIdx(bytes: Uint8Array, file: string): IdxArray {
   return { dims, data: bytes.subarray(headerSize, headerSize + count) };
 }
 
-export function readIdx(path: string): IdxArray {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new TegakiError(`${path}: cannot read (${code === 'ENOENT' ? 'no such file' : code ?? (e as Error).message}).`);
-  }
-  return parseIdx(bytes, path);
+export function readIdx(path: string, limit = MAX_IDX_BYTES): IdxArray {
+  // a raw file is at most header + limit bytes; a gzip one is smaller still
+  return parseIdx(readRegularFile(path, limit + 4 + 4 * 255, 'IDX file'), path, limit);
 }
 
 /** The path of `name` or `name.gz` in dir, whichever exists (raw preferred). */
 export function findIdxFile(dir: string, name: string): string | null {
-  for (const candidate of [`${dir}/${name}`, `${dir}/${name}.gz`]) if (existsSync(candidate)) return candidate;
+  for (const candidate of [`${dir}/${name}`, `${dir}/${name}.gz`]) if (pathKind(candidate) !== null) return candidate;
   return null;
 }
 

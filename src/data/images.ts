@@ -3,10 +3,18 @@
 
 import sharp from 'sharp';
 import { TegakiError } from '../errors.js';
+import { readRegularFile } from '../io/files.js';
 import type { GrayImage } from './digits.js';
 
 /** Larger images are refused: a tiny compressed file can decode to gigabytes. */
 export const MAX_INPUT_PIXELS = 40_000_000;
+/** Larger image files are refused before they are read. */
+export const MAX_IMAGE_FILE_BYTES = 100 * 1024 * 1024;
+
+/** The bytes to decode: a named file is read only if it is a regular file of sane size. */
+function imageBytes(input: string | Buffer): Buffer {
+  return typeof input === 'string' ? readRegularFile(input, MAX_IMAGE_FILE_BYTES, 'image') : input;
+}
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff'];
 
@@ -15,7 +23,7 @@ export function isImageFile(name: string): boolean {
   return IMAGE_EXTENSIONS.some((e) => lower.endsWith(e));
 }
 
-function open(input: string | Buffer) {
+function open(input: Buffer) {
   return sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
     .rotate() // honour the camera's orientation tag
     .flatten({ background: '#ffffff' });
@@ -33,8 +41,9 @@ function explain(e: unknown, name: string): TegakiError {
 
 /** A grayscale image in [0, 1], shrunk so its longer side is at most maxSide (detail beyond is noise). */
 export async function decodeGray(input: string | Buffer, name = typeof input === 'string' ? input : 'image', maxSide = 512): Promise<GrayImage> {
+  const bytes = imageBytes(input);
   try {
-    const { data, info } = await open(input)
+    const { data, info } = await open(bytes)
       .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
       .greyscale()
       .raw()
@@ -49,8 +58,9 @@ export async function decodeGray(input: string | Buffer, name = typeof input ===
 
 /** Bytes of an image resized to width×height (ignoring aspect, as Keras does), gray or RGB. */
 export async function decodeResized(input: string | Buffer, width: number, height: number, channels: 1 | 3, name = typeof input === 'string' ? input : 'image'): Promise<Uint8Array> {
+  const bytes = imageBytes(input);
   try {
-    let pipeline = open(input).resize({ width, height, fit: 'fill' });
+    let pipeline = open(bytes).resize({ width, height, fit: 'fill' });
     pipeline = channels === 1 ? pipeline.greyscale() : pipeline.removeAlpha().toColourspace('srgb');
     const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
     if (info.channels === channels) return new Uint8Array(data);
@@ -64,8 +74,9 @@ export async function decodeResized(input: string | Buffer, width: number, heigh
 
 /** Width, height and channels of an image file without decoding its pixels. */
 export async function imageInfo(input: string | Buffer, name = typeof input === 'string' ? input : 'image'): Promise<{ width: number; height: number; channels: number }> {
+  const bytes = imageBytes(input);
   try {
-    const m = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
+    const m = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
     if (!m.width || !m.height) throw new Error('unsupported image format');
     if (m.width * m.height > MAX_INPUT_PIXELS) throw new Error('exceeds pixel limit');
     return { width: m.width, height: m.height, channels: m.channels ?? 1 };

@@ -2,7 +2,7 @@
 // MNIST-style digit normalisation for digit models, a plain resize for folder-trained ones.
 
 import { TegakiError } from '../errors.js';
-import type { ModelMetadata } from '../io/model-json.js';
+import type { ModelMetadata } from '../model/metadata.js';
 import { sizeOf, type Shape } from '../tensor.js';
 import { preprocessDigit, type GrayImage } from './digits.js';
 import { decodeGray, decodeResized } from './images.js';

@@ -1,204 +1,162 @@
-// The TensorFlow.js Layers format in memory: a model ↔ model.json plus weight bytes. No file
-// system here, so the browser app loads models with the same code (model-file.ts adds the disk).
+// model.json (the TensorFlow.js Layers format) ↔ model artifacts, with no file system: the browser
+// app and the disk handler share it. Everything in the file is checked before anything is
+// allocated from it: a manifest must describe exactly the bytes of its weight files.
 
 import { TegakiError } from '../errors.js';
-import type { Layer } from '../layers/layer.js';
-import { Sequential } from '../model/sequential.js';
 import { formatShape, sizeOf } from '../tensor.js';
-import { layerFromJson, layerToJson, type LayerJson } from './topology.js';
+import type { ModelArtifacts, ModelJSON, WeightsManifestEntry, WeightsManifestGroupConfig } from './types.js';
 
 /** Bumped when tegaki's reading of model.json changes incompatibly. */
 export const FORMAT_VERSION = 1;
-const GENERATED_BY = 'tegaki 0.1.0';
 
-/** What a model carries besides its weights, so tools can feed it without being told. */
-export interface ModelMetadata {
-  /** Name of each output class, in order. */
-  classNames?: string[];
-  /** How raw images become model inputs. */
-  input?: {
-    /** Shape of one input sample, e.g. [28, 28, 1] or [784]. */
-    shape: number[];
-    /** Pixel values are multiplied by this (1/255 maps bytes to [0, 1]). */
-    scale: number;
-    /** 'mnist-digit': white digits on black, fitted in 20×20 and centred by mass in 28×28. */
-    style?: 'mnist-digit' | 'image';
-    colorMode?: 'grayscale' | 'rgb';
-  };
-  /** Per-epoch training history (loss, accuracy, val_loss, ...). */
-  history?: Record<string, number[]>;
-  seed?: number;
-  /** Dataset the model was trained on. */
-  dataset?: string;
-  [key: string]: unknown;
+const fileName = (path: string): string => path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The element count of a manifest shape, or an error naming the weight. */
+function checkedShape(shape: unknown, where: string): number[] {
+  if (!Array.isArray(shape)) throw new TegakiError(`${where}: shape is missing or not a list.`);
+  if (shape.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new TegakiError(`${where}: shape ${JSON.stringify(shape)} must be non-negative integers.`);
+  if (!Number.isSafeInteger(sizeOf(shape) * 4)) throw new TegakiError(`${where}: shape ${JSON.stringify(shape)} is impossibly large.`);
+  return shape as number[];
 }
 
-export interface WeightSpec {
-  name: string;
-  shape: number[];
-  dtype: string;
-}
-
-export interface ModelJson {
-  format?: string;
-  generatedBy?: string;
-  convertedBy?: string | null;
-  modelTopology: { class_name: string; config: { name?: string; layers: LayerJson[] } | LayerJson[]; keras_version?: string; backend?: string };
-  weightsManifest: { paths: string[]; weights: WeightSpec[] }[];
-  userDefinedMetadata?: { tegaki?: ModelMetadata & { formatVersion?: number } };
-}
-
-const weightName = (layer: Layer, name: string): string => `${layer.name}/${name}`;
-
-/** model.json and the one weights file it names, for a built model. */
-export function serializeModel(model: Sequential, metadata: ModelMetadata, weightsFile: string): { json: ModelJson; weights: Uint8Array } {
-  if (!model.built) throw new TegakiError(`Model ${model.name} is not built, so it has no weights to save.`);
-  const specs: WeightSpec[] = [];
-  const chunks: Float32Array[] = [];
-  for (const layer of model.layers) {
-    for (const w of layer.weights) {
-      specs.push({ name: weightName(layer, w.name), shape: [...w.value.shape], dtype: 'float32' });
-      chunks.push(w.value.data);
-    }
+function checkGroup(group: unknown, g: number, file: string, names: Set<string>): WeightsManifestGroupConfig {
+  const where = `${file}: weightsManifest[${g}]`;
+  if (!isObject(group) || !Array.isArray(group['paths']) || !Array.isArray(group['weights'])) throw new TegakiError(`${where} must have paths and weights lists.`);
+  for (const p of group['paths']) {
+    if (typeof p !== 'string' || p === '' || p.includes('/') || p.includes('\\') || p.startsWith('.')) throw new TegakiError(`${where}: weight path ${JSON.stringify(p)} must be a file name beside model.json.`);
   }
-  const weights = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let offset = 0;
-  for (const c of chunks) {
-    weights.set(new Uint8Array(c.buffer, c.byteOffset, c.byteLength), offset);
-    offset += c.byteLength;
-  }
-  const json: ModelJson = {
-    format: 'layers-model',
-    generatedBy: GENERATED_BY,
-    convertedBy: null,
-    modelTopology: {
-      class_name: 'Sequential',
-      config: { name: model.name, layers: model.layers.map(layerToJson) },
-      keras_version: GENERATED_BY,
-      backend: 'tegaki',
-    },
-    weightsManifest: [{ paths: [weightsFile], weights: specs }],
-    userDefinedMetadata: { tegaki: { formatVersion: FORMAT_VERSION, ...metadata } },
-  };
-  return { json, weights };
+  const weights = group['weights'].map((w: unknown, i: number): WeightsManifestEntry => {
+    const at = `${where}.weights[${i}]`;
+    if (!isObject(w) || typeof w['name'] !== 'string') throw new TegakiError(`${at} must be an object with a name.`);
+    const name = w['name'];
+    if (names.has(name)) throw new TegakiError(`${file}: weight '${name}' is listed twice.`);
+    names.add(name);
+    const shape = checkedShape(w['shape'], `${file}: weight '${name}'`);
+    if (w['quantization'] !== undefined) throw new TegakiError(`${file}: weight '${name}' is quantized (${JSON.stringify(w['quantization'])}); tegaki reads float32 weights only.`);
+    if (w['dtype'] !== undefined && w['dtype'] !== 'float32') throw new TegakiError(`${file}: weight '${name}' has dtype ${JSON.stringify(w['dtype'])}; tegaki reads float32 weights only.`);
+    return { name, shape, dtype: 'float32' };
+  });
+  return { paths: group['paths'] as string[], weights };
 }
 
-/** Parse and sanity-check model.json text; `file` names it in errors. */
-export function parseModelJson(text: string, file: string): ModelJson {
-  let json: ModelJson;
+/** Parse and check model.json text; `file` names it in errors. */
+export function parseModelJson(text: string, file: string): ModelJSON {
+  let json: unknown;
   try {
-    json = JSON.parse(text) as ModelJson;
+    json = JSON.parse(text);
   } catch (e) {
     throw new TegakiError(`${file}: malformed JSON (${(e as Error).message}).`);
   }
-  if (!json || typeof json !== 'object' || !json.modelTopology) throw new TegakiError(`${file}: no modelTopology; not a TensorFlow.js layers model.`);
-  if (!Array.isArray(json.weightsManifest)) throw new TegakiError(`${file}: no weightsManifest.`);
+  if (!isObject(json) || !isObject(json['modelTopology'])) throw new TegakiError(`${file}: no modelTopology; not a TensorFlow.js layers model.`);
+  if (!Array.isArray(json['weightsManifest'])) throw new TegakiError(`${file}: no weightsManifest.`);
+  const names = new Set<string>();
+  const weightsManifest = json['weightsManifest'].map((group, g) => checkGroup(group, g, file, names));
+  const meta = json['userDefinedMetadata'];
+  if (meta !== undefined && !isObject(meta)) throw new TegakiError(`${file}: userDefinedMetadata must be an object.`);
+  const tegaki = meta?.['tegaki'];
+  if (tegaki !== undefined && !isObject(tegaki)) throw new TegakiError(`${file}: userDefinedMetadata.tegaki must be an object.`);
+  const version = tegaki?.['formatVersion'];
+  if (version !== undefined && (typeof version !== 'number' || version > FORMAT_VERSION)) {
+    throw new TegakiError(`${file}: saved with model format version ${JSON.stringify(version)}; this tegaki reads up to ${FORMAT_VERSION}. Upgrade tegaki.`);
+  }
+  return { ...(json as unknown as ModelJSON), weightsManifest };
+}
+
+/** Bytes a manifest group's weights take. */
+const groupBytes = (group: WeightsManifestGroupConfig): number => group.weights.reduce((n, w) => n + sizeOf(w.shape) * 4, 0);
+
+/** Where the weight files come from: their sizes (checked first) and their bytes. */
+export interface WeightFiles {
+  /** Size in bytes, or null when the file is missing. */
+  size(path: string): number | null;
+  read(path: string): Uint8Array;
+  /** Says where a file is, for errors. Default: its name. */
+  describe?(path: string): string;
+}
+
+/** The artifacts of a parsed model.json, reading exactly the bytes its manifest describes. */
+export function artifactsFromModelJson(json: ModelJSON, file: string, files: WeightFiles): ModelArtifacts {
+  const describe = files.describe ?? ((p: string) => p);
+  const total = json.weightsManifest.reduce((n, g) => n + groupBytes(g), 0);
+  // sizes first: nothing is read or allocated for a manifest that does not match its files
   for (const group of json.weightsManifest) {
-    if (!Array.isArray(group?.paths) || !Array.isArray(group?.weights)) throw new TegakiError(`${file}: a weightsManifest group lacks paths or weights.`);
-    for (const p of group.paths) {
-      if (typeof p !== 'string' || p.includes('/') || p.includes('\\') || p.startsWith('.')) throw new TegakiError(`${file}: weight path '${String(p)}' must be a file name beside model.json.`);
+    const sizes = group.paths.map((p) => {
+      const size = files.size(p);
+      if (size === null) throw new TegakiError(`${describe(p)}: weight file listed in ${fileName(file)} is missing.`);
+      return size;
+    });
+    const have = sizes.reduce((a, b) => a + b, 0);
+    const need = groupBytes(group);
+    if (have !== need) {
+      throw new TegakiError(`${group.paths.map(describe).join(' + ')}: ${have} bytes, but the manifest in ${fileName(file)} needs ${need} (${have < need ? 'shorter' : 'longer'} than it should be).`);
     }
   }
-  const version = json.userDefinedMetadata?.tegaki?.formatVersion;
-  if (version !== undefined && version > FORMAT_VERSION) {
-    throw new TegakiError(`${file}: saved with model format version ${version}; this tegaki reads up to ${FORMAT_VERSION}. Upgrade tegaki.`);
+  const weightData = new Uint8Array(total);
+  let offset = 0;
+  for (const group of json.weightsManifest) {
+    for (const p of group.paths) {
+      const bytes = files.read(p);
+      if (offset + bytes.length > total) throw new TegakiError(`${describe(p)}: changed while it was being read.`);
+      weightData.set(bytes, offset);
+      offset += bytes.length;
+    }
   }
+  if (offset !== total) throw new TegakiError(`${fileName(file)}: weight files changed while they were being read.`);
+  return {
+    modelTopology: json.modelTopology,
+    weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
+    weightData: weightData.buffer,
+    format: json.format,
+    generatedBy: json.generatedBy,
+    convertedBy: json.convertedBy,
+    trainingConfig: json.trainingConfig,
+    userDefinedMetadata: json.userDefinedMetadata,
+  };
+}
+
+/** model.json for artifacts whose weights go into one file named weightsFile. */
+export function modelJsonFor(artifacts: ModelArtifacts, weightsFile: string): ModelJSON {
+  if (!artifacts.modelTopology) throw new TegakiError('The model artifacts have no topology to save.');
+  const json: ModelJSON = {
+    modelTopology: artifacts.modelTopology,
+    weightsManifest: [{ paths: [weightsFile], weights: artifacts.weightSpecs ?? [] }],
+  };
+  if (artifacts.format !== undefined) json.format = artifacts.format;
+  if (artifacts.generatedBy !== undefined) json.generatedBy = artifacts.generatedBy;
+  if (artifacts.convertedBy !== undefined) json.convertedBy = artifacts.convertedBy;
+  if (artifacts.trainingConfig !== undefined) json.trainingConfig = artifacts.trainingConfig;
+  if (artifacts.userDefinedMetadata !== undefined) json.userDefinedMetadata = artifacts.userDefinedMetadata;
   return json;
 }
 
-function buildFromTopology(json: ModelJson, file: string): Sequential {
-  const topology = json.modelTopology;
-  // model.json from Keras nests the model once more under model_config
-  const top = (topology as unknown as { model_config?: ModelJson['modelTopology'] }).model_config ?? topology;
-  if (top.class_name !== 'Sequential') throw new TegakiError(`${file}: a '${top.class_name}' model; tegaki loads Sequential models.`);
-  const layerList = Array.isArray(top.config) ? top.config : top.config?.layers;
-  if (!Array.isArray(layerList) || layerList.length === 0) throw new TegakiError(`${file}: the model has no layers.`);
-  const model = new Sequential({ name: Array.isArray(top.config) ? 'sequential' : (top.config.name ?? 'sequential') });
-  let inputShape: number[] | undefined;
-  for (const [i, layerJson] of layerList.entries()) {
-    const where = `${file}: layer ${i} (${String(layerJson?.config?.['name'] ?? layerJson?.class_name)})`;
-    if (layerJson?.class_name === 'InputLayer') {
-      const shape = (layerJson.config['batch_input_shape'] ?? layerJson.config['batch_shape']) as (number | null)[] | undefined;
-      inputShape = shape?.slice(1) as number[] | undefined;
-      continue;
-    }
-    try {
-      const layer = layerFromJson(layerJson, where);
-      model.add(layer);
-    } catch (e) {
-      if (e instanceof TegakiError && !e.message.startsWith(file)) throw new TegakiError(`${where}: ${e.message}`);
-      throw e;
-    }
-  }
-  if (!model.built) {
-    if (!inputShape) throw new TegakiError(`${file}: the first layer has no batch_input_shape, so the input shape is unknown.`);
-    model.build(inputShape);
-  }
-  return model;
-}
-
-/**
- * Build the model and fill its weights. `readFile(path)` returns a weight file's bytes, or null when
- * it is missing; `describe(path)` says where that file is, for errors.
- */
-export function modelFromJson(json: ModelJson, file: string, readFile: (path: string) => Uint8Array | null, describe: (path: string) => string = (p) => p): Sequential {
-  const model = buildFromTopology(json, file);
-  const expected = new Map<string, Float32Array>();
-  const shapes = new Map<string, readonly number[]>();
-  for (const layer of model.layers) {
-    for (const w of layer.weights) {
-      expected.set(weightName(layer, w.name), w.value.data);
-      shapes.set(weightName(layer, w.name), w.value.shape);
-    }
-  }
-  const seen = new Set<string>();
-  for (const group of json.weightsManifest) {
-    const data = weightGroup(group, file, readFile, describe);
-    let offset = 0;
-    for (const spec of group.weights) {
-      if (spec.dtype !== undefined && spec.dtype !== 'float32') throw new TegakiError(`${file}: weight ${spec.name} has dtype ${spec.dtype}; only float32 is supported.`);
-      const target = expected.get(spec.name);
-      if (!target) throw new TegakiError(`${file}: weightsManifest lists '${spec.name}', which no layer has (expected: ${[...expected.keys()].join(', ')}).`);
-      const want = shapes.get(spec.name)!;
-      if (spec.shape.join() !== want.join()) {
-        throw new TegakiError(`${file}: weight ${spec.name} has shape ${formatShape(spec.shape)} in the manifest, the layer needs ${formatShape(want)}.`);
-      }
-      const values = data.subarray(offset, offset + sizeOf(spec.shape));
-      offset += values.length;
-      for (let i = 0; i < values.length; i++) {
-        if (!Number.isFinite(values[i]!)) throw new TegakiError(`${file}: weight ${spec.name} contains ${values[i]} at index ${i}.`);
-      }
-      target.set(values);
-      seen.add(spec.name);
-    }
-  }
-  const missing = [...expected.keys()].filter((k) => !seen.has(k));
-  if (missing.length > 0) throw new TegakiError(`${file}: weightsManifest is missing ${missing.join(', ')}.`);
-  const { formatVersion: _version, ...metadata } = json.userDefinedMetadata?.tegaki ?? {};
-  model.metadata = metadata;
-  return model;
-}
-
-const fileName = (path: string): string => path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
-
-/** The float values of one manifest group, checking its files hold exactly what it lists. */
-function weightGroup(group: { paths: string[]; weights: WeightSpec[] }, file: string, readFile: (path: string) => Uint8Array | null, describe: (path: string) => string): Float32Array {
-  const parts = group.paths.map((p) => {
-    const bytes = readFile(p);
-    if (!bytes) throw new TegakiError(`${describe(p)}: weight file listed in ${fileName(file)} is missing.`);
-    return bytes;
-  });
-  const total = parts.reduce((n, b) => n + b.length, 0);
-  const needed = group.weights.reduce((n, w) => n + sizeOf(w.shape) * 4, 0);
-  if (total !== needed) {
-    throw new TegakiError(`${group.paths.map(describe).join(' + ')}: ${total} bytes, but the manifest in ${fileName(file)} needs ${needed} (${total < needed ? 'shorter' : 'longer'} than it should be).`);
-  }
-  // one aligned copy, whatever the parts' offsets
-  const bytes = new Uint8Array(needed);
+/** The first non-finite float32 weight, as 'name[index] = value', or null when all are finite. */
+export function firstNonFiniteWeight(artifacts: ModelArtifacts): string | null {
+  const data = artifacts.weightData;
+  if (!data) return null;
   let offset = 0;
-  for (const b of parts) {
-    bytes.set(b, offset);
-    offset += b.length;
+  for (const spec of artifacts.weightSpecs ?? []) {
+    const n = sizeOf(spec.shape);
+    const values = new Float32Array(data, offset, n);
+    for (let i = 0; i < n; i++) if (!Number.isFinite(values[i]!)) return `${spec.name}[${i}] = ${values[i]}`;
+    offset += n * 4;
   }
-  return new Float32Array(bytes.buffer);
+  return null;
 }
+
+/** The float32 values of each weight spec, checking that weightData holds exactly them. */
+export function weightValues(artifacts: ModelArtifacts, where: string): Map<string, { shape: number[]; values: Float32Array }> {
+  const specs = artifacts.weightSpecs ?? [];
+  const data = artifacts.weightData ?? new ArrayBuffer(0);
+  const need = specs.reduce((n, s) => n + sizeOf(s.shape) * 4, 0);
+  if (data.byteLength !== need) throw new TegakiError(`${where}: weight data has ${data.byteLength} bytes, the weight specs need ${need}.`);
+  const out = new Map<string, { shape: number[]; values: Float32Array }>();
+  let offset = 0;
+  for (const spec of specs) {
+    const n = sizeOf(spec.shape);
+    out.set(spec.name, { shape: spec.shape, values: new Float32Array(data, offset, n) });
+    offset += n * 4;
+  }
+  return out;
+}
+

@@ -5,9 +5,8 @@ import type { ConvGeometry } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { TegakiError } from '../errors.js';
 import type { InitializerName } from '../initializers.js';
-import type { Random } from '../random.js';
 import { formatShape, type Shape, Tensor } from '../tensor.js';
-import { ActivatedLayer, type ForwardOptions, type LayerArgs, type Padding, paddingOption, positivePair, windowGeometry } from './layer.js';
+import { ActivatedLayer, type ForwardOptions, type LayerArgs, type WeightSpec, type Padding, paddingOption, positivePair, windowGeometry } from './layer.js';
 
 export interface Conv2DArgs extends LayerArgs {
   /** Number of output channels. Required. */
@@ -38,8 +37,6 @@ export class Conv2D extends ActivatedLayer {
   readonly useBias: boolean;
   readonly kernelInitializer: InitializerName;
   readonly biasInitializer: InitializerName;
-  private kernel!: Tensor;
-  private bias: Tensor | null = null;
   private lastInput: Tensor | null = null;
   private geometry: ConvGeometry | null = null;
 
@@ -70,9 +67,17 @@ export class Conv2D extends ActivatedLayer {
     return [h.out, w.out, this.filters];
   }
 
-  protected override createWeights(inputShape: Shape, rng: Random): void {
-    this.kernel = this.addWeight('kernel', [...this.kernelSize, inputShape[2]!, this.filters], this.kernelInitializer, rng);
-    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.biasInitializer, rng);
+  override weightSpecs(inputShape: Shape): WeightSpec[] {
+    const kernel: WeightSpec = { name: 'kernel', shape: [...this.kernelSize, inputShape[2]!, this.filters], initializer: this.kernelInitializer };
+    return this.useBias ? [kernel, { name: 'bias', shape: [this.filters], initializer: this.biasInitializer }] : [kernel];
+  }
+
+  private get kernel(): Tensor {
+    return this.weights[0]!.value;
+  }
+
+  private get bias(): Tensor | null {
+    return this.useBias ? this.weights[1]!.value : null;
   }
 
   private geometryFor(batch: number): ConvGeometry {

@@ -4,9 +4,8 @@ import { activationName, type ActivationName } from '../activations.js';
 import { getBackend } from '../backend/select.js';
 import { TegakiError } from '../errors.js';
 import type { InitializerName } from '../initializers.js';
-import type { Random } from '../random.js';
 import { formatShape, type Shape, Tensor } from '../tensor.js';
-import { ActivatedLayer, type ForwardOptions, type LayerArgs } from './layer.js';
+import { ActivatedLayer, type ForwardOptions, type LayerArgs, type WeightSpec } from './layer.js';
 
 export interface DenseArgs extends LayerArgs {
   /** Number of outputs. Required. */
@@ -28,8 +27,6 @@ export class Dense extends ActivatedLayer {
   readonly useBias: boolean;
   readonly kernelInitializer: InitializerName;
   readonly biasInitializer: InitializerName;
-  private kernel!: Tensor;
-  private bias: Tensor | null = null;
   private lastInput: Tensor | null = null;
 
   constructor(args: DenseArgs) {
@@ -52,9 +49,17 @@ export class Dense extends ActivatedLayer {
     return [this.units];
   }
 
-  protected override createWeights(inputShape: Shape, rng: Random): void {
-    this.kernel = this.addWeight('kernel', [inputShape[0]!, this.units], this.kernelInitializer, rng);
-    if (this.useBias) this.bias = this.addWeight('bias', [this.units], this.biasInitializer, rng);
+  override weightSpecs(inputShape: Shape): WeightSpec[] {
+    const kernel: WeightSpec = { name: 'kernel', shape: [inputShape[0]!, this.units], initializer: this.kernelInitializer };
+    return this.useBias ? [kernel, { name: 'bias', shape: [this.units], initializer: this.biasInitializer }] : [kernel];
+  }
+
+  private get kernel(): Tensor {
+    return this.weights[0]!.value;
+  }
+
+  private get bias(): Tensor | null {
+    return this.useBias ? this.weights[1]!.value : null;
   }
 
   forward(x: Tensor, _options: ForwardOptions): Tensor {

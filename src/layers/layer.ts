@@ -21,6 +21,13 @@ export interface LayerArgs {
   trainable?: boolean;
 }
 
+/** A weight a layer will create once it knows its input shape. */
+export interface WeightSpec {
+  name: string;
+  shape: number[];
+  initializer: InitializerName;
+}
+
 /** A trainable array and the gradient of the loss with respect to it. */
 export interface Weight {
   name: string;
@@ -82,19 +89,23 @@ export abstract class Layer {
 
   /** Check the input shape, create weights (drawing initial values from rng). */
   build(inputShape: Shape, rng: Random): void {
+    const outShape = this.computeOutputShape(inputShape);
+    for (const spec of this.weightSpecs(inputShape)) {
+      const value = new Tensor(spec.shape);
+      initialize(value.data, spec.shape, spec.initializer, rng);
+      this.weights.push({ name: spec.name, value, grad: new Tensor(spec.shape) });
+    }
     this.inShape = [...inputShape];
-    this.outShape = this.computeOutputShape(inputShape);
-    this.createWeights(inputShape, rng);
+    this.outShape = outShape;
     this.built = true;
   }
 
-  protected createWeights(_inputShape: Shape, _rng: Random): void {}
-
-  protected addWeight(name: string, shape: number[], initializer: InitializerName, rng: Random): Tensor {
-    const value = new Tensor(shape);
-    initialize(value.data, shape, initializer, rng);
-    this.weights.push({ name, value, grad: new Tensor(shape) });
-    return value;
+  /**
+   * The weights build() creates for this input shape, in Keras order, without allocating them:
+   * a loader checks them against a file before trusting its sizes.
+   */
+  weightSpecs(_inputShape: Shape): WeightSpec[] {
+    return [];
   }
 
   /** Output shape of one sample for a given input sample shape. */

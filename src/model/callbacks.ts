@@ -12,9 +12,24 @@ export interface TrainableModel {
   setWeights(weights: readonly Tensor[]): void;
 }
 
+/** What fit tells callbacks before training (TF.js' and Keras' callback params). */
+export interface FitParams {
+  epochs: number;
+  initialEpoch: number;
+  /** Training samples (after any validation split). */
+  samples: number;
+  /** Batches per epoch. */
+  steps: number;
+  batchSize: number;
+  verbose: number;
+  doValidation: boolean;
+  metrics: string[];
+}
+
 /** Implement any subset; fit awaits each hook, so a hook may be async. */
 export interface Callback {
   setModel?(model: TrainableModel): void;
+  setParams?(params: FitParams): void;
   onTrainBegin?(logs: Logs): void | Promise<void>;
   onTrainEnd?(logs: Logs): void | Promise<void>;
   onEpochBegin?(epoch: number, logs: Logs): void | Promise<void>;
@@ -110,3 +125,40 @@ export class EarlyStopping implements Callback {
 }
 
 export const earlyStopping = (args: EarlyStoppingArgs = {}): EarlyStopping => new EarlyStopping(args);
+
+export interface TerminateOnNaNArgs {
+  /** Print Keras' line "Batch N: Invalid loss, terminating training". Default true. */
+  verbose?: boolean;
+}
+
+/** Keras' TerminateOnNaN: stop training at the first batch whose loss is NaN or infinite. */
+export class TerminateOnNaN implements Callback {
+  private model: TrainableModel | null = null;
+  private epoch = 0;
+  /** Where training was stopped, or null while the loss stays finite. */
+  stoppedAt: { epoch: number; batch: number; loss: number } | null = null;
+
+  constructor(private readonly args: TerminateOnNaNArgs = {}) {}
+
+  setModel(model: TrainableModel): void {
+    this.model = model;
+  }
+
+  onTrainBegin(): void {
+    this.stoppedAt = null;
+  }
+
+  onEpochBegin(epoch: number): void {
+    this.epoch = epoch;
+  }
+
+  onBatchEnd(batch: number, logs: Logs): void {
+    const loss = logs['loss'];
+    if (loss === undefined || Number.isFinite(loss) || this.stoppedAt) return;
+    this.stoppedAt = { epoch: this.epoch, batch, loss };
+    if (this.args.verbose ?? true) console.log(`Batch ${batch}: Invalid loss, terminating training`);
+    this.model!.stopTraining = true;
+  }
+}
+
+export const terminateOnNaN = (args: TerminateOnNaNArgs = {}): TerminateOnNaN => new TerminateOnNaN(args);

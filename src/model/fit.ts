@@ -1,12 +1,31 @@
 // The training loop behind Sequential.fit: batches, callbacks, validation, progress.
 
+import type { Labels } from '../backend/backend.js';
 import { asSource, range, SubsetSource, type SampleSource } from '../data/source.js';
 import { TegakiError } from '../errors.js';
+import type { Weight } from '../layers/layer.js';
+import type { Loss } from '../losses.js';
+import type { MetricName } from '../metrics.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
 import { Random } from '../random.js';
-import { Tensor } from '../tensor.js';
-import type { Callback, Logs } from './callbacks.js';
+import { Tensor, type Shape } from '../tensor.js';
+import { BatchBuffers, checkBatchSize, LabelBuffers } from './batches.js';
+import type { Callback, Logs, TrainableModel } from './callbacks.js';
 import { ProgressBar, type ProgressOutput } from './progress.js';
-import { BatchBuffers, checkBatchSize, LabelBuffers, type Sequential } from './sequential.js';
+
+/** What the loop needs from a model (Sequential implements it). */
+export interface LoopModel extends TrainableModel {
+  readonly rng: Random;
+  readonly optimizer: Optimizer | null;
+  readonly metrics: MetricName[];
+  readonly trainableWeights: Weight[];
+  requireCompiled(): Loss;
+  ensureBuiltFor(sampleShape: Shape): void;
+  labelsShape(y: SampleSource): { sparse: boolean };
+  forward(x: Tensor, training: boolean, rng?: Random): Tensor;
+  lossOfBatch(output: Tensor, labels: Labels, grad: Tensor | null): { loss: number; correct: number };
+  evaluateSource(x: SampleSource, y: SampleSource, batchSize: number): Logs;
+}
 
 export interface FitOptions {
   /** Default 1. */
@@ -46,7 +65,7 @@ function defaultOutput(): ProgressOutput {
   return stdout ?? { write: (text: string) => console.log(text.replace(/\n$/, '')) };
 }
 
-function splitData(model: Sequential, x: SampleSource, y: SampleSource, options: FitOptions): { trainX: SampleSource; trainY: SampleSource; val: [SampleSource, SampleSource] | null } {
+function splitData(model: LoopModel, x: SampleSource, y: SampleSource, options: FitOptions): { trainX: SampleSource; trainY: SampleSource; val: [SampleSource, SampleSource] | null } {
   if (options.validationData) {
     const [vx, vy] = options.validationData;
     const valX = asSource(vx, 'validationData[0]');
@@ -88,13 +107,15 @@ export interface TrainingSnapshot {
   history: History;
 }
 
-/** Callbacks that can put a fit back where a previous one stopped (see backupAndRestore). */
+/** Callbacks that save where a fit stands and can put a later fit back there (see backupAndRestore). */
 export interface RestoringCallback extends Callback {
+  /** Given before training: a snapshot of where the loop stands, taken whenever called. */
+  setSnapshotSource?(snapshot: () => TrainingSnapshot): void;
   /** Called before training; returns where to continue from, having restored weights and optimizer. */
   restoreState?(): Promise<TrainingSnapshot | null> | TrainingSnapshot | null;
 }
 
-export async function fitLoop(model: Sequential, x: SampleSource, y: SampleSource, options: FitOptions): Promise<History> {
+export async function fitLoop(model: LoopModel, x: SampleSource, y: SampleSource, options: FitOptions): Promise<History> {
   const { epochs = 1, batchSize = 32, shuffle = true, verbose = 1 } = options;
   const callbacks: RestoringCallback[] = options.callbacks ?? [];
   if (!Number.isInteger(epochs) || epochs < 0) throw new TegakiError(`Expected epochs to be a non-negative integer. Received epochs=${JSON.stringify(epochs)}.`);
@@ -120,95 +141,96 @@ export async function fitLoop(model: Sequential, x: SampleSource, y: SampleSourc
   const withAccuracy = model.metrics.includes('accuracy');
 
   model.stopTraining = false;
+  const initialEpoch = options.initialEpoch ?? 0;
   for (const cb of callbacks) cb.setModel?.(model);
+  for (const cb of callbacks) {
+    cb.setParams?.({ epochs, initialEpoch, samples: trainX.length, steps, batchSize, verbose, doValidation: val !== null, metrics: withAccuracy ? ['loss', 'accuracy'] : ['loss'] });
+  }
   let resumed: TrainingSnapshot | null = null;
   for (const cb of callbacks) resumed = (await cb.restoreState?.()) ?? resumed;
   const history: History = resumed ? structuredClone(resumed.history) : { epoch: [], history: {} };
   const state: TrainingSnapshot = resumed ?? {
-    epoch: options.initialEpoch ?? 0, step: 0, shuffleState: [], dropoutState: [], sums: { loss: 0, correct: 0, seen: 0 }, history,
+    epoch: initialEpoch, step: 0, shuffleState: shuffleRng.getState(), dropoutState: dropoutRng.getState(), sums: { loss: 0, correct: 0, seen: 0 }, history,
   };
   if (resumed) dropoutRng.setState(resumed.dropoutState);
-  model.trainingSnapshot = () => ({ ...state, sums: { ...state.sums }, dropoutState: dropoutRng.getState(), history: structuredClone(history) });
+  const snapshot = (): TrainingSnapshot => ({ ...state, sums: { ...state.sums }, dropoutState: dropoutRng.getState(), history: structuredClone(history) });
+  for (const cb of callbacks) cb.setSnapshotSource?.(snapshot);
   for (const cb of callbacks) await cb.onTrainBegin?.({});
   let lastYield = performance.now();
   let interrupted = false;
 
-  try {
-    for (let epoch = state.epoch; epoch < epochs && !model.stopTraining; epoch++) {
-      const continuing = resumed !== null && epoch === resumed.epoch;
-      if (continuing) shuffleRng.setState(resumed!.shuffleState);
-      state.epoch = epoch;
-      state.shuffleState = shuffleRng.getState();
-      if (!continuing) {
-        state.step = 0;
-        state.sums = { loss: 0, correct: 0, seen: 0 };
-      }
-      for (const cb of callbacks) await cb.onEpochBegin?.(epoch, {});
-      if (verbose > 0) out.write(`Epoch ${epoch + 1}/${epochs}\n`);
-      const order = range(0, trainX.length);
-      if (shuffle) shuffleRng.shuffle(order);
-      const bar = verbose === 1 ? new ProgressBar(steps, out) : null;
-      const sums = state.sums;
-      const running = (): [string, number][] => {
-        const values: [string, number][] = [['loss', sums.loss / sums.seen]];
-        if (withAccuracy) values.push(['accuracy', sums.correct / sums.seen]);
-        return values;
-      };
-      for (let step = state.step; step < steps; step++) {
-        const indices = order.subarray(step * batchSize, Math.min((step + 1) * batchSize, order.length));
-        for (const cb of callbacks) await cb.onBatchBegin?.(step, { batch: step, size: indices.length });
-        const xb = xBuffers.gather(indices);
-        const output = model.forward(xb, true, dropoutRng);
-        let grad = gradBuffers.get(indices.length);
-        if (!grad) gradBuffers.set(indices.length, (grad = new Tensor(output.shape)));
-        const r = model.lossOfBatch(output, yBuffers.gather(indices), grad);
-        optimizer.apply(weights);
-        sums.loss += r.loss;
-        sums.correct += r.correct;
-        sums.seen += indices.length;
-        state.step = step + 1;
-        bar?.update(step + 1, running(), false);
-        const batchLogs: Logs = { batch: step, size: indices.length, loss: r.loss / indices.length };
-        if (withAccuracy) batchLogs['accuracy'] = r.correct / indices.length;
-        for (const cb of callbacks) await cb.onBatchEnd?.(step, batchLogs);
-        if (performance.now() - lastYield > YIELD_EVERY_MS) {
-          await yieldToEventLoop();
-          lastYield = performance.now();
-        }
-        if (model.stopTraining && state.step < steps) {
-          interrupted = true;
-          break;
-        }
-      }
-      if (interrupted) {
-        if (bar) out.write('\n');
-        break;
-      }
-      // a stop requested during the epoch's last batch (not by an epoch-end callback) still
-      // leaves epochs to do: that is an interruption too
-      const stopRequested = model.stopTraining;
-      const logs: Logs = Object.fromEntries(running());
-      if (val) {
-        const v = model.evaluateSource(val[0], val[1], batchSize);
-        for (const [k, value] of Object.entries(v)) logs[`val_${k}`] = value;
-      }
-      const values = Object.entries(logs) as [string, number][];
-      if (bar) bar.update(steps, values, true);
-      // verbose 2: one plain line per epoch even on a terminal (the wrapper hides isTTY)
-      else if (verbose === 2) new ProgressBar(steps, { write: (t) => out.write(t) }).update(steps, values, true);
-      history.epoch.push(epoch);
-      for (const [k, value] of Object.entries(logs)) (history.history[k] ??= []).push(value);
-      // the epoch is complete: a snapshot taken now continues with the next one
-      state.epoch = epoch + 1;
+  for (let epoch = state.epoch; epoch < epochs && !model.stopTraining; epoch++) {
+    const continuing = resumed !== null && epoch === resumed.epoch;
+    if (continuing) shuffleRng.setState(resumed!.shuffleState);
+    state.epoch = epoch;
+    state.shuffleState = shuffleRng.getState();
+    if (!continuing) {
       state.step = 0;
       state.sums = { loss: 0, correct: 0, seen: 0 };
-      state.shuffleState = shuffleRng.getState();
-      for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
-      if (stopRequested && epoch + 1 < epochs) interrupted = true;
     }
-    for (const cb of callbacks) await cb.onTrainEnd?.(interrupted ? { interrupted: 1 } : {});
-  } finally {
-    model.trainingSnapshot = null;
+    for (const cb of callbacks) await cb.onEpochBegin?.(epoch, {});
+    if (verbose > 0) out.write(`Epoch ${epoch + 1}/${epochs}\n`);
+    const order = range(0, trainX.length);
+    if (shuffle) shuffleRng.shuffle(order);
+    const bar = verbose === 1 ? new ProgressBar(steps, out) : null;
+    const sums = state.sums;
+    const running = (): [string, number][] => {
+      const values: [string, number][] = [['loss', sums.loss / sums.seen]];
+      if (withAccuracy) values.push(['accuracy', sums.correct / sums.seen]);
+      return values;
+    };
+    for (let step = state.step; step < steps; step++) {
+      const indices = order.subarray(step * batchSize, Math.min((step + 1) * batchSize, order.length));
+      for (const cb of callbacks) await cb.onBatchBegin?.(step, { batch: step, size: indices.length });
+      const xb = xBuffers.gather(indices);
+      const output = model.forward(xb, true, dropoutRng);
+      let grad = gradBuffers.get(indices.length);
+      if (!grad) gradBuffers.set(indices.length, (grad = new Tensor(output.shape)));
+      const r = model.lossOfBatch(output, yBuffers.gather(indices), grad);
+      optimizer.apply(weights);
+      sums.loss += r.loss;
+      sums.correct += r.correct;
+      sums.seen += indices.length;
+      state.step = step + 1;
+      bar?.update(step + 1, running(), false);
+      const batchLogs: Logs = { batch: step, size: indices.length, loss: r.loss / indices.length };
+      if (withAccuracy) batchLogs['accuracy'] = r.correct / indices.length;
+      for (const cb of callbacks) await cb.onBatchEnd?.(step, batchLogs);
+      if (performance.now() - lastYield > YIELD_EVERY_MS) {
+        await yieldToEventLoop();
+        lastYield = performance.now();
+      }
+      if (model.stopTraining && state.step < steps) {
+        interrupted = true;
+        break;
+      }
+    }
+    if (interrupted) {
+      if (bar) out.write('\n');
+      break;
+    }
+    // a stop requested during the epoch's last batch (not by an epoch-end callback) still
+    // leaves epochs to do: that is an interruption too
+    const stopRequested = model.stopTraining;
+    const logs: Logs = Object.fromEntries(running());
+    if (val) {
+      const v = model.evaluateSource(val[0], val[1], batchSize);
+      for (const [k, value] of Object.entries(v)) logs[`val_${k}`] = value;
+    }
+    const values = Object.entries(logs) as [string, number][];
+    if (bar) bar.update(steps, values, true);
+    // verbose 2: one plain line per epoch even on a terminal (the wrapper hides isTTY)
+    else if (verbose === 2) new ProgressBar(steps, { write: (t) => out.write(t) }).update(steps, values, true);
+    history.epoch.push(epoch);
+    for (const [k, value] of Object.entries(logs)) (history.history[k] ??= []).push(value);
+    // the epoch is complete: a snapshot taken now continues with the next one
+    state.epoch = epoch + 1;
+    state.step = 0;
+    state.sums = { loss: 0, correct: 0, seen: 0 };
+    state.shuffleState = shuffleRng.getState();
+    for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
+    if (stopRequested && epoch + 1 < epochs) interrupted = true;
   }
+  for (const cb of callbacks) await cb.onTrainEnd?.(interrupted ? { interrupted: 1 } : {});
   return history;
 }

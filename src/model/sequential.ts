@@ -10,10 +10,13 @@ import { getOptimizer, Optimizer } from '../optimizers/index.js';
 import { Random } from '../random.js';
 import { formatShape, sizeOf, Tensor, type Shape } from '../tensor.js';
 import { getBackend } from '../backend/select.js';
+import type { IOHandler, SaveResult } from '../io/types.js';
+import { BatchBuffers, checkBatchSize, LabelBuffers } from './batches.js';
 import type { Logs } from './callbacks.js';
-import { fitLoop, type FitOptions, type History, type TrainingSnapshot } from './fit.js';
+import { fitLoop, type FitOptions, type History } from './fit.js';
+import type { ModelMetadata } from './metadata.js';
+import { saveModelTo } from './save.js';
 import { summaryLines } from './summary.js';
-import type { ModelMetadata } from '../io/model-json.js';
 
 export interface SequentialArgs {
   /** Layers to add in order. */
@@ -45,8 +48,6 @@ export class Sequential {
   readonly layers: Layer[] = [];
   /** Set to end fit: after the current epoch when set by onEpochEnd, else after the current batch. */
   stopTraining = false;
-  /** While fit runs: where it stands, for callbacks that save resumable checkpoints. */
-  trainingSnapshot: (() => TrainingSnapshot) | null = null;
   optimizer: Optimizer | null = null;
   loss: Loss | null = null;
   metrics: MetricName[] = [];
@@ -158,11 +159,12 @@ export class Sequential {
     return lines.join('\n');
   }
 
-  /** Save as TensorFlow.js model.json + weights in dir (metadata included); see loadModel. */
-  async save(dir: string): Promise<void> {
-    // loaded on demand: the model itself runs where there is no file system (the browser)
-    const { saveModel } = await import('../io/model-file.js');
-    saveModel(this, dir, this.metadata);
+  /**
+   * Save in the TensorFlow.js format (metadata included) through an IOHandler, or to the handler a
+   * URL names: 'file://dir' or a plain folder path in Node.js.
+   */
+  async save(handlerOrUrl: IOHandler | string): Promise<SaveResult> {
+    return saveModelTo(this, this.metadata, handlerOrUrl);
   }
 
   /** Train; see FitOptions for the defaults. */
@@ -273,40 +275,6 @@ export class Sequential {
       const indices = order.subarray(start, Math.min(start + batchSize, order.length));
       fn(buffers.gather(indices), start, indices);
     }
-  }
-}
-
-/** Reused input buffers, one per batch size (the last batch of an epoch is usually smaller). */
-export class BatchBuffers {
-  private readonly bySize = new Map<number, Tensor>();
-  constructor(private readonly source: SampleSource) {}
-
-  gather(indices: Int32Array): Tensor {
-    let t = this.bySize.get(indices.length);
-    if (!t) {
-      t = new Tensor([indices.length, ...this.source.sampleShape]);
-      this.bySize.set(indices.length, t);
-    }
-    this.source.gather(indices, t.data);
-    return t;
-  }
-}
-
-/** Reused label buffers in the form the loss kernels take. */
-export class LabelBuffers {
-  private readonly batches: BatchBuffers;
-  constructor(source: SampleSource, private readonly sparse: boolean) {
-    this.batches = new BatchBuffers(source);
-  }
-
-  gather(indices: Int32Array): Labels {
-    return { data: this.batches.gather(indices).data, sparse: this.sparse };
-  }
-}
-
-export function checkBatchSize(batchSize: number): void {
-  if (!Number.isInteger(batchSize) || batchSize <= 0) {
-    throw new TegakiError(`Expected batchSize to be a positive integer. Received batchSize=${JSON.stringify(batchSize)}.`);
   }
 }
 

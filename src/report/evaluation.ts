@@ -2,7 +2,7 @@
 // per-class precision / recall / F1 (scikit-learn's classification_report), confident mistakes.
 
 import type { ClassLabels, SampleSource } from '../data/source.js';
-import { EPSILON } from '../backend/backend.js';
+import { EPSILON } from '../losses.js';
 import { TegakiError } from '../errors.js';
 import type { Sequential } from '../model/sequential.js';
 

@@ -1,6 +1,7 @@
 // Image grids with a caption under each image: the tutorial's prediction grid (blue when right,
 // red when wrong, "8 (3)" = predicted 8, truly 3) and the gallery of confident mistakes.
 
+import { TegakiError } from '../errors.js';
 import { sizeOf, type Shape } from '../tensor.js';
 import { CanvasDrawing } from './draw.js';
 
@@ -46,6 +47,9 @@ export interface GridLayout {
   cells: CellBox[];
 }
 
+/** Sides beyond this are past what PNG encoders and browsers handle well (Skia's own limit is 32767). */
+export const MAX_IMAGE_SIDE = 16384;
+
 const PAD = 8;
 const CAPTION_SIZE = 16;
 const SUBCAPTION_SIZE = 12;
@@ -76,6 +80,9 @@ export function imageGrid(cells: readonly GridCell[], imageShape: Shape, options
   const scale = options.scale ?? 3;
   const captionChars = Math.max(1, ...cells.map((c) => c.caption.length), ...cells.map((c) => (c.subcaption?.length ?? 0) * 0.75));
   const layout = gridLayout(Math.max(cells.length, 1), imageShape, options, captionChars, cells.some((c) => c.subcaption));
+  if (layout.width > MAX_IMAGE_SIDE || layout.height > MAX_IMAGE_SIDE) {
+    throw new TegakiError(`A grid of ${cells.length} images in ${layout.cols} columns would be ${layout.width}×${layout.height} pixels, over the ${MAX_IMAGE_SIDE}-pixel limit: show fewer images (--count) or more per row (--cols).`);
+  }
   const drawing = new CanvasDrawing(layout.width, layout.height);
   if (options.title) drawing.text(PAD, TITLE_SIZE + 6, options.title, { size: TITLE_SIZE, bold: true });
   const invert = (options.invert ?? true) && channels === 1;

@@ -1,16 +1,18 @@
 // The tegaki web server: the built web app from its own folder and a JSON API over the public
 // model API (list models, hand them to the browser, predict uploads, train with live progress).
+// Training and reports run on worker threads; requests from other sites are refused (guard.ts).
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadMnist } from '../data/mnist.js';
-import { TegakiError } from '../errors.js';
-import { writeModelReport } from '../report/model-report.js';
-import { HttpError, readBody, readJsonObject, sendError, sendJson } from './http.js';
+import { getBackend, TegakiError } from '../node.js';
+import { checkRequestSource } from './guard.js';
+import { ClientGone, HttpError, readBody, readJsonObject, SAFETY_HEADERS, sendError, sendJson } from './http.js';
 import { ModelCatalog, type ModelEntry } from './models.js';
 import { predictImage } from './predict.js';
+import { ReportQueue } from './reports.js';
 import { resolveInside, sendFile } from './static-files.js';
 import { Trainer, type TrainEvent } from './training.js';
 
@@ -27,6 +29,10 @@ export interface ServerOptions {
   port?: number;
   /** Largest accepted upload in bytes. Default 10 MB. */
   maxUploadBytes?: number;
+  /** Host names, besides IP addresses and localhost, that requests may use. Default: the bound host and this machine's name. */
+  allowedHosts?: string[];
+  /** Where unexpected errors are logged, one line each. Default console.error. */
+  log?: (line: string) => void;
 }
 
 export interface RunningServer {
@@ -34,6 +40,7 @@ export interface RunningServer {
   server: Server;
   trainer: Trainer;
   catalog: ModelCatalog;
+  reports: ReportQueue;
   close(): Promise<void>;
 }
 
@@ -50,7 +57,7 @@ function publicEntry(e: ModelEntry) {
 
 /** Server-Sent Events: the run so far, then each new event; the listener goes when the client does. */
 function streamTraining(req: IncomingMessage, res: ServerResponse, trainer: Trainer): void {
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', ...SAFETY_HEADERS });
   const send = (event: TrainEvent | { type: 'state'; running: boolean; events: TrainEvent[] }): void => {
     res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
   };
@@ -68,9 +75,14 @@ function streamTraining(req: IncomingMessage, res: ServerResponse, trainer: Trai
 
 export function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const catalog = new ModelCatalog({ runsDir: options.runsDir ?? 'runs', modelDir: options.modelDir });
-  const trainer = new Trainer(catalog.runsDir);
+  const backend = getBackend().name;
+  const trainer = new Trainer(catalog.runsDir, backend);
+  const reports = new ReportQueue(backend);
   const webDir = options.webDir ?? DEFAULT_WEB_DIR;
   const maxUpload = options.maxUploadBytes ?? 10 * 1024 * 1024;
+  const host = options.host ?? '127.0.0.1';
+  const hostNames = (options.allowedHosts ?? [host, hostname()]).map((h) => h.toLowerCase());
+  const log = options.log ?? ((line: string) => console.error(line));
 
   function modelOr404(id: string): ModelEntry {
     const entry = catalog.get(id);
@@ -82,7 +94,7 @@ export function startServer(options: ServerOptions = {}): Promise<RunningServer>
     const method = req.method ?? 'GET';
     const route = `${method} ${parts.slice(0, 2).join('/')}`;
     if (route === 'GET api/models' && parts.length === 2) {
-      sendJson(res, 200, { models: catalog.list().map(publicEntry), runsDir: catalog.runsDir });
+      sendJson(res, 200, { models: catalog.list().map(publicEntry) });
       return;
     }
     if (parts[1] === 'models' && parts.length === 4) {
@@ -90,10 +102,8 @@ export function startServer(options: ServerOptions = {}): Promise<RunningServer>
       const entry = modelOr404(decodeURIComponent(parts[2]!));
       const file = decodeURIComponent(parts[3]!);
       if (method === 'POST' && file === 'report') {
-        const model = catalog.load(entry);
-        const data = loadMnist();
-        const report = writeModelReport(entry.dir, model, data.test.images, data.test.labels, data.classNames, { dataName: 'MNIST test set' });
-        sendJson(res, 200, { report: `/api/models/${encodeURIComponent(entry.id)}/report.html`, accuracy: report.evaluation.accuracy });
+        const accuracy = await reports.write(entry.dir, entry.id);
+        sendJson(res, 200, { report: `/api/models/${encodeURIComponent(entry.id)}/report.html`, accuracy });
         return;
       }
       if (method !== 'GET' || !MODEL_FILE.test(file)) throw new HttpError(404, `No file '${file}' for model '${entry.id}'.`);
@@ -103,9 +113,8 @@ export function startServer(options: ServerOptions = {}): Promise<RunningServer>
       return;
     }
     if (route === 'POST api/predict') {
-      const list = catalog.list();
       const id = url.searchParams.get('model');
-      const entry = id ? modelOr404(id) : list[0];
+      const entry = id ? modelOr404(id) : catalog.newestLoadable();
       if (!entry) throw new HttpError(404, 'No model to predict with: train one first (npm start, or the Train tab).');
       const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       if (type && !type.startsWith('image/') && type !== 'application/octet-stream') {
@@ -145,6 +154,7 @@ export function startServer(options: ServerOptions = {}): Promise<RunningServer>
     const rawPath = (req.url ?? '/').split('?')[0]!;
     const parts = rawPath.split('/').filter(Boolean);
     try {
+      checkRequestSource(req, hostNames);
       if (parts[0] === 'api') return await handleApi(req, res, url, parts);
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(404, `No route ${req.method} ${url.pathname}.`);
       const file = resolveInside(webDir, url.pathname === '/' ? '/index.html' : rawPath);
@@ -152,12 +162,14 @@ export function startServer(options: ServerOptions = {}): Promise<RunningServer>
       // hashed asset names never change content, so browsers may keep them
       sendFile(res, file, rawPath.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     } catch (e) {
-      if (e instanceof HttpError) sendError(res, e.status, e.message);
+      if (e instanceof ClientGone) res.destroy();
+      else if (e instanceof HttpError) sendError(res, e.status, catalog.relativePaths(e.message));
       else if (e instanceof URIError) sendError(res, 400, 'Malformed URL encoding.');
-      else if (e instanceof TegakiError) sendError(res, 400, e.message);
+      else if (e instanceof TegakiError) sendError(res, 400, catalog.relativePaths(e.message));
       else {
-        console.error(e);
-        sendError(res, 500, `Internal error: ${(e as Error).message}`);
+        const message = catalog.relativePaths((e as Error).message ?? String(e));
+        log(`tegaki serve: internal error on ${req.method} ${url.pathname}: ${message}`);
+        sendError(res, 500, `Internal error: ${message}`);
       }
     }
   }
@@ -165,7 +177,7 @@ export function startServer(options: ServerOptions = {}): Promise<RunningServer>
   const server = createServer((req, res) => void handle(req, res));
   return new Promise((resolvePromise, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => {
+    server.listen(options.port ?? 8080, host, () => {
       server.off('error', reject);
       const { address, port } = server.address() as AddressInfo;
       const host = address.includes(':') ? `[${address}]` : address;
@@ -174,12 +186,14 @@ export function startServer(options: ServerOptions = {}): Promise<RunningServer>
         server,
         trainer,
         catalog,
-        close: () =>
-          new Promise<void>((done) => {
-            trainer.stop();
+        reports,
+        close: async () => {
+          await Promise.all([trainer.close(), reports.close()]);
+          await new Promise<void>((done) => {
             server.closeAllConnections();
             server.close(() => done());
-          }),
+          });
+        },
       });
     });
   });

@@ -11,9 +11,20 @@ export class HttpError extends Error {
   }
 }
 
+/** The request's client went away before its body arrived (an aborted upload): nothing to answer. */
+export class ClientGone extends Error {
+  constructor() {
+    super('the client closed the connection');
+    this.name = 'ClientGone';
+  }
+}
+
+/** Sent with every response: no sniffing, and no other site may embed or read what we answer. */
+export const SAFETY_HEADERS = { 'x-content-type-options': 'nosniff', 'cross-origin-resource-policy': 'same-origin' } as const;
+
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', ...SAFETY_HEADERS });
   res.end(text);
 }
 
@@ -46,17 +57,29 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       }
       chunks.push(chunk);
     });
+    let complete = false;
     req.on('end', () => {
+      complete = true;
       if (!failed) resolve(Buffer.concat(chunks));
     });
-    req.on('error', (e) => {
-      if (!failed) reject(e);
-    });
+    // an aborted upload ends in 'error' (ECONNRESET) or a 'close' before 'end', by Node version
+    const gone = (): void => {
+      if (!failed && !complete) reject(new ClientGone());
+      failed = true;
+    };
+    req.on('error', gone);
+    req.on('close', gone);
   });
 }
 
-/** A JSON object body; malformed JSON or anything but an object is a 400. */
+/** A JSON object body sent as application/json; malformed JSON or anything but an object is a 400. */
 export async function readJsonObject(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') {
+    req.resume();
+    // a form or text/plain body is what a cross-site page can send without asking first
+    throw new HttpError(415, `Expected Content-Type: application/json, received '${type || 'none'}'.`);
+  }
   const body = await readBody(req, limit);
   let value: unknown;
   try {

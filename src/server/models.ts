@@ -1,11 +1,13 @@
 // The models the server offers: the one given with --model, and every folder holding a model.json
 // up to two levels under the runs folder. Ids come from this list only, never from a client path.
 
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
-import { loadModel } from '../io/model-file.js';
-import type { ModelMetadata } from '../io/model-json.js';
+import { readRegularFile } from '../io/files.js';
+import { loadModel } from '../model/files.js';
+import type { ModelMetadata } from '../model/metadata.js';
 import type { Sequential } from '../model/sequential.js';
+import { TegakiError } from '../errors.js';
 
 export interface ModelEntry {
   /** Its path under the runs folder ('/'-separated), or the folder name for --model. */
@@ -24,7 +26,7 @@ export interface ModelEntry {
 function describe(id: string, dir: string): ModelEntry | null {
   const file = join(dir, 'model.json');
   try {
-    const json = JSON.parse(readFileSync(file, 'utf8')) as { modelTopology?: { config?: { name?: string } }; userDefinedMetadata?: { tegaki?: ModelMetadata } };
+    const json = JSON.parse(readRegularFile(file, 64 * 1024 * 1024, 'model.json').toString('utf8')) as { modelTopology?: { config?: { name?: string } }; userDefinedMetadata?: { tegaki?: ModelMetadata } };
     const meta = json.userDefinedMetadata?.tegaki ?? {};
     const training = meta['training'] as { model?: string } | undefined;
     const test = meta['test'] as { accuracy?: number } | undefined;
@@ -70,7 +72,7 @@ function findModelDirs(root: string): string[] {
 export class ModelCatalog {
   readonly runsDir: string;
   private readonly pinned: string | null;
-  private readonly cache = new Map<string, { savedAt: number; model: Sequential }>();
+  private readonly cache = new Map<string, { savedAt: number; model: Sequential | null; error: string }>();
 
   constructor(options: { runsDir: string; modelDir?: string }) {
     this.runsDir = resolve(options.runsDir);
@@ -94,12 +96,38 @@ export class ModelCatalog {
     return this.list().find((e) => e.id === id);
   }
 
-  /** The loaded model, reloaded when its model.json changes. */
+  /** The loaded model, reloaded when its model.json changes; errors name it by its id. */
   load(entry: ModelEntry): Sequential {
-    const cached = this.cache.get(entry.dir);
-    if (cached && cached.savedAt === entry.savedAt) return cached.model;
-    const model = loadModel(entry.dir);
-    this.cache.set(entry.dir, { savedAt: entry.savedAt, model });
-    return model;
+    let cached = this.cache.get(entry.dir);
+    if (!cached || cached.savedAt !== entry.savedAt) {
+      try {
+        cached = { savedAt: entry.savedAt, model: loadModel(entry.dir, { displayDir: entry.id }), error: '' };
+      } catch (e) {
+        if (!(e instanceof TegakiError)) throw e;
+        cached = { savedAt: entry.savedAt, model: null, error: e.message };
+      }
+      this.cache.set(entry.dir, cached);
+    }
+    if (!cached.model) throw new TegakiError(cached.error);
+    return cached.model;
+  }
+
+  /** The first model in list order that loads: one broken folder must not take the app down. */
+  newestLoadable(): ModelEntry | undefined {
+    return this.list().find((entry) => {
+      try {
+        this.load(entry);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  }
+
+  /** A message with the server's own folders written relative to them (clients see no server paths). */
+  relativePaths(message: string): string {
+    let out = message;
+    if (this.pinned) out = out.split(this.pinned).join(basename(this.pinned));
+    return out.split(this.runsDir + sep).join('').split(this.runsDir).join('.').split(process.cwd() + sep).join('');
   }
 }

@@ -1,22 +1,15 @@
-// One training run at a time on the server: a tutorial model on MNIST, progress pushed to
-// subscribers (the SSE stream), stoppable, saved under the runs folder when it ends.
+// One training run at a time on the server: a tutorial model on MNIST, trained on a worker thread
+// (server/training-worker.ts), its progress pushed to subscribers (the SSE stream), stoppable,
+// saved under the runs folder when it ends.
 
 import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { defaultRunDir, inputsFor, prepareTutorialRun, trainSettings, tutorialMetadata, type TrainSettings } from '../cli/train.js';
-import { loadDataset, type NamedDataset } from '../data/datasets.js';
-import { take } from '../data/source.js';
-import type { Logs } from '../model/callbacks.js';
-import type { Sequential } from '../model/sequential.js';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { SettingsError, trainSettings, type TrainSettings } from '../run/settings.js';
 import { HttpError } from './http.js';
+import type { TrainEvent, TrainingJob } from './training-protocol.js';
 
-export type TrainEvent =
-  | { type: 'start'; runId: string; settings: TrainSettings; steps: number; samples: number }
-  | { type: 'batch'; epoch: number; batch: number; steps: number; loss: number; accuracy: number }
-  | { type: 'epoch'; epoch: number; logs: Logs }
-  | { type: 'evaluating' }
-  | { type: 'done'; runId: string; modelId: string; stopped: boolean; test: Logs }
-  | { type: 'error'; error: string };
+export type { TrainEvent } from './training-protocol.js';
 
 export interface TrainState {
   running: boolean;
@@ -27,35 +20,41 @@ export interface TrainState {
 /** Batch events are thinned to this interval: enough for a smooth curve, little for the wire. */
 const BATCH_EVENT_MS = 150;
 
-/** The JSON fields of POST /api/train as the options of `tegaki train` (validated the same way). */
-function settingsFrom(body: Record<string, unknown>): TrainSettings {
-  const argv: string[] = [];
-  const fields: Record<string, string> = { model: 'model', epochs: 'epochs', batchSize: 'batch-size', optimizer: 'optimizer', learningRate: 'learning-rate', limit: 'limit', seed: 'seed', validationSplit: 'validation-split' };
+/** The fields POST /api/train takes, as the settings they set. */
+export const TRAIN_FIELDS = ['model', 'epochs', 'batchSize', 'optimizer', 'learningRate', 'limit', 'seed', 'validationSplit'] as const;
+
+/** POST /api/train's body as run settings; a bad field is a 400 naming it. */
+export function settingsFromBody(body: Record<string, unknown>): TrainSettings {
+  const input: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
-    const option = fields[key];
-    if (!option) throw new HttpError(400, `Unknown field '${key}'. Expected: ${Object.keys(fields).join(', ')}.`);
+    if (!(TRAIN_FIELDS as readonly string[]).includes(key)) throw new HttpError(400, `Unknown field '${key}'. Expected: ${TRAIN_FIELDS.join(', ')}.`);
     if (value === null || value === undefined || value === '') continue;
     if (typeof value !== 'string' && typeof value !== 'number') throw new HttpError(400, `Field '${key}' must be a string or number.`);
-    argv.push(`--${option}`, String(value));
+    input[key] = value;
   }
   try {
-    return trainSettings(argv, 'train');
+    return trainSettings(input);
   } catch (e) {
-    throw new HttpError(400, (e as Error).message);
+    if (e instanceof SettingsError) throw new HttpError(400, `Field '${e.field}' ${e.problem}`);
+    throw e;
   }
+}
+
+/** A new run folder name: 20261128-021500-cnn. */
+export function runFolderName(label: string): string {
+  return `${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}-${label}`;
 }
 
 export class Trainer {
   private readonly listeners = new Set<(event: TrainEvent) => void>();
   private events: TrainEvent[] = [];
-  private model: Sequential | null = null;
-  private running = false;
-  private data: NamedDataset | null = null;
+  private worker: Worker | null = null;
 
-  constructor(private readonly runsDir: string, private readonly loadData: () => Promise<NamedDataset> = () => loadDataset('mnist')) {}
+  /** backend: the kernels the worker runs on (the server's own). */
+  constructor(private readonly runsDir: string, private readonly backend: string) {}
 
   get state(): TrainState {
-    return { running: this.running, events: [...this.events] };
+    return { running: this.worker !== null, events: [...this.events] };
   }
 
   get listenerCount(): number {
@@ -73,61 +72,49 @@ export class Trainer {
     for (const fn of this.listeners) fn(event);
   }
 
-  /** Start a run from POST /api/train's body; 409 while one is running. Resolves when it has started. */
+  /** Start a run from POST /api/train's body; 409 while one is running. */
   start(body: Record<string, unknown>): { runId: string; settings: TrainSettings; finished: Promise<void> } {
-    if (this.running) throw new HttpError(409, 'A training run is already in progress; stop it first.');
-    const settings = settingsFrom(body);
-    let dir = join(this.runsDir, basename(defaultRunDir(settings.model)));
-    for (let n = 2; existsSync(dir); n++) dir = join(this.runsDir, `${basename(defaultRunDir(settings.model))}-${n}`);
-    const runId = basename(dir);
-    this.running = true;
+    if (this.worker) throw new HttpError(409, 'A training run is already in progress; stop it first.');
+    const settings = settingsFromBody(body);
+    let runId = runFolderName(settings.model);
+    for (let n = 2; existsSync(join(this.runsDir, runId)); n++) runId = `${runFolderName(settings.model)}-${n}`;
+    const job: TrainingJob = { settings, dir: join(this.runsDir, runId), runId, backend: this.backend, batchEventMs: BATCH_EVENT_MS };
     this.events = [];
-    const finished = this.run(settings, dir, runId)
-      .catch((e: unknown) => this.emit({ type: 'error', error: (e as Error).message }))
-      .finally(() => {
-        this.running = false;
-        this.model = null;
+    const worker = new Worker(new URL('./training-worker.js', import.meta.url), { workerData: job });
+    this.worker = worker;
+    let ended = false;
+    worker.on('message', (event: TrainEvent) => {
+      if (event.type === 'done' || event.type === 'error') {
+        // the run is over (its thread exits next): a new one may start
+        ended = true;
+        if (this.worker === worker) this.worker = null;
+      }
+      this.emit(event);
+    });
+    const finished = new Promise<void>((resolve) => {
+      worker.on('error', (e) => {
+        if (!ended) this.emit({ type: 'error', error: e.message });
+        ended = true;
       });
+      worker.on('exit', () => {
+        if (!ended) this.emit({ type: 'error', error: 'The training run ended unexpectedly.' });
+        if (this.worker === worker) this.worker = null;
+        resolve();
+      });
+    });
     return { runId, settings, finished };
   }
 
-  /** Ask the run to stop after its current batch; false when nothing runs. */
+  /** Ask the run to stop after its current batch (it is then tested and saved); false when nothing runs. */
   stop(): boolean {
-    if (!this.model) return false;
-    this.model.stopTraining = true;
+    if (!this.worker) return false;
+    this.worker.postMessage({ type: 'stop' });
     return true;
   }
 
-  private async run(settings: TrainSettings, dir: string, runId: string): Promise<void> {
-    // let the request that started the run be answered before loading data and training
-    await new Promise((resolve) => setImmediate(resolve));
-    this.data ??= await this.loadData();
-    const data = this.data;
-    const { model, x, y } = prepareTutorialRun(settings, data);
-    this.model = model;
-    const count = x.length;
-    const steps = Math.ceil(count * (1 - settings.validationSplit) / settings.batchSize);
-    this.emit({ type: 'start', runId, settings, steps, samples: count });
-    let epoch = 0;
-    let lastSent = 0;
-    const progress = {
-      onEpochBegin: (e: number) => void (epoch = e),
-      onBatchEnd: (batch: number, logs: Logs) => {
-        const now = performance.now();
-        if (now - lastSent < BATCH_EVENT_MS && batch + 1 < steps) return;
-        lastSent = now;
-        this.emit({ type: 'batch', epoch, batch: batch + 1, steps, loss: logs['loss']!, accuracy: logs['accuracy'] ?? 0 });
-      },
-      onEpochEnd: (e: number, logs: Logs) => this.emit({ type: 'epoch', epoch: e, logs }),
-    };
-    const history = await model.fit(x, y, { epochs: settings.epochs, batchSize: settings.batchSize, validationSplit: settings.validationSplit, seed: settings.seed, verbose: 0, callbacks: [progress] });
-    const stopped = model.stopTraining;
-    this.emit({ type: 'evaluating' });
-    // a run on a slice is checked on a test slice of the same size: quick feedback, same scale
-    const testCount = Math.min(settings.limit ?? data.test.images.length, data.test.images.length);
-    const test = model.evaluate(take(inputsFor(settings.model, data.test), testCount), take(data.test.labels, testCount), { batchSize: 500 });
-    model.metadata = tutorialMetadata(model, data, settings, history, { ...test, count: testCount }, { stopped });
-    await model.save(dir);
-    this.emit({ type: 'done', runId, modelId: runId, stopped, test });
+  /** End any run at once (the server is closing): its backup stays, its model is not saved. */
+  async close(): Promise<void> {
+    await this.worker?.terminate();
+    this.worker = null;
   }
 }

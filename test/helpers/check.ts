@@ -1,7 +1,7 @@
 // Numeric checks shared by the correctness tests: closeness with the max difference in the failure
 // message (llm.c's check_tensor), seeded test data, and a central-difference gradient checker.
 
-import { Random } from '../../src/index.js';
+import { Random } from '../../src/node.js';
 
 /** Largest |a[i] − b[i]| and where it is. */
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): { diff: number; index: number } {

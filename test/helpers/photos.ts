@@ -2,7 +2,7 @@
 // off-centre, 80–400 px digits in larger frames, camera noise, JPEG. A stand-in for phone photos.
 
 import sharp from 'sharp';
-import { Random } from '../../src/index.js';
+import { Random } from '../../src/node.js';
 
 export interface PhotoOptions {
   /** Digit height in pixels. Default: random in [80, 400]. */

@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCanvas } from '@napi-rs/canvas';
-import { Random } from '../../src/index.js';
+import { Random } from '../../src/node.js';
 
 export const SHAPES = ['circle', 'square', 'triangle'] as const;
 

@@ -1,10 +1,8 @@
 // The network in the browser: a saved model fetched from the server and run with tegaki's
 // TypeScript backend (the same engine as in Node; only the file reading differs).
 
-import { setBackend } from '../../src/backend/select.js';
-import { modelFromJson, parseModelJson } from '../../src/io/model-json.js';
-import type { Sequential } from '../../src/model/sequential.js';
-import { formatShape, Tensor } from '../../src/tensor.js';
+import { io, modelFromArtifacts, setBackend, Tensor, type Sequential } from '../../src/index.js';
+import { formatShape } from '../../src/tensor.js';
 import { modelUrl } from './api.js';
 
 setBackend('ts');
@@ -22,13 +20,14 @@ export interface LayerActivation {
 export async function fetchModel(id: string): Promise<Sequential> {
   const response = await fetch(modelUrl(id, 'model.json'));
   if (!response.ok) throw new Error(`Cannot load model ${id}: ${response.status}`);
-  const json = parseModelJson(await response.text(), 'model.json');
+  const json = io.parseModelJson(await response.text(), 'model.json');
   const files = new Map<string, Uint8Array>();
   for (const path of json.weightsManifest.flatMap((g) => g.paths)) {
     const weights = await fetch(modelUrl(id, path));
     if (weights.ok) files.set(path, new Uint8Array(await weights.arrayBuffer()));
   }
-  return modelFromJson(json, 'model.json', (p) => files.get(p) ?? null);
+  const artifacts = io.artifactsFromModelJson(json, 'model.json', { size: (p) => files.get(p)?.length ?? null, read: (p) => files.get(p)! });
+  return modelFromArtifacts(artifacts, `model ${id}`);
 }
 
 /** Class probabilities for one 28×28 image (values in [0, 1]). */

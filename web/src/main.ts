@@ -1,7 +1,7 @@
 // The single-page app: tabs, the model picker, and the current input shared by Draw, Upload and
 // Look inside. Drawing predictions run here in the browser; uploads go to the server.
 
-import type { Sequential } from '../../src/model/sequential.js';
+import type { Sequential } from '../../src/index.js';
 import { generateReport, listModels, modelUrl, predictUpload, type ModelInfo } from './api.js';
 import { DrawingPad } from './drawing.js';
 import { activations, classNamesOf, fetchModel, predict } from './engine.js';

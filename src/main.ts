@@ -1,15 +1,16 @@
 #!/usr/bin/env node
-// The tegaki command: dispatches to one file per command and turns user mistakes into one line.
+// The tegaki command: dispatches to one file per command (cli/, and server/ for serve) and turns
+// user mistakes into one line.
 
-import { setBackend } from '../backend/select.js';
-import { TegakiError } from '../errors.js';
 import { UsageError } from './args.js';
-import { TRAIN_HELP, trainCommand } from './train.js';
-import { TUTORIAL_HELP, tutorialCommand } from './tutorial.js';
-import { SUMMARY_HELP, summaryCommand } from './summary.js';
-import { EVALUATE_HELP, evaluateCommand } from './evaluate.js';
-import { PREDICT_HELP, predictCommand } from './predict.js';
-import { SERVE_HELP, serveCommand } from './serve.js';
+import { EVALUATE_HELP, evaluateCommand } from './cli/evaluate.js';
+import { PREDICT_HELP, predictCommand } from './cli/predict.js';
+import { SUMMARY_HELP, summaryCommand } from './cli/summary.js';
+import { TRAIN_HELP, trainCommand } from './cli/train.js';
+import { TUTORIAL_HELP, tutorialCommand } from './cli/tutorial.js';
+import { setBackend, TegakiError } from './node.js';
+import { SettingsError } from './run/settings.js';
+import { SERVE_HELP, serveCommand } from './server/serve.js';
 
 const COMMANDS: Record<string, { help: string; run: (argv: string[]) => Promise<number | void> }> = {
   train: { help: TRAIN_HELP, run: trainCommand },
@@ -66,6 +67,8 @@ async function main(argv: string[]): Promise<number> {
     if (backend !== undefined) setBackend(backend);
     return (await command.run(rest)) ?? 0;
   } catch (e) {
+    // a setting's field is its --option on the command line
+    if (e instanceof SettingsError) e = new UsageError(`--${e.field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${e.problem}`);
     if (e instanceof UsageError) {
       console.error(`tegaki: ${e.message} See 'tegaki ${name && COMMANDS[name] ? `${name} ` : ''}--help'.`);
       return 2;

@@ -2,8 +2,11 @@
 
 import { TegakiError } from '../errors.js';
 import type { InitializerName } from '../initializers.js';
-import { Activation, Conv2D, Dense, Dropout, Flatten, MaxPooling2D } from '../layers/index.js';
-import type { Layer } from '../layers/layer.js';
+import { Activation, Dropout, Flatten } from './core.js';
+import { Conv2D } from './conv.js';
+import { Dense } from './dense.js';
+import type { Layer } from './layer.js';
+import { MaxPooling2D } from './pooling.js';
 
 export interface LayerJson {
   class_name: string;
@@ -75,10 +78,12 @@ export function layerToJson(layer: Layer): LayerJson {
 
 /** Reads one layer's config; `where` names the file and layer in errors. */
 export function layerFromJson(json: LayerJson, where: string): Layer {
-  const c = json.config ?? {};
-  const fail = (problem: string): never => {
+  function fail(problem: string): never {
     throw new TegakiError(`${where}: ${problem}.`);
-  };
+  }
+  if (typeof json !== 'object' || json === null || typeof json.class_name !== 'string') fail('not a layer (an object with class_name and config)');
+  if (json.config !== undefined && (typeof json.config !== 'object' || json.config === null || Array.isArray(json.config))) fail('config must be an object');
+  const c = json.config ?? {};
   const batchInputShape = c['batch_input_shape'] as (number | null)[] | undefined;
   const base = {
     name: typeof c['name'] === 'string' ? c['name'] : undefined,

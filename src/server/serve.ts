@@ -2,10 +2,11 @@
 // read a model's report, train and watch it learn.
 
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { TegakiError } from '../errors.js';
-import { DEFAULT_WEB_DIR, startServer } from '../server/app.js';
-import { intOption, parse, UsageError } from './args.js';
+import { DEFAULT_WEB_DIR, startServer } from './app.js';
+import { intOption, parse, UsageError } from '../args.js';
 
 export const SERVE_HELP = `Usage: tegaki serve [options]
 
@@ -16,10 +17,16 @@ Options:
   --model DIR     the model to open first (default: the newest under --runs)
   --runs DIR      where models are listed from and new runs are saved (default runs)
   --port N        port to listen on (default 8080; 0 picks a free one)
-  --host ADDR     address to bind (default 127.0.0.1, this machine only)`;
+  --host ADDR     address to bind (default 127.0.0.1, this machine only)
+  --allowed-host NAME
+                  a host name browsers may reach the server by, besides its IP addresses,
+                  localhost and this machine's name (repeatable)
+
+Requests from other web sites are refused: the Host header must name this server, and a
+request that changes something must come from the app's own pages.`;
 
 export async function serveCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { model: { type: 'string' }, runs: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } }, 'serve');
+  const { values, positionals } = parse(argv, { model: { type: 'string' }, runs: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'allowed-host': { type: 'string', multiple: true } }, 'serve');
   if (positionals.length > 0) throw new UsageError(`serve: unexpected argument '${positionals[0]}'.`);
   const port = intOption(values, 'port', 8080, 0);
   if (port > 65535) throw new UsageError(`--port expects an integer ≤ 65535, received '${port}'.`);
@@ -29,7 +36,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const host = (values['host'] as string | undefined) ?? '127.0.0.1';
   let running;
   try {
-    running = await startServer({ modelDir, runsDir: (values['runs'] as string | undefined) ?? 'runs', host, port });
+    const allowed = (values['allowed-host'] as unknown as string[] | undefined) ?? [];
+    running = await startServer({ modelDir, runsDir: (values['runs'] as string | undefined) ?? 'runs', host, port, allowedHosts: [host, hostname(), ...allowed] });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new TegakiError(`Port ${port} is in use; pick another with --port.`);

@@ -1,7 +1,8 @@
-// Command-line option parsing on node:util's parseArgs, with one-line errors for bad values.
+// Command-line option parsing on node:util's parseArgs, with one-line errors for bad values (shared by
+// the commands in cli/ and server/serve.ts).
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { TegakiError } from '../errors.js';
+import { TegakiError } from './errors.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 

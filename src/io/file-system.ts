@@ -1,0 +1,107 @@
+// Model artifacts on disk, in the TensorFlow.js layout: dir/model.json and a weights file beside it.
+// TF.js loads ours with tf.loadLayersModel and we load theirs. Saving is atomic and cleans up
+// after itself: a crash or a full disk at any moment leaves the old model or the new one, never a
+// mix and never stray files; weights that are not finite are never written.
+
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { TegakiError } from '../errors.js';
+import { writeFileAtomic } from './atomic.js';
+import { describeFsError, pathKind, readRegularFile, regularFileSize } from './files.js';
+import { artifactsFromModelJson, firstNonFiniteWeight, modelJsonFor, parseModelJson } from './model-json.js';
+import { registerLoadRouter, registerSaveRouter } from './router.js';
+import { artifactsInfo, type IOHandler, type ModelArtifacts, type SaveResult } from './types.js';
+
+/** model.json is topology and metadata: anything near this size is not one. */
+const MAX_MODEL_JSON_BYTES = 64 * 1024 * 1024;
+
+/** The model.json path for a folder or a model.json path. */
+export function modelJsonPath(path: string): string {
+  return pathKind(path) === 'folder' ? join(path, 'model.json') : path;
+}
+
+export interface ReadOptions {
+  /** How to name the model's folder in errors (e.g. relative to a server's runs folder). Default: the path. */
+  displayDir?: string;
+}
+
+/** Read dir/model.json (or a model.json path) and exactly the weight bytes its manifest lists. */
+export function readArtifacts(path: string, options: ReadOptions = {}): ModelArtifacts {
+  const file = modelJsonPath(path);
+  const dir = dirname(file);
+  const shown = (p: string): string => (options.displayDir === undefined ? p : join(options.displayDir, p.slice(dir.length + 1)));
+  let text: string;
+  try {
+    text = readRegularFile(file, MAX_MODEL_JSON_BYTES, 'model.json').toString('utf8');
+  } catch (e) {
+    const missing = pathKind(file) === null;
+    throw new TegakiError(missing ? `${shown(file)}: no such file; is this a saved model?` : (e as Error).message.replace(file, shown(file)));
+  }
+  const json = parseModelJson(text, shown(file));
+  return artifactsFromModelJson(json, shown(file), {
+    size: (p) => regularFileSize(join(dir, p), 'weights file'),
+    read: (p) => readRegularFile(join(dir, p), Number.MAX_SAFE_INTEGER, 'weights file'),
+    describe: (p) => shown(join(dir, p)),
+  });
+}
+
+/**
+ * Write artifacts into dir: a fresh weights file first, then model.json pointing at it (the old
+ * model.json keeps pointing at the old weights until it is replaced), then the old weights go.
+ */
+export function writeArtifacts(dir: string, artifacts: ModelArtifacts): SaveResult {
+  const bad = firstNonFiniteWeight(artifacts);
+  if (bad) throw new TegakiError(`${dir}: model not saved: weight ${bad} is not a finite number (did training diverge?).`);
+  const weightsFile = `weights-${randomBytes(4).toString('hex')}.bin`;
+  const json = modelJsonFor(artifacts, weightsFile);
+  let created: string | undefined;
+  try {
+    created = mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new TegakiError(`${dir}: cannot create the model folder (${describeFsError(e)}).`);
+  }
+  const weightsPath = join(dir, weightsFile);
+  try {
+    writeFileAtomic(weightsPath, new Uint8Array(artifacts.weightData ?? new ArrayBuffer(0)));
+    writeFileAtomic(join(dir, 'model.json'), JSON.stringify(json, null, 1));
+  } catch (e) {
+    // leave what was there before, and nothing of this attempt
+    rmSync(weightsPath, { force: true });
+    if (created) rmSync(created, { recursive: true, force: true });
+    throw new TegakiError(`${dir}: cannot save the model (${describeFsError(e)}).`);
+  }
+  for (const f of readdirSync(dir)) {
+    if (/^weights-[0-9a-f]+\.bin$/.test(f) && f !== weightsFile) rmSync(join(dir, f), { force: true });
+  }
+  return { modelArtifactsInfo: artifactsInfo(artifacts) };
+}
+
+/** The folder a file:// URL or plain path names, or null for other URL schemes. */
+function fileRoute(url: string): string | null {
+  if (url.startsWith('file://')) return url.slice('file://'.length);
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? null : url;
+}
+
+/** An IOHandler for a folder (save) or a folder or model.json path (load): TF.js' file:// handler. */
+export function fileSystem(path: string): IOHandler {
+  if (typeof path !== 'string' || path === '') throw new TegakiError('fileSystem needs a path.');
+  return {
+    save: async (artifacts) => writeArtifacts(path.endsWith('model.json') ? dirname(path) : path, artifacts),
+    load: async () => readArtifacts(path),
+  };
+}
+
+let registered = false;
+
+/** Route 'file://…' URLs and plain paths to the file system (done once by the Node entry). */
+export function registerFileRouters(): void {
+  if (registered) return;
+  registered = true;
+  const router = (url: string): IOHandler | null => {
+    const path = fileRoute(url);
+    return path === null ? null : fileSystem(path);
+  };
+  registerSaveRouter(router);
+  registerLoadRouter(router);
+}
