@@ -71,6 +71,11 @@ test('Ctrl-C saves a backup, --resume finishes the run with the weights of an un
   const interrupted = /Interrupted at epoch ([23])\/4, batch \d+\. Backup saved in .*\nResume with: tegaki train --resume .*stopped\n$/.exec(stdout);
   assert.ok(interrupted, stdout);
 
+  // a new run into the folder would overwrite the backup: refused
+  const fresh = run('train', ...settings, '--out', stopped);
+  assert.equal(fresh.status, 1);
+  assert.match(fresh.stderr, /holds the backup of an unfinished run; resume it with tegaki train --resume .*stopped/);
+
   const resumed = run('train', '--resume', stopped);
   assert.equal(resumed.status, 0, resumed.stderr);
   assert.match(resumed.stdout, new RegExp(`^Resuming .*stopped at epoch ${interrupted[1]}/4, batch \\d+ \\(NN, seed 8\\)\\.`));

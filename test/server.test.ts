@@ -2,8 +2,9 @@
 // no path traversal, and SSE clients that leave without leaking listeners.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,6 +13,7 @@ import { Random } from '../src/node.js';
 import { saveModel } from '../src/model/files.js';
 import { buildTutorialModel } from '../src/model/tutorial.js';
 import { startServer, type RunningServer } from '../src/server/app.js';
+import { startCli } from './helpers/cli.js';
 import { digitPhoto } from './helpers/photos.js';
 
 const SECRET = 'top-secret-outside-the-app';
@@ -235,5 +237,138 @@ describe('tegaki serve: the API', () => {
     for (let i = 0; i < 50 && server.trainer.listenerCount > 0; i++) await new Promise((r) => setTimeout(r, 20));
     assert.equal(server.trainer.listenerCount, 0);
     assert.equal((await raw(server, 'GET', '/api/models')).status, 200);
+  });
+
+  it('reports the batches fit runs: 1,001 samples, 20 % held out, batch 32 make 25 steps', async () => {
+    const started = await raw(server, 'POST', '/api/train', JSON.stringify({ model: 'nn', epochs: 1, batchSize: 32, limit: 1001, validationSplit: 0.2, seed: 5 }), JSON_TYPE);
+    assert.equal(started.status, 202, started.text);
+    const events = await collectEvents(server, (e) => e.type === 'done' || e.type === 'error');
+    const start = events.find((e) => e.type === 'start')!;
+    assert.equal(start['steps'], 25);
+    assert.equal(start['samples'], 800);
+    const batches = events.filter((e) => e.type === 'batch');
+    assert.equal(batches.at(-1)!['batch'], 25, 'the last batch event is the last step');
+    assert.ok(batches.every((b) => b['steps'] === 25));
+  });
+
+  it('refuses requests from other sites (403) and JSON bodies that are not application/json (415)', async () => {
+    const own = new URL(server.url).host;
+    const evil = { origin: 'http://evil.example' };
+    const refusals: [string, string, Record<string, string>, string | undefined, number][] = [
+      // DNS rebinding: a page at evil.example whose name now points at 127.0.0.1
+      ['GET', '/api/models', { host: `evil.example:${new URL(server.url).port}` }, undefined, 403],
+      ['GET', '/', { host: 'evil.example' }, undefined, 403],
+      ['POST', '/api/train', { ...evil, ...JSON_TYPE }, JSON.stringify({ model: 'nn', epochs: 1 }), 403],
+      ['POST', '/api/train', { 'sec-fetch-site': 'cross-site', ...JSON_TYPE }, JSON.stringify({ model: 'nn', epochs: 1 }), 403],
+      ['POST', '/api/train', { origin: 'null', ...JSON_TYPE }, JSON.stringify({ model: 'nn', epochs: 1 }), 403],
+      // a form or text/plain POST is what a page elsewhere can send without a preflight
+      ['POST', '/api/train', { 'content-type': 'text/plain' }, JSON.stringify({ model: 'nn', epochs: 1 }), 415],
+      ['POST', '/api/train', { 'content-type': 'application/x-www-form-urlencoded' }, 'model=nn', 415],
+      ['POST', '/api/train/stop', evil, undefined, 403],
+      ['POST', '/api/models/group%2Ffirst-nn/report', evil, undefined, 403],
+      ['POST', '/api/predict', { ...evil, 'content-type': 'image/jpeg' }, photo.toString('latin1'), 403],
+    ];
+    for (const [method, path, headers, body, status] of refusals) {
+      const r = await raw(server, method, path, body === undefined ? undefined : Buffer.from(body, 'latin1'), headers);
+      assert.equal(r.status, status, `${method} ${path} ${JSON.stringify(headers)}: ${r.text}`);
+      assert.equal(typeof r.json().error, 'string');
+    }
+    assert.equal((await raw(server, 'GET', '/api/train')).json().running, false, 'no run was started');
+    assert.ok(!readdirSync(join(root, 'runs', 'group', 'first-nn')).includes('report.html'), 'no report was written');
+    // the app's own requests: same origin, by IP address or localhost
+    for (const host of [own, `localhost:${new URL(server.url).port}`]) {
+      assert.equal((await raw(server, 'GET', '/api/models', undefined, { host })).status, 200, host);
+      const predicted = await raw(server, 'POST', '/api/predict', photo, { host, origin: `http://${host}`, 'sec-fetch-site': 'same-origin', 'content-type': 'image/jpeg' });
+      assert.equal(predicted.status, 200, predicted.text);
+    }
+  });
+
+  it('answers predictions while a report is written and while a model trains (both off the request thread)', async () => {
+    const report = raw(server, 'POST', '/api/models/group%2Ffirst-nn/report');
+    let reportDone = false;
+    void report.then(() => (reportDone = true));
+    const predictions = await Promise.all(Array.from({ length: 5 }, () => raw(server, 'POST', '/api/predict', photo, { 'content-type': 'image/jpeg' })));
+    assert.ok(predictions.every((p) => p.status === 200));
+    assert.equal(reportDone, false, 'the predictions were answered before the report was written');
+    const written = await report;
+    assert.equal(written.status, 200, written.text);
+    assert.ok(written.json().accuracy >= 0 && written.json().accuracy <= 1);
+
+    const started = await raw(server, 'POST', '/api/train', JSON.stringify({ model: 'cnn', epochs: 1, limit: 3000, seed: 4 }), JSON_TYPE);
+    assert.equal(started.status, 202);
+    let answered = 0;
+    let batchesAfterAnswer = 0;
+    const events = collectEvents(server, (e) => {
+      if (e.type === 'batch' && answered > 0) batchesAfterAnswer++;
+      return e.type === 'done' || e.type === 'error';
+    });
+    while (answered < 5) {
+      const p = await raw(server, 'POST', '/api/predict', photo, { 'content-type': 'image/jpeg' });
+      assert.equal(p.status, 200);
+      answered++;
+    }
+    const all = await events;
+    assert.equal(all.at(-1)!.type, 'done', JSON.stringify(all.at(-1)));
+    assert.ok(batchesAfterAnswer > 0, 'training went on after predictions were answered');
+  });
+
+  it('a diverging run is stopped, reported and never offered as a model', async () => {
+    const before = (await raw(server, 'GET', '/api/models')).json().models.length;
+    const started = await raw(server, 'POST', '/api/train', JSON.stringify({ model: 'nn', epochs: 2, limit: 1000, learningRate: 1e30, seed: 1 }), JSON_TYPE);
+    assert.equal(started.status, 202, started.text);
+    const events = await collectEvents(server, (e) => e.type === 'done' || e.type === 'error');
+    assert.equal(events.at(-1)!.type, 'error');
+    assert.match(events.at(-1)!['error'], /^Training diverged at epoch 1, batch \d+: the loss became (NaN|Infinity)\. Nothing was saved/);
+    assert.equal((await raw(server, 'GET', '/api/models')).json().models.length, before);
+    assert.equal((await raw(server, 'POST', '/api/predict', photo, { 'content-type': 'image/jpeg' })).status, 200);
+  });
+
+  it('shows no server paths: model ids and errors are relative to the runs folder', async () => {
+    const broken = join(root, 'runs', 'group', 'broken');
+    saveModel(buildTutorialModel('nn', { seed: 2 }), broken, { classNames: ['a'] });
+    const list = await raw(server, 'GET', '/api/models');
+    assert.ok(!list.text.includes(root), list.text);
+    assert.ok(list.json().models.some((m: { id: string }) => m.id === 'group/broken'));
+    // the newest model is broken: a plain prediction uses the newest one that loads
+    const plain = await raw(server, 'POST', '/api/predict', photo, { 'content-type': 'image/jpeg' });
+    assert.equal(plain.status, 200, plain.text);
+    assert.notEqual(plain.json().model, 'group/broken');
+    const named = await raw(server, 'POST', '/api/predict?model=group%2Fbroken', photo, { 'content-type': 'image/jpeg' });
+    assert.equal(named.status, 400);
+    assert.equal(named.json().error, 'group/broken/model.json: userDefinedMetadata.tegaki.classNames names 1 class, but the model has 10 outputs.');
+    const report = await raw(server, 'POST', '/api/models/group%2Fbroken/report');
+    assert.equal(report.status, 422);
+    assert.ok(!report.text.includes(root), report.text);
+    rmSync(broken, { recursive: true, force: true });
+  });
+});
+
+describe('tegaki serve: the server process', () => {
+  it('logs nothing for uploads its clients abort, and keeps serving', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'tegaki-serve-'));
+    // a model to predict with, so that uploads are read
+    saveModel(buildTutorialModel('nn', { seed: 1 }), join(root, 'runs', 'nn'), { classNames: [...'0123456789'] });
+    const serve = startCli(['serve', '--port', '0', '--runs', join(root, 'runs')]);
+    try {
+      await serve.waitFor(/tegaki web app: (http:\S+)/);
+      const url = new URL(/tegaki web app: (http:\S+)/.exec(serve.stdout())![1]!);
+      for (let i = 0; i < 5; i++) {
+        await new Promise<void>((resolve) => {
+          const socket = connect(Number(url.port), url.hostname, () => {
+            socket.write(`POST /api/predict HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: image/png\r\nContent-Length: 100000\r\n\r\n`);
+            socket.write(Buffer.alloc(5000, 1), () => setTimeout(() => (socket.destroy(), resolve()), 30));
+          });
+          socket.on('error', () => resolve());
+        });
+      }
+      const models = await fetch(new URL('/api/models', url));
+      assert.equal(models.status, 200);
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(serve.stderr(), '', 'nothing logged for aborted uploads');
+    } finally {
+      serve.child.kill('SIGINT');
+      await serve.exited;
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -108,3 +108,30 @@ test('misuse fails with one clear TegakiError', async () => {
   assert.throws(() => layers.conv2d({ filters: 0, kernelSize: 3 }), /Received filters=0/);
   assert.throws(() => layers.dense({ units: 4, activation: 'swish' as 'relu' }), /Unknown activation 'swish'/);
 });
+
+test('callbacks get the parameters of the run (setParams, as in Keras); the model keeps no loop state', async () => {
+  const model = buildTutorialModel('nn', { seed: 2 });
+  model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const seen: unknown[] = [];
+  const batches: number[] = [];
+  const callback: Callback = { setParams: (p) => void seen.push(p), onBatchEnd: (b) => void batches.push(b) };
+  await model.fit(datasets.take(flat(mnist.train.images), 1001), datasets.take(mnist.train.labels, 1001), { epochs: 2, batchSize: 32, validationSplit: 0.2, callbacks: [callback], ...quiet });
+  assert.deepEqual(seen, [{ epochs: 2, initialEpoch: 0, samples: 800, steps: 25, batchSize: 32, verbose: 0, doValidation: true, metrics: ['loss', 'accuracy'] }]);
+  assert.equal(batches.length, 50);
+  assert.equal(Math.max(...batches), 24);
+  assert.equal('trainingSnapshot' in model, false, 'where fit stands is the loop\'s, not a field of the model');
+});
+
+test('terminateOnNaN stops at the first batch whose loss is not finite (Keras TerminateOnNaN)', async () => {
+  const model = buildTutorialModel('nn', { seed: 2 });
+  model.compile({ optimizer: 'rmsprop', loss: 'categoricalCrossentropy' });
+  model.optimizer!.learningRate = 1e30;
+  const { terminateOnNaN } = await import('../src/node.js');
+  const stop = terminateOnNaN({ verbose: false });
+  let batches = 0;
+  const history = await model.fit(datasets.take(flat(mnist.train.images), 2000), datasets.take(mnist.train.labels, 2000), { epochs: 3, batchSize: 32, callbacks: [stop, { onBatchEnd: () => void batches++ }], ...quiet });
+  assert.ok(stop.stoppedAt, 'stopped');
+  assert.ok(!Number.isFinite(stop.stoppedAt.loss));
+  assert.equal(batches, stop.stoppedAt.batch + 1, 'no batch after the one that diverged');
+  assert.equal(history.epoch.length, 0, 'the epoch was not completed');
+});

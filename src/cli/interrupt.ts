@@ -9,6 +9,13 @@ import { backupDirOf, type RunControl } from '../run/train.js';
 /** Exit status of a run stopped by Ctrl-C, as shells report SIGINT. */
 export const INTERRUPTED_STATUS = 130;
 
+/** Where a backup stands, in words: 'epoch 2, batch 40', or 'training complete' for one taken after the last epoch. */
+export function backupPosition(backup: { epoch: number; step: number; extra: unknown }): string {
+  const epochs = (backup.extra as { settings?: { epochs?: unknown } } | null)?.settings?.epochs;
+  if (typeof epochs === 'number' && backup.epoch >= epochs) return 'training complete, not yet tested and saved';
+  return `epoch ${backup.epoch + 1}, batch ${backup.step}`;
+}
+
 /** What a run folder holds right now, in one sentence for someone about to leave. */
 export function describeRunDir(dir: string): string {
   let backup = null;
@@ -17,7 +24,7 @@ export function describeRunDir(dir: string): string {
   } catch {
     // an unreadable backup is no help; say what else is there
   }
-  if (backup) return `The last backup (epoch ${backup.epoch + 1}, batch ${backup.step}) is in ${backupDirOf(dir)}; resume with: tegaki train --resume ${dir}`;
+  if (backup) return `The last backup (${backupPosition(backup)}) is in ${backupDirOf(dir)}; resume with: tegaki train --resume ${dir}`;
   if (existsSync(join(dir, 'model.json'))) return `The model is saved in ${dir}.`;
   return 'Nothing was saved.';
 }

@@ -81,7 +81,8 @@ function resumeSettings(dir: string): TrainSettings {
   } catch (e) {
     throw new TegakiError(`${backupDirOf(dir)}: the saved setting ${(e as Error).message}`);
   }
-  console.log(`Resuming ${dir} at epoch ${backup.epoch + 1}/${checked.epochs}, batch ${backup.step} (${checked.model.toUpperCase()}, seed ${checked.seed}).`);
+  const where = backup.epoch >= checked.epochs ? `after its last epoch (${checked.epochs}) to test and save it` : `at epoch ${backup.epoch + 1}/${checked.epochs}, batch ${backup.step}`;
+  console.log(`Resuming ${dir} ${where} (${checked.model.toUpperCase()}, seed ${checked.seed}).`);
   return checked;
 }
 
@@ -144,7 +145,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const result = await withRunGuard(control, () => out.path, out, async () => {
     const data = await datasetFor(settings, (w) => console.error(`tegaki: warning: ${w}`));
     if (resume === undefined) console.log(`Training the tutorial ${settings.model.toUpperCase()} on ${data.name} (seed ${settings.seed}).`);
-    return trainRun(settings, out, data, control);
+    return trainRun(settings, out, data, control, { resume: resume !== undefined });
   });
   return reportRun(result, out.path, settings);
 }

@@ -43,14 +43,21 @@ function readHeader(bytes: Uint8Array, file: string, limit: number): { dims: num
 
 /** The first inflated bytes of gzip data (enough for any IDX header), without inflating the rest. */
 function gzipPrefix(bytes: Uint8Array, file: string): Uint8Array {
-  // 64 KB of deflate data inflate to at most ~64 MB: a small file is inflated whole (so that a
-  // truncated one says so), a larger one only as far as its first 64 KB go
-  const PREFIX = 65536;
+  const HEADER_MAX = 4 + 4 * 255;
+  let out: Uint8Array = new Uint8Array(0);
   try {
-    return bytes.length <= PREFIX ? gunzipSync(bytes) : gunzipSync(bytes.subarray(0, PREFIX), { finishFlush: constants.Z_SYNC_FLUSH });
+    // 1 KB of deflate data inflates to at most ~1 MB; 64 KB only if a gzip header is that long
+    for (const size of [1024, 65536]) {
+      out = gunzipSync(bytes.subarray(0, size), { finishFlush: constants.Z_SYNC_FLUSH });
+      if (out.length >= HEADER_MAX || size >= bytes.length) break;
+    }
+    // a small file that inflated to less than the longest header: inflating it strictly says
+    // whether it is whole (then readHeader judges it) or truncated
+    if (out.length < HEADER_MAX) gunzipSync(bytes, { maxOutputLength: HEADER_MAX });
   } catch (e) {
-    throw new TegakiError(`${file}: gzip data is corrupt or truncated (${(e as Error).message}).`);
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') throw new TegakiError(`${file}: gzip data is corrupt or truncated (${(e as Error).message}).`);
   }
+  return out;
 }
 
 /** Parse IDX bytes; `file` names the source in errors. Gzip data is inflated up to the declared size only. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { TegakiError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { describeFsError, pathKind, readRegularFile } from '../io/files.js';
+import { describeFsError, pathKind, readRegularFile, regularFileSize } from '../io/files.js';
 import { monitored, monitorSign, type Callback, type Logs } from './callbacks.js';
 import type { RestoringCallback, TrainingSnapshot } from './fit.js';
 import { loadModel, saveModel } from './files.js';
@@ -119,10 +119,12 @@ export class BackupAndRestore implements RestoringCallback {
     const weights = model.trainableWeights;
     const stateFile = join(dir, 'optimizer.bin');
     const expected = weights.reduce((n, w, i) => n + w.value.size * (json.optimizer.slotCounts[i] ?? 0), 0);
-    const bytes = readRegularFile(stateFile, expected * 4, 'optimizer state');
-    if (json.optimizer.slotCounts.length !== weights.length || bytes.length !== expected * 4) {
-      throw new TegakiError(`${stateFile}: optimizer state does not fit this model (${bytes.length} bytes, expected ${expected * 4}).`);
+    const size = regularFileSize(stateFile, 'optimizer state');
+    if (size === null) throw new TegakiError(`${stateFile}: the backup's optimizer state is missing.`);
+    if (json.optimizer.slotCounts.length !== weights.length || size !== expected * 4) {
+      throw new TegakiError(`${stateFile}: optimizer state does not fit this model (${size} bytes, expected ${expected * 4}).`);
     }
+    const bytes = readRegularFile(stateFile, expected * 4, 'optimizer state');
     const floats = new Float32Array(new Uint8Array(bytes).buffer);
     let offset = 0;
     const slots = weights.map((w, i) =>
@@ -193,6 +195,12 @@ export class BackupAndRestore implements RestoringCallback {
       writeFileAtomic(join(root, 'latest.json'), JSON.stringify({ backup: name }));
     } catch (e) {
       rmSync(dir, { recursive: true, force: true });
+      // a backup folder this failure made, and left empty, goes too
+      try {
+        if (readdirSync(root).length === 0) rmSync(root, { recursive: true });
+      } catch {
+        // nothing to clean
+      }
       const why = e instanceof TegakiError ? e.message.replace(/^.*\((.*)\)\.?$/, '$1') : describeFsError(e);
       throw new TegakiError(`${root}: cannot write a backup (${why}); the previous backup, if any, is kept.`);
     }

@@ -148,6 +148,9 @@ export async function fitLoop(model: LoopModel, x: SampleSource, y: SampleSource
   }
   let resumed: TrainingSnapshot | null = null;
   for (const cb of callbacks) resumed = (await cb.restoreState?.()) ?? resumed;
+  if (resumed && (resumed.epoch > epochs || resumed.step > steps || (resumed.step > 0 && resumed.epoch >= epochs))) {
+    throw new TegakiError(`The backup stands at epoch ${resumed.epoch + 1}, batch ${resumed.step}: outside this fit (${epochs} epochs of ${steps} batches).`);
+  }
   const history: History = resumed ? structuredClone(resumed.history) : { epoch: [], history: {} };
   const state: TrainingSnapshot = resumed ?? {
     epoch: initialEpoch, step: 0, shuffleState: shuffleRng.getState(), dropoutState: dropoutRng.getState(), sums: { loss: 0, correct: 0, seen: 0 }, history,

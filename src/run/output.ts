@@ -23,7 +23,7 @@ export function prepareOutputDir(path: string, field = 'out'): OutputDir {
   try {
     created = mkdirSync(path, { recursive: true });
   } catch (e) {
-    throw new TegakiError(`${path}: cannot create the output folder (${describeFsError(e)}).`);
+    throw new TegakiError(`${path}: cannot create the output folder (${describeFsError(realCause(path, e))}).`);
   }
   const probe = join(path, `.tegaki-write-test-${process.pid}`);
   try {
@@ -35,6 +35,24 @@ export function prepareOutputDir(path: string, field = 'out'): OutputDir {
     throw new TegakiError(`${path}: cannot write in the output folder (${describeFsError(e)}).`);
   }
   return { path, created };
+}
+
+/**
+ * A recursive mkdir that fails under a read-only or unwritable parent reports ENOENT for the
+ * folder it could not make; the first missing folder's own mkdir says why.
+ */
+function realCause(path: string, e: unknown): unknown {
+  if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return e;
+  let dir = resolve(path);
+  while (pathKind(dirname(dir)) === null && dirname(dir) !== dir) dir = dirname(dir);
+  if (pathKind(dirname(dir)) !== 'folder') return e;
+  try {
+    mkdirSync(dir);
+    rmdirSync(dir);
+    return e;
+  } catch (cause) {
+    return cause;
+  }
 }
 
 /** Remove the folders prepareOutputDir created when nothing was written into them. */

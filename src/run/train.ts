@@ -6,6 +6,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NamedDataset } from '../data/datasets.js';
+import { TegakiError } from '../errors.js';
 import { range, SubsetSource, take, type SampleSource } from '../data/source.js';
 import { terminateOnNaN, type Callback, type Logs } from '../model/callbacks.js';
 import { backupAndRestore, readBackup } from '../model/checkpoint.js';
@@ -53,6 +54,8 @@ export interface RunOptions {
   onStop?: 'backup' | 'finish';
   /** Evaluate on at most this many test images. Default all. */
   testLimit?: number;
+  /** Continue from the backup in the run folder. Default false: a backup there is refused, not overwritten. */
+  resume?: boolean;
 }
 
 export type RunResult =
@@ -115,14 +118,30 @@ export async function trainRun(settings: TrainSettings, out: OutputDir, data: Na
     removeIfEmpty(out);
     return { status: 'not-started' };
   }
+  const backupDir = backupDirOf(out.path);
+  if (!options.resume && readBackup(backupDir)) {
+    throw new TegakiError(`${out.path} holds the backup of an unfinished run; resume it with tegaki train --resume ${out.path}, or choose another output folder.`);
+  }
   const { model, x, y } = prepareTutorialRun(settings, data);
   model.summary(print);
-  const backupDir = backupDirOf(out.path);
   const backup = backupAndRestore({ backupDir, extra: { settings }, keepOnCompletion: true, saveOnTrainBegin: true });
   const divergence = terminateOnNaN({ verbose: false });
   const epochSeconds: number[] = [];
   let epochStart = 0;
-  const timer: Callback = { onEpochBegin: () => void (epochStart = performance.now()), onEpochEnd: () => void epochSeconds.push((performance.now() - epochStart) / 1000) };
+  let steps = 0;
+  let epoch = 0;
+  const timer: Callback = {
+    setParams: (params) => void (steps = params.steps),
+    onEpochBegin: (e) => {
+      epoch = e;
+      epochStart = performance.now();
+    },
+    // after the last batch, a stop no longer interrupts anything: the run is finishing
+    onBatchEnd: (batch) => {
+      if (epoch === settings.epochs - 1 && batch === steps - 1) control.phase = 'finishing';
+    },
+    onEpochEnd: () => void epochSeconds.push((performance.now() - epochStart) / 1000),
+  };
   const start = performance.now();
   control.attach(model);
   const history = await model.fit(x, y, {
