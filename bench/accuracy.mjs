@@ -57,7 +57,7 @@ async function tegakiRuns(model, seeds, epochs, scratch) {
   const accuracies = [];
   const started = Date.now();
   for (const [i, seed] of seeds.entries()) {
-    const out = await run(process.execPath, [join(root, 'dist', 'src', 'cli', 'main.js'), 'train', '--model', model, '--epochs', String(epochs), '--seed', String(seed), '--out', join(scratch, `${model}-${seed}`)]);
+    const out = await run(process.execPath, [join(root, 'dist', 'src', 'main.js'), 'train', '--model', model, '--epochs', String(epochs), '--seed', String(seed), '--out', join(scratch, `${model}-${seed}`)]);
     const found = /Test accuracy: ([\d.]+)/.exec(out);
     if (!found) throw new Error(`tegaki train --seed ${seed} printed no test accuracy.`);
     accuracies.push(Number(found[1]));

@@ -16,7 +16,7 @@ import { digitPhoto } from './helpers/photos.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENS = join(tmpdir(), 'tegaki-screens');
-const CLI = join(import.meta.dirname, '..', 'src', 'cli', 'main.js');
+const CLI = join(import.meta.dirname, '..', 'src', 'main.js');
 
 /** Trace a 28×28 digit's ink as horizontal mouse strokes, one per run of ink in each row. */
 async function drawDigit(page: Page, pixels: Uint8Array): Promise<void> {
