@@ -80,7 +80,8 @@ async function runTegaki(backendName, model, trainImages, inferImages, repeats =
     const be = t.getBackend();
     Object.assign(extra, { threads: be.getThreads(), cpuPath: be.getCpuPath() });
   }
-  return { trainImagesPerSec: trainImages / trainS, inferImagesPerSec: inferImages / inferS, accuracy: logs.accuracy, epochs: repeats, ...extra };
+  // evaluate returns [loss, acc] as scalar tensors, as in TF.js
+  return { trainImagesPerSec: trainImages / trainS, inferImagesPerSec: inferImages / inferS, accuracy: logs[1].dataSync()[0], epochs: repeats, ...extra };
 }
 
 async function runTfjs(backendName, model, trainImages, inferImages) {

@@ -1,5 +1,5 @@
 // The tutorial's CNN as a library user writes it (README shows this file).
-import { datasets, layers, sequential } from 'tegaki';
+import { datasets, layers, sequential, type Scalar } from 'tegaki';
 
 const mnist = datasets.mnist.load(); // 60,000 + 10,000 digits, shipped with the package
 
@@ -17,5 +17,5 @@ model.summary();
 model.compile({ optimizer: 'rmsprop', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
 await model.fit(mnist.train.images, mnist.train.labels, { epochs: 5, batchSize: 64 });
 
-const { loss, accuracy } = model.evaluate(mnist.test.images, mnist.test.labels);
-console.log(`Test loss: ${loss}\nTest accuracy: ${accuracy}`);
+const [loss, accuracy] = model.evaluate(mnist.test.images, mnist.test.labels) as Scalar[];
+console.log(`Test loss: ${loss.dataSync()[0]}\nTest accuracy: ${accuracy.dataSync()[0]}`);

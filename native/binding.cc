@@ -424,7 +424,9 @@ Napi::Value GetCpuPath(const Napi::CallbackInfo& info) { return Napi::String::Ne
 
 // Returns false (and changes nothing) when the CPU cannot run the named path.
 Napi::Value SetCpuPath(const Napi::CallbackInfo& info) {
-  std::string name = info[0].ToString().Utf8Value();
+  // no coercion: converting an object to a string would run JavaScript under the kernel lock
+  if (info.Length() < 1 || !info[0].IsString()) return Napi::Boolean::New(info.Env(), false);
+  std::string name = info[0].As<Napi::String>().Utf8Value();
   for (int p = CPU_PORTABLE; p <= CPU_AVX512; p++)
     if (name == cpu_path_name((CpuPath)p)) return Napi::Boolean::New(info.Env(), cpu_set_path((CpuPath)p));
   return Napi::Boolean::New(info.Env(), false);

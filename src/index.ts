@@ -1,7 +1,11 @@
 // The public API that runs anywhere (browsers included): what `import … from 'tegaki'` gives in a
 // browser bundle. Node.js gets node.ts, which adds the native backend, files and datasets.
 
-export { Tensor, tensor, type Shape } from './tensor.js';
+export { Tensor, type Shape, type DataType, type TypedArray, type Rank } from './tensor.js';
+export type { Scalar, Tensor1D, Tensor2D, Tensor3D, Tensor4D, Tensor5D, Tensor6D } from './tensor.js';
+export * from './ops/index.js';
+export * as util from './util.js';
+export { train } from './optimizers/index.js';
 export { Random } from './random.js';
 export { TegakiError } from './errors.js';
 export * as layers from './layers/index.js';
@@ -9,7 +13,8 @@ export * as optimizers from './optimizers/index.js';
 export * as io from './io/index.js';
 export { Sequential, sequential, type SequentialArgs, type CompileArgs } from './model/sequential.js';
 export type { FitOptions, History, TrainingSnapshot } from './model/fit.js';
-export { EarlyStopping, earlyStopping, TerminateOnNaN, terminateOnNaN, type Callback, type FitParams, type Logs } from './model/callbacks.js';
+export { CustomCallback, EarlyStopping, earlyStopping, TerminateOnNaN, terminateOnNaN, type Callback, type FitParams, type Logs } from './model/callbacks.js';
+export * as callbacks from './model/callback-factories.js';
 export { getBackend, setBackend, listBackends, registerBackend } from './backend/select.js';
 export type { Backend, ConvGeometry, PoolGeometry } from './backend/backend.js';
 export { buildTutorialModel, type TutorialModelName } from './model/tutorial.js';

@@ -23,7 +23,7 @@ function smallCnn(optimizer: string) {
   return model;
 }
 
-const weightsOf = (m: { getWeights(): { data: Float32Array }[] }) => m.getWeights().flatMap((w) => [...w.data]);
+const weightsOf = (m: { getWeights(): { f32: Float32Array }[] }) => m.getWeights().flatMap((w) => [...w.f32]);
 const fitOptions = { epochs: 3, batchSize: 32, seed: 5, verbose: 0 as const, validationSplit: 0.1 };
 
 /** Stops the model after `batches` batches in total, as a Ctrl-C handler would. */
@@ -51,7 +51,7 @@ for (const [optimizer, stopAt] of [['rmsprop', 13], ['adam', 9], ['sgd', 3]] as 
 
     // a new process would rebuild the model from scratch: different initial weights must not matter
     const second = smallCnn(optimizer);
-    second.layers[0]!.weights[0]!.value.data.fill(0.5);
+    second.layers[0]!.weights[0]!.value.f32.fill(0.5);
     const resumed = await second.fit(x, y, { ...fitOptions, callbacks: [backupAndRestore({ backupDir })] });
     assert.deepEqual(weightsOf(second), weightsOf(straight));
     assert.deepEqual(resumed.history, straightHistory.history);

@@ -14,7 +14,7 @@ import { mountTmpfs } from './helpers/tmpfs.js';
 
 const pauseAt = fileURLToPath(new URL('./fixtures/pause-at.js', import.meta.url));
 const SETTINGS = ['--model', 'nn', '--epochs', '2', '--limit', '3000', '--batch-size', '32', '--seed', '3'];
-const weights = (dir: string): number[] => loadModel(dir).getWeights().flatMap((w) => [...w.data]);
+const weights = (dir: string): number[] => loadModel(dir).getWeights().flatMap((w) => [...w.f32]);
 
 // the run every interrupted one must end up equal to
 const reference = tempDir('reference');
@@ -108,7 +108,8 @@ test('SIGKILL at any moment of training leaves a loadable model or a backup that
     }
   }
   t.diagnostic(`after each kill: ${outcomes.join(', ')}`);
-  assert.ok(outcomes.filter((o) => o === 'backup').length >= KILLS / 2, `most kills land while training: ${outcomes.join(', ')}`);
+  // the moments are spread over the run, whatever the machine's speed: most land in training
+  assert.ok(outcomes.filter((o) => o === 'backup').length >= 3 && outcomes.filter((o) => o === 'nothing').length <= 3, `kills spread over the run: ${outcomes.join(', ')}`);
 });
 
 test('an empty --out is a usage error before any work, and writes nothing in the current folder', () => {

@@ -33,29 +33,29 @@ function checkLayer(label: string, make: () => Layer, options: LayerCheck): numb
   layer.build(inputShape, new Random(seed));
   const x = new Tensor([batch, ...inputShape], options.input ?? uniformArray(batch * sizeOf(inputShape), seed + 100));
   // weights (biases too) random and non-zero, so every term of the gradient matters
-  layer.weights.forEach((w, i) => w.value.data.set(uniformArray(w.value.size, seed + 200 + i, -0.7, 0.7)));
+  layer.weights.forEach((w, i) => w.value.f32.set(uniformArray(w.value.size, seed + 200 + i, -0.7, 0.7)));
   if (options.reluMargin !== undefined) {
     // redraw the weights until no pre-activation is near 0 and both sides of the kink are used
     for (let attempt = 0; ; attempt++) {
       if (reluInputsUsable(layer, x, options.reluMargin)) break;
       assert.ok(attempt < 200, `${label}: no weights keep the ReLU inputs away from 0`);
-      layer.weights.forEach((w, i) => w.value.data.set(uniformArray(w.value.size, seed + 1000 * (attempt + 1) + i, -0.7, 0.7)));
+      layer.weights.forEach((w, i) => w.value.f32.set(uniformArray(w.value.size, seed + 1000 * (attempt + 1) + i, -0.7, 0.7)));
     }
   }
   const run = () => layer.forward(x, { training, rng: new Random(seed + 300) });
   const y = run();
   const r = uniformArray(y.size, seed + 400);
-  const loss = () => dot(run().data, r);
+  const loss = () => dot(run().f32, r);
 
   // a first backward with another dy: the second must overwrite every gradient, not add to it
   layer.backward(new Tensor(y.shape, uniformArray(y.size, seed + 500)));
   run();
-  const dx = Float32Array.from(layer.backward(new Tensor(y.shape, r.slice())).data);
-  const dw = layer.weights.map((w) => Float32Array.from(w.grad.data));
+  const dx = Float32Array.from(layer.backward(new Tensor(y.shape, r.slice())).f32);
+  const dw = layer.weights.map((w) => Float32Array.from(w.grad.f32));
   assert.ok(maxAbs(dx) > 0, `${label}: dL/dx is all zeros`);
-  let worst = checkGradient(`${label} dL/dx`, loss, x.data, dx);
+  let worst = checkGradient(`${label} dL/dx`, loss, x.f32, dx);
   layer.weights.forEach((w, i) => {
-    worst = Math.max(worst, checkGradient(`${label} dL/d${w.name}`, loss, w.value.data, dw[i]!));
+    worst = Math.max(worst, checkGradient(`${label} dL/d${w.name}`, loss, w.value.f32, dw[i]!));
   });
   return worst;
 }
@@ -72,7 +72,7 @@ function reluInputsUsable(layer: Layer, x: Tensor, margin: number): boolean {
   twin.build(layer.inputShape, new Random(0));
   twin.setWeights(layer.getWeights());
   const z = twin.forward(x, { training: false, rng: new Random(0) });
-  return z.data.every((v) => Math.abs(v) > margin) && z.data.some((v) => v > 0) && z.data.some((v) => v < 0);
+  return z.f32.every((v) => Math.abs(v) > margin) && z.f32.some((v) => v > 0) && z.f32.some((v) => v < 0);
 }
 
 test('the checker fails on a gradient off by a factor of 2 or with a transposed index', () => {
@@ -165,12 +165,12 @@ test('dropout in training mode with a fixed stream: the same mask scales values 
   const layer = layers.dropout({ rate });
   layer.build([20], new Random(0));
   const y = layer.forward(new Tensor([3, 20], x), { training: true, rng: new Random(9) });
-  const dropped = y.data.filter((v) => v === 0).length;
+  const dropped = y.f32.filter((v) => v === 0).length;
   assert.ok(dropped > 10 && dropped < 40, `${dropped} of 60 dropped`);
-  y.data.forEach((v, i) => assert.ok(v === 0 || Math.abs(v - x[i]! / (1 - rate)) < 1e-6));
+  y.f32.forEach((v, i) => assert.ok(v === 0 || Math.abs(v - x[i]! / (1 - rate)) < 1e-6));
   // and inference is the identity
   const inference = layer.forward(new Tensor([3, 20], x), { training: false, rng: new Random(9) });
-  assert.deepEqual([...inference.data], [...x]);
+  assert.deepEqual([...inference.f32], [...x]);
 });
 
 test('activation layer: relu, sigmoid, tanh, linear, softmax', () => {
@@ -241,8 +241,8 @@ function checkModel(label: string, model: Sequential, x: Tensor, labels: Labels)
   const grad = new Tensor(out.shape);
   model.lossOfBatch(out, labels, grad);
   const loss = () => model.lossOfBatch(model.forward(x, true), labels, null).loss / rows;
-  const grads = model.trainableWeights.map((w) => Float32Array.from(w.grad.data));
-  model.trainableWeights.forEach((w, i) => checkGradient(`${label} ${model.layers.find((l) => l.weights.includes(w))!.name}/${w.name}`, loss, w.value.data, grads[i]!));
+  const grads = model.trainableWeights.map((w) => Float32Array.from(w.grad.f32));
+  model.trainableWeights.forEach((w, i) => checkGradient(`${label} ${model.layers.find((l) => l.weights.includes(w))!.name}/${w.name}`, loss, w.value.f32, grads[i]!));
 }
 
 function smallModel(last: 'softmax' | 'sigmoid' | 'separate softmax', loss: string): Sequential {
@@ -257,7 +257,7 @@ function smallModel(last: 'softmax' | 'sigmoid' | 'separate softmax', loss: stri
     model.add(layers.dense({ units: COLS, activation: last }));
   }
   model.compile({ optimizer: optimizers.sgd(), loss });
-  for (const w of model.trainableWeights) w.value.data.set(uniformArray(w.value.size, w.value.size, -0.8, 0.8));
+  for (const w of model.trainableWeights) w.value.f32.set(uniformArray(w.value.size, w.value.size, -0.8, 0.8));
   return model;
 }
 

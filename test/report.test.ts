@@ -25,7 +25,7 @@ async function pixels(png: Buffer): Promise<{ width: number; at(x: number, y: nu
 
 test('prediction grid: right labels are blue, wrong ones red, cells laid out row by row', async () => {
   const mnist = datasets.mnist.load();
-  const images = mnist.test.images.toTensor(0, 12).data;
+  const images = mnist.test.images.toTensor(0, 12).f32;
   const truth = [...mnist.test.labels.classes.subarray(0, 12)];
   const predicted = truth.map((t, i) => (i % 3 === 1 ? (t + 1) % 10 : t)); // every third one wrong
   const { png, layout, shown } = predictionGrid({ images, imageShape: [28, 28, 1], predicted, truth, classNames: mnist.classNames, count: 12 }, { cols: 5, scale: 3 });

@@ -261,6 +261,8 @@ describe('tegaki serve: the API', () => {
       ['POST', '/api/train', { ...evil, ...JSON_TYPE }, JSON.stringify({ model: 'nn', epochs: 1 }), 403],
       ['POST', '/api/train', { 'sec-fetch-site': 'cross-site', ...JSON_TYPE }, JSON.stringify({ model: 'nn', epochs: 1 }), 403],
       ['POST', '/api/train', { origin: 'null', ...JSON_TYPE }, JSON.stringify({ model: 'nn', epochs: 1 }), 403],
+      // another server on this machine (another port) is another origin
+      ['POST', '/api/train', { origin: 'http://127.0.0.1:1', ...JSON_TYPE }, JSON.stringify({ model: 'nn', epochs: 1 }), 403],
       // a form or text/plain POST is what a page elsewhere can send without a preflight
       ['POST', '/api/train', { 'content-type': 'text/plain' }, JSON.stringify({ model: 'nn', epochs: 1 }), 415],
       ['POST', '/api/train', { 'content-type': 'application/x-www-form-urlencoded' }, 'model=nn', 415],
@@ -276,7 +278,7 @@ describe('tegaki serve: the API', () => {
     assert.equal((await raw(server, 'GET', '/api/train')).json().running, false, 'no run was started');
     assert.ok(!readdirSync(join(root, 'runs', 'group', 'first-nn')).includes('report.html'), 'no report was written');
     // the app's own requests: same origin, by IP address or localhost
-    for (const host of [own, `localhost:${new URL(server.url).port}`]) {
+    for (const host of [own, `localhost:${new URL(server.url).port}`, `[::1]:${new URL(server.url).port}`]) {
       assert.equal((await raw(server, 'GET', '/api/models', undefined, { host })).status, 200, host);
       const predicted = await raw(server, 'POST', '/api/predict', photo, { host, origin: `http://${host}`, 'sec-fetch-site': 'same-origin', 'content-type': 'image/jpeg' });
       assert.equal(predicted.status, 200, predicted.text);
@@ -296,6 +298,9 @@ describe('tegaki serve: the API', () => {
 
     const started = await raw(server, 'POST', '/api/train', JSON.stringify({ model: 'cnn', epochs: 1, limit: 3000, seed: 4 }), JSON_TYPE);
     assert.equal(started.status, 202);
+    // the run is on its own thread
+    for (let i = 0; i < 100 && server.trainer.threadId === null; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(typeof server.trainer.threadId === 'number' && server.trainer.threadId > 0, `training thread ${server.trainer.threadId}`);
     let answered = 0;
     let batchesAfterAnswer = 0;
     const events = collectEvents(server, (e) => {
@@ -340,6 +345,61 @@ describe('tegaki serve: the API', () => {
     assert.equal(report.status, 422);
     assert.ok(!report.text.includes(root), report.text);
     rmSync(broken, { recursive: true, force: true });
+  });
+});
+
+describe('tegaki serve: what clients never see', () => {
+  it('a request target that is not a path is a 400, not a crash', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'tegaki-target-'));
+    const server = await startServer({ runsDir: join(root, 'runs'), webDir: root, port: 0 });
+    try {
+      const url = new URL(server.url);
+      const reply = await new Promise<string>((resolve) => {
+        const socket = connect(Number(url.port), url.hostname, () => socket.write(`GET http://[ HTTP/1.1\r\nHost: ${url.host}\r\nConnection: close\r\n\r\n`));
+        let text = '';
+        socket.on('data', (c) => (text += c.toString()));
+        socket.on('close', () => resolve(text));
+        socket.on('error', () => resolve(text));
+      });
+      assert.match(reply, /^HTTP\/1\.1 400 /);
+      assert.equal((await raw(server, 'GET', '/api/models')).status, 200, 'still serving');
+    } finally {
+      await server.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('errors of a training run name no server paths', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'tegaki-runsfile-'));
+    // runs "folder" that is a file: the run cannot create its folder
+    writeFileSync(join(root, 'runs'), '');
+    const server = await startServer({ runsDir: join(root, 'runs'), webDir: root, port: 0 });
+    try {
+      const started = await raw(server, 'POST', '/api/train', JSON.stringify({ model: 'nn', epochs: 1, limit: 100 }), JSON_TYPE);
+      assert.equal(started.status, 202, started.text);
+      const events = await collectEvents(server, (e) => e.type === 'done' || e.type === 'error');
+      assert.equal(events.at(-1)!.type, 'error');
+      assert.match(events.at(-1)!['error'], /cannot create the output folder/);
+      assert.ok(!JSON.stringify(events).includes(root), JSON.stringify(events.at(-1)));
+      assert.ok(!(await raw(server, 'GET', '/api/train')).text.includes(root));
+    } finally {
+      await server.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('reports queued when the server closes are never started', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'tegaki-reports-'));
+    const dirs = ['a', 'b', 'c'].map((name) => join(root, 'runs', name));
+    for (const dir of dirs) saveModel(buildTutorialModel('nn', { seed: 1 }), dir, { classNames: [...'0123456789'] });
+    const server = await startServer({ runsDir: join(root, 'runs'), webDir: root, port: 0 });
+    const writes = dirs.map((dir) => server.reports.write(dir, dir.slice(root.length)).catch((e: Error) => e));
+    await server.close();
+    const outcomes = await Promise.all(writes);
+    assert.ok(outcomes.slice(1).every((o) => o instanceof Error && /shutting down/.test(o.message)), outcomes.map(String).join(', '));
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.ok(!dirs.slice(1).some((dir) => readdirSync(dir).includes('report.html')), 'no report written after close');
+    rmSync(root, { recursive: true, force: true });
   });
 });
 

@@ -37,22 +37,22 @@ test.after(() => {
 async function checkLayer(label: string, layer: Layer, inputShape: number[], batch: number, tfForward: (tf: TF, x: TfTensor, ...weights: TfTensor[]) => TfTensor): Promise<void> {
   const tf = await tfjs();
   layer.build(inputShape, new Random(1));
-  layer.weights.forEach((w, i) => w.value.data.set(uniformArray(w.value.size, 10 + i, -0.5, 0.5)));
+  layer.weights.forEach((w, i) => w.value.f32.set(uniformArray(w.value.size, 10 + i, -0.5, 0.5)));
   const x = new Tensor([batch, ...inputShape], uniformArray(batch * inputShape.reduce((a, b) => a * b, 1), 2));
   const y = layer.forward(x, { training: false, rng: new Random(0) });
-  const ours = Float32Array.from(y.data);
+  const ours = Float32Array.from(y.f32);
   const r = uniformArray(y.size, 3);
-  const dx = Float32Array.from(layer.backward(new Tensor(y.shape, r)).data);
+  const dx = Float32Array.from(layer.backward(new Tensor(y.shape, r)).f32);
 
-  const xt = tf.tensor(x.data, x.shape as number[]);
-  const wt = layer.weights.map((w) => tf.tensor(w.value.data, w.value.shape as number[]));
+  const xt = tf.tensor(x.f32, x.shape as number[]);
+  const wt = layer.weights.map((w) => tf.tensor(w.value.f32, w.value.shape as number[]));
   const theirs = tfForward(tf, xt, ...wt);
   assert.deepEqual(theirs.shape, y.shape, `${label}: output shape`);
   compare(ours, theirs.dataSync(), FORWARD_TOL, `${label} forward`, 'forward');
   const rt = tf.tensor(r, y.shape as number[]);
   const grads = tf.grads((...args: TfTensor[]) => tf.sum(tf.mul(tfForward(tf, args[0]!, ...args.slice(1)), rt)))([xt, ...wt]);
   compare(dx, grads[0]!.dataSync(), GRAD_TOL, `${label} dL/dx`, 'gradient');
-  layer.weights.forEach((w, i) => compare(w.grad.data, grads[i + 1]!.dataSync(), GRAD_TOL, `${label} dL/d${w.name}`, 'gradient'));
+  layer.weights.forEach((w, i) => compare(w.grad.f32, grads[i + 1]!.dataSync(), GRAD_TOL, `${label} dL/d${w.name}`, 'gradient'));
   tf.dispose([xt, ...wt, theirs, rt, ...grads]);
 }
 
@@ -164,18 +164,18 @@ async function trainOurs(optimizer: Optimizer, x: Tensor, y: Tensor): Promise<Fl
   model.setWeights(initialWeights());
   model.compile({ optimizer, loss: 'categoricalCrossentropy' });
   await model.fit(x, y, { batchSize: BATCH, epochs: 1, shuffle: false, verbose: 0 });
-  return model.getWeights().map((w) => w.data);
+  return model.getWeights().map((w) => w.f32);
 }
 
 async function trainTheirs(makeOptimizer: (tf: TF) => ReturnType<TF['train']['sgd']>, x: Tensor, y: Tensor): Promise<Float32Array[]> {
   const tf = await tfjs();
-  const vars = initialWeights().map((w) => tf.variable(tf.tensor(w.data, w.shape as number[])));
+  const vars = initialWeights().map((w) => tf.variable(tf.tensor(w.f32, w.shape as number[])));
   const [kernel, bias, denseKernel, denseBias] = vars as unknown as [TfTensor, TfTensor, TfTensor, TfTensor];
   const optimizer = makeOptimizer(tf);
   const sample = IN.reduce((a, b) => a * b, 1);
   for (let step = 0; step < STEPS; step++) {
-    const xb = tf.tensor4d(x.data.subarray(step * BATCH * sample, (step + 1) * BATCH * sample), [BATCH, ...IN] as [number, number, number, number]);
-    const yb = tf.tensor2d(y.data.subarray(step * BATCH * CLASSES, (step + 1) * BATCH * CLASSES), [BATCH, CLASSES]);
+    const xb = tf.tensor4d(x.f32.subarray(step * BATCH * sample, (step + 1) * BATCH * sample), [BATCH, ...IN] as [number, number, number, number]);
+    const yb = tf.tensor2d(y.f32.subarray(step * BATCH * CLASSES, (step + 1) * BATCH * CLASSES), [BATCH, CLASSES]);
     optimizer.minimize(() => {
       const h = tf.relu(tf.add(tf.conv2d(xb, kernel as never, 2, 'same'), bias));
       const logits = tf.add(tf.matMul(tf.reshape(h, [BATCH, -1]), denseKernel), denseBias);
@@ -194,7 +194,7 @@ function trainingData(): { x: Tensor; y: Tensor } {
   const x = new Tensor([n, ...IN], uniformArray(n * IN.reduce((a, b) => a * b, 1), 40));
   const y = new Tensor([n, CLASSES]);
   const rng = new Random(41);
-  for (let i = 0; i < n; i++) y.data[i * CLASSES + rng.int(CLASSES)] = 1;
+  for (let i = 0; i < n; i++) y.f32[i * CLASSES + rng.int(CLASSES)] = 1;
   return { x, y };
 }
 
@@ -217,8 +217,8 @@ for (const c of optimizerCases) {
     ['conv kernel', 'conv bias', 'dense kernel', 'dense bias'].forEach((name, i) => {
       compare(ours[i]!, theirs[i]!, GRAD_TOL, `${c.label} ${name}`, 'parameters');
       // the parameters moved, and the moves themselves agree (a stricter test when steps are small)
-      const ourMove = ours[i]!.map((v, j) => v - before[i]!.data[j]!);
-      const theirMove = theirs[i]!.map((v, j) => v - before[i]!.data[j]!);
+      const ourMove = ours[i]!.map((v, j) => v - before[i]!.f32[j]!);
+      const theirMove = theirs[i]!.map((v, j) => v - before[i]!.f32[j]!);
       assert.ok(maxAbsDiff(theirMove, new Float32Array(theirMove.length)).diff > 1e-4, `${c.label} ${name} did not move`);
       compare(ourMove, theirMove, 1e-3, `${c.label} ${name} change`, 'parameter change');
     });

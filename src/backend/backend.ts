@@ -2,6 +2,8 @@
 // Layers, losses and optimizers call these and nothing else; the TypeScript backend is the
 // reference (the oracle) that faster backends are tested against.
 
+import type { Shape, TypedArray } from '../tensor.js';
+
 /** Shapes of one conv2d call. x is [batch, inH, inW, inC] (NHWC), w is [kH, kW, inC, outC] (HWIO),
  *  y is [batch, outH, outW, outC]. padTop/padLeft are the zero rows/columns before the input. */
 export interface ConvGeometry {
@@ -54,7 +56,48 @@ export interface Labels {
   sparse: boolean;
 }
 
-export interface Backend {
+/** Elementwise ops of two tensors (broadcast as in NumPy). */
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'floorDiv' | 'mod' | 'pow' | 'minimum' | 'maximum' | 'squaredDifference' | 'atan2'
+  | 'equal' | 'notEqual' | 'greater' | 'greaterEqual' | 'less' | 'lessEqual' | 'logicalAnd' | 'logicalOr';
+/** Elementwise ops of one tensor; 'step', 'leakyRelu' and 'clip' take parameters. */
+export type UnaryOp =
+  | 'neg' | 'abs' | 'exp' | 'expm1' | 'log' | 'log1p' | 'sqrt' | 'rsqrt' | 'square' | 'reciprocal' | 'sign' | 'step'
+  | 'floor' | 'ceil' | 'round' | 'sin' | 'cos' | 'tan' | 'sigmoid' | 'tanh' | 'relu' | 'relu6' | 'elu' | 'selu'
+  | 'leakyRelu' | 'softplus' | 'clip' | 'logicalNot' | 'isNaN' | 'cast';
+export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'any' | 'all';
+
+/**
+ * The general tensor kernels behind tfjs-core's ops, on typed arrays of any dtype. The reference
+ * backend implements them all; a faster backend may take them over one by one.
+ */
+export interface TensorKernels {
+  // out = a op b, a and b broadcast to outShape
+  binary(op: BinaryOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, out: TypedArray, outShape: Shape): void;
+  // out = op(x); params: step's value at 0, leakyRelu's alpha, clip's [min, max]
+  unary(op: UnaryOp, x: TypedArray, out: TypedArray, params?: readonly number[]): void;
+  // x is [outer, size]: out[i] = op over row i
+  reduce(op: ReduceOp, x: TypedArray, outer: number, size: number, out: TypedArray): void;
+  argReduce(op: 'argMax' | 'argMin', x: TypedArray, outer: number, size: number, out: Int32Array): void;
+  transpose(x: TypedArray, shape: Shape, perm: readonly number[], out: TypedArray): void;
+  slice(x: TypedArray, shape: Shape, begin: readonly number[], size: readonly number[], out: TypedArray): void;
+  // out (of outShape) += x at [begin, begin + size): slice's backward
+  sliceAdd(x: TypedArray, outShape: Shape, begin: readonly number[], size: readonly number[], out: TypedArray): void;
+  // copy x into out (of outShape) at begin
+  sliceAssign(x: TypedArray, shape: Shape, out: TypedArray, outShape: Shape, begin: readonly number[]): void;
+  // x is [outer, n, inner]; out is [outer, indices.length, inner]
+  gather(x: TypedArray, outer: number, n: number, inner: number, indices: Int32Array, out: TypedArray): void;
+  scatterAdd(dy: TypedArray, outer: number, n: number, inner: number, indices: Int32Array, out: TypedArray): void;
+  pad(x: TypedArray, shape: Shape, paddings: readonly (readonly [number, number])[], value: number, out: TypedArray, outShape: Shape): void;
+  tile(x: TypedArray, shape: Shape, out: TypedArray, outShape: Shape): void;
+  select(condition: TypedArray, cShape: Shape, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, out: TypedArray, outShape: Shape): void;
+  // y = the mean of each window over the positions inside x (padding not counted)
+  avgPool(y: Float32Array, x: Float32Array, g: PoolGeometry): void;
+  // dx = each window's dy spread evenly over its positions (overwrites dx)
+  avgPoolBackward(dx: Float32Array, dy: Float32Array, g: PoolGeometry): void;
+}
+
+export interface Backend extends TensorKernels {
   readonly name: string;
 
   // C[M,N] = op(A)[M,K] · op(B)[K,N]

@@ -100,11 +100,11 @@ export async function predictCommand(argv: string[]): Promise<number> {
   if (ready.length > 0) {
     const size = ready[0]!.input.values.length;
     const batch = new Tensor([ready.length, ...spec.shape]);
-    ready.forEach(({ input }, i) => batch.data.set(input.values, i * size));
+    ready.forEach(({ input }, i) => batch.f32.set(input.values, i * size));
     const probabilities = model.predict(batch);
     const k = classNames.length;
     ready.forEach(({ row }, i) => {
-      const p = probabilities.data.subarray(i * k, (i + 1) * k);
+      const p = probabilities.f32.subarray(i * k, (i + 1) * k);
       row.predictions = [...p.keys()].sort((a, b) => p[b]! - p[a]!).slice(0, top).map((c) => ({ class: classNames[c]!, probability: p[c]! }));
     });
   }

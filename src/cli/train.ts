@@ -104,8 +104,9 @@ export function reportRun(result: RunResult, dir: string, settings: TrainSetting
       console.log('Stopped before training started; nothing was saved.');
       return INTERRUPTED_STATUS;
     case 'diverged': {
-      const { epoch, batch, loss } = result.at;
-      throw new TegakiError(`training diverged at epoch ${epoch + 1}, batch ${batch + 1}: the loss became ${loss}. Nothing was saved; try a lower --learning-rate${settings.learningRate !== undefined ? ` than ${settings.learningRate}` : ''}.`);
+      const { epoch, batch, loss, weight } = result.at;
+      const what = weight ? `weight ${weight} stopped being a finite number` : `the loss became ${loss}`;
+      throw new TegakiError(`training diverged at epoch ${epoch + 1}, batch ${batch + 1}: ${what}. Nothing was saved; try a lower --learning-rate${settings.learningRate !== undefined ? ` than ${settings.learningRate}` : ''}.`);
     }
   }
 }

@@ -31,7 +31,7 @@ export class TensorSource implements SampleSource {
     const n = this.sampleSize;
     for (let i = 0; i < indices.length; i++) {
       const from = indices[i]! * n;
-      out.set(this.tensor.data.subarray(from, from + n), i * n);
+      out.set(this.tensor.f32.subarray(from, from + n), i * n);
     }
   }
 }
@@ -66,7 +66,7 @@ export class ByteImages implements SampleSource {
   /** The images at [start, end) as a float tensor. */
   toTensor(start = 0, end = this.length): Tensor {
     const out = new Tensor([end - start, ...this.sampleShape]);
-    this.gather(range(start, end), out.data);
+    this.gather(range(start, end), out.f32);
     return out;
   }
 }
@@ -98,7 +98,7 @@ export class ClassLabels implements SampleSource {
 
   toTensor(): Tensor {
     const out = new Tensor([this.length, ...this.sampleShape]);
-    this.gather(range(0, this.length), out.data);
+    this.gather(range(0, this.length), out.f32);
     return out;
   }
 }
@@ -146,7 +146,11 @@ export function withSampleShape(source: SampleSource, sampleShape: Shape): Sampl
 }
 
 export function asSource(data: Tensor | SampleSource, field: string): SampleSource {
-  if (data instanceof Tensor) return new TensorSource(data);
+  if (data instanceof Tensor) {
+    if (data.isDisposed) throw new TegakiError(`${field} is a disposed tensor.`);
+    // int32 or bool labels (tf.oneHot gives int32) are read as floats
+    return new TensorSource(data.dtype === 'float32' ? data : new Tensor(data.shape, Float32Array.from(data.values)));
+  }
   if (data && typeof (data as SampleSource).gather === 'function') return data;
   throw new TegakiError(`Expected ${field} to be a Tensor or a sample source.`);
 }

@@ -71,8 +71,9 @@ export function writeArtifacts(dir: string, artifacts: ModelArtifacts): SaveResu
     if (created) rmSync(created, { recursive: true, force: true });
     throw new TegakiError(`${dir}: cannot save the model (${describeFsError(e)}).`);
   }
+  // older weights, and temporary files a killed save left behind
   for (const f of readdirSync(dir)) {
-    if (/^weights-[0-9a-f]+\.bin$/.test(f) && f !== weightsFile) rmSync(join(dir, f), { force: true });
+    if ((/^weights-[0-9a-f]+\.bin$/.test(f) && f !== weightsFile) || /^\.(weights-[0-9a-f]+\.bin|model\.json)\.\d+\.\d+\.tmp$/.test(f)) rmSync(join(dir, f), { force: true });
   }
   return { modelArtifactsInfo: artifactsInfo(artifacts) };
 }

@@ -6,7 +6,7 @@ import { getBackend } from '../backend/select.js';
 import { TegakiError } from '../errors.js';
 import type { InitializerName } from '../initializers.js';
 import { formatShape, type Shape, Tensor } from '../tensor.js';
-import { ActivatedLayer, type ForwardOptions, type LayerArgs, type WeightSpec, type Padding, paddingOption, positivePair, windowGeometry } from './layer.js';
+import { ActivatedLayer, type ForwardOptions, type LayerArgs, type WeightSpec, type Padding, paddingOption, positivePair, requireDefault, windowGeometry } from './layer.js';
 
 export interface Conv2DArgs extends LayerArgs {
   /** Number of output channels. Required. */
@@ -25,6 +25,10 @@ export interface Conv2DArgs extends LayerArgs {
   kernelInitializer?: InitializerName;
   /** Default 'zeros'. */
   biasInitializer?: InitializerName;
+  /** Only 'channelsLast' (NHWC). */
+  dataFormat?: 'channelsLast';
+  /** Only 1. */
+  dilationRate?: number | [number, number];
 }
 
 export class Conv2D extends ActivatedLayer {
@@ -41,7 +45,9 @@ export class Conv2D extends ActivatedLayer {
   private geometry: ConvGeometry | null = null;
 
   constructor(args: Conv2DArgs) {
-    super(args);
+    super(args, ['filters', 'kernelSize', 'strides', 'padding', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'dataFormat', 'dilationRate']);
+    requireDefault(args.dataFormat, ['channelsLast'], 'dataFormat', 'Conv2D');
+    requireDefault(args.dilationRate, [1, [1, 1]], 'dilationRate', 'Conv2D');
     if (!Number.isInteger(args.filters) || args.filters <= 0) {
       throw new TegakiError(`Expected a strictly positive integer for filters of Conv2D. Received filters=${JSON.stringify(args.filters)}.`);
     }
@@ -98,24 +104,24 @@ export class Conv2D extends ActivatedLayer {
     const g = this.geometryFor(batch);
     const backend = getBackend();
     const z = this.buffer('z', [batch, g.outH, g.outW, g.outC]);
-    backend.conv2d(z.data, x.data, this.kernel.data, this.bias?.data ?? null, g, this.fusedActivation);
+    backend.conv2d(z.f32, x.f32, this.kernel.f32, this.bias?.f32 ?? null, g, this.fusedActivation);
     this.lastInput = x;
     return this.activate(z);
   }
 
   protected override get biasGradient(): Float32Array | null {
-    return this.bias ? this.weights[1]!.grad.data : null;
+    return this.bias ? this.weights[1]!.grad.f32 : null;
   }
 
   backwardFromPreActivation(dz: Tensor, biasGradientDone = false): Tensor {
     const x = this.lastInput!;
     const g = this.geometryFor(x.shape[0]!);
     const backend = getBackend();
-    backend.conv2dBackwardFilter(this.weights[0]!.grad.data, x.data, dz.data, g);
-    if (this.bias && !biasGradientDone) backend.biasGrad(this.weights[1]!.grad.data, dz.data, g.batch * g.outH * g.outW, g.outC);
+    backend.conv2dBackwardFilter(this.weights[0]!.grad.f32, x.f32, dz.f32, g);
+    if (this.bias && !biasGradientDone) backend.biasGrad(this.weights[1]!.grad.f32, dz.f32, g.batch * g.outH * g.outW, g.outC);
     if (!this.needsInputGradient) return x;
     const dx = this.buffer('dx', x.shape);
-    backend.conv2dBackwardInput(dx.data, dz.data, this.kernel.data, g);
+    backend.conv2dBackwardInput(dx.f32, dz.f32, this.kernel.f32, g);
     return dx;
   }
 

@@ -4,10 +4,15 @@ import { activationName, type ActivationName } from '../activations.js';
 import { getBackend } from '../backend/select.js';
 import { TegakiError } from '../errors.js';
 import { sizeOf, type Shape, Tensor } from '../tensor.js';
-import { ActivatedLayer, Layer, type ForwardOptions, type LayerArgs } from './layer.js';
+import { ActivatedLayer, Layer, requireDefault, type ForwardOptions, type LayerArgs } from './layer.js';
 
 export class Flatten extends Layer {
   readonly className = 'Flatten';
+
+  constructor(args: LayerArgs & { dataFormat?: 'channelsLast' } = {}) {
+    super(args, ['dataFormat']);
+    requireDefault(args.dataFormat, ['channelsLast'], 'dataFormat', 'Flatten');
+  }
 
   computeOutputShape(inputShape: Shape): number[] {
     return [sizeOf(inputShape)];
@@ -15,11 +20,11 @@ export class Flatten extends Layer {
 
   forward(x: Tensor, _options: ForwardOptions): Tensor {
     const batch = this.checkInput(x);
-    return x.reshape([batch, this.outputShape[0]!]);
+    return x.reshapeView([batch, this.outputShape[0]!]);
   }
 
   backward(dy: Tensor): Tensor {
-    return dy.reshape([dy.shape[0]!, ...this.inputShape]);
+    return dy.reshapeView([dy.shape[0]!, ...this.inputShape]);
   }
 }
 
@@ -36,7 +41,7 @@ export class Dropout extends Layer {
   private masked = false;
 
   constructor(args: DropoutArgs) {
-    super(args);
+    super(args, ['rate']);
     if (typeof args.rate !== 'number' || !(args.rate >= 0 && args.rate < 1)) {
       throw new TegakiError(`Expected rate of Dropout in [0, 1). Received rate=${JSON.stringify(args.rate)}.`);
     }
@@ -55,14 +60,14 @@ export class Dropout extends Layer {
     const scale = 1 / (1 - this.rate);
     for (let i = 0; i < x.size; i++) this.mask[i] = rng.next() < this.rate ? 0 : scale;
     const y = this.buffer('y', x.shape);
-    getBackend().multiply(y.data, x.data, this.mask);
+    getBackend().multiply(y.f32, x.f32, this.mask);
     return y;
   }
 
   backward(dy: Tensor): Tensor {
     if (!this.masked) return dy;
     const dx = this.buffer('dx', dy.shape);
-    getBackend().multiply(dx.data, dy.data, this.mask);
+    getBackend().multiply(dx.f32, dy.f32, this.mask);
     return dx;
   }
 
@@ -81,7 +86,7 @@ export class Activation extends ActivatedLayer {
   readonly activation: ActivationName;
 
   constructor(args: ActivationArgs) {
-    super(args);
+    super(args, ['activation']);
     this.activation = activationName(args.activation, 'Activation');
   }
 
@@ -93,7 +98,7 @@ export class Activation extends ActivatedLayer {
     this.checkInput(x);
     if (this.activation === 'softmax') return this.activate(x);
     const y = this.buffer('y', x.shape);
-    getBackend().activation(y.data, x.data, this.fusedActivation);
+    getBackend().activation(y.f32, x.f32, this.fusedActivation);
     return this.activate(y);
   }
 

@@ -18,6 +18,8 @@ export interface DenseArgs extends LayerArgs {
   kernelInitializer?: InitializerName;
   /** Default 'zeros'. */
   biasInitializer?: InitializerName;
+  /** TF.js' shorthand for inputShape [inputDim]. */
+  inputDim?: number;
 }
 
 export class Dense extends ActivatedLayer {
@@ -30,7 +32,8 @@ export class Dense extends ActivatedLayer {
   private lastInput: Tensor | null = null;
 
   constructor(args: DenseArgs) {
-    super(args);
+    // inputDim is TF.js' shorthand for inputShape [inputDim]
+    super(args.inputDim !== undefined && args.inputShape === undefined ? { ...args, inputShape: [args.inputDim] } : args, ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'inputDim']);
     if (!Number.isInteger(args.units) || args.units <= 0) {
       throw new TegakiError(`Expected a strictly positive integer for units of Dense. Received units=${JSON.stringify(args.units)}.`);
     }
@@ -68,14 +71,14 @@ export class Dense extends ActivatedLayer {
     const backend = getBackend();
     const z = this.buffer('z', [batch, this.units]);
     // z[batch, units] = x[batch, in] · W[in, units]
-    backend.matmul(z.data, x.data, this.kernel.data, batch, this.units, inDim);
-    backend.biasActivation(z.data, this.bias?.data ?? null, batch, this.units, this.fusedActivation);
+    backend.matmul(z.f32, x.f32, this.kernel.f32, batch, this.units, inDim);
+    backend.biasActivation(z.f32, this.bias?.f32 ?? null, batch, this.units, this.fusedActivation);
     this.lastInput = x;
     return this.activate(z);
   }
 
   protected override get biasGradient(): Float32Array | null {
-    return this.bias ? this.weights[1]!.grad.data : null;
+    return this.bias ? this.weights[1]!.grad.f32 : null;
   }
 
   backwardFromPreActivation(dz: Tensor, biasGradientDone = false): Tensor {
@@ -84,12 +87,12 @@ export class Dense extends ActivatedLayer {
     const inDim = this.inputShape[0]!;
     const backend = getBackend();
     // dW[in, units] = xᵀ · dz
-    backend.matmul(this.weights[0]!.grad.data, x.data, dz.data, inDim, this.units, batch, { transA: true });
-    if (this.bias && !biasGradientDone) backend.biasGrad(this.weights[1]!.grad.data, dz.data, batch, this.units);
+    backend.matmul(this.weights[0]!.grad.f32, x.f32, dz.f32, inDim, this.units, batch, { transA: true });
+    if (this.bias && !biasGradientDone) backend.biasGrad(this.weights[1]!.grad.f32, dz.f32, batch, this.units);
     if (!this.needsInputGradient) return x;
     const dx = this.buffer('dx', [batch, inDim]);
     // dx[batch, in] = dz · Wᵀ
-    backend.matmul(dx.data, dz.data, this.kernel.data, batch, inDim, this.units, { transB: true });
+    backend.matmul(dx.f32, dz.f32, this.kernel.f32, batch, inDim, this.units, { transB: true });
     return dx;
   }
 

@@ -55,7 +55,9 @@ export abstract class Layer {
   private outShape: number[] = [];
   private readonly buffers = new Map<string, Tensor>();
 
-  constructor(args: LayerArgs = {}) {
+  /** ownOptions: the options of the subclass, besides LayerArgs; any other is refused by name. */
+  constructor(args: LayerArgs = {}, ownOptions: readonly string[] = []) {
+    checkLayerOptions(args, ownOptions, new.target.name);
     this.name = args.name ?? '';
     this.trainable = args.trainable ?? true;
     if (args.inputShape !== undefined) {
@@ -92,7 +94,7 @@ export abstract class Layer {
     const outShape = this.computeOutputShape(inputShape);
     for (const spec of this.weightSpecs(inputShape)) {
       const value = new Tensor(spec.shape);
-      initialize(value.data, spec.shape, spec.initializer, rng);
+      initialize(value.f32, spec.shape, spec.initializer, rng);
       this.weights.push({ name: spec.name, value, grad: new Tensor(spec.shape) });
     }
     this.inShape = [...inputShape];
@@ -141,7 +143,7 @@ export abstract class Layer {
       if (v.size !== w.value.size || v.shape.join() !== w.value.shape.join()) {
         throw new TegakiError(`Layer ${this.name} weight ${w.name} has shape ${formatShape(w.value.shape)}, received ${formatShape(v.shape)}.`);
       }
-      w.value.data.set(v.data);
+      w.value.f32.set(v.f32);
     });
   }
 
@@ -149,7 +151,7 @@ export abstract class Layer {
   protected buffer(key: string, shape: Shape): Tensor {
     const existing = this.buffers.get(key);
     if (existing && existing.size === sizeOf(shape)) {
-      return existing.shape.join() === shape.join() ? existing : existing.reshape(shape);
+      return existing.shape.join() === shape.join() ? existing : existing.reshapeView(shape);
     }
     const t = new Tensor(shape);
     this.buffers.set(key, t);
@@ -197,7 +199,7 @@ export abstract class ActivatedLayer extends Layer {
     }
     const cols = z.shape[z.rank - 1]!;
     const y = this.buffer('softmax', z.shape);
-    activationForward('softmax', y.data, z.data, z.size / cols, cols);
+    activationForward('softmax', y.f32, z.f32, z.size / cols, cols);
     this.lastLogits = z;
     this.lastOutput = y;
     return y;
@@ -209,7 +211,7 @@ export abstract class ActivatedLayer extends Layer {
     if (this.activation === 'linear') return dy;
     const cols = y.shape[y.rank - 1]!;
     const dz = this.buffer('dz', y.shape);
-    activationBackward(this.activation, dz.data, dy.data, y.data, y.size / cols, cols);
+    activationBackward(this.activation, dz.f32, dy.f32, y.f32, y.size / cols, cols);
     return dz;
   }
 
@@ -225,7 +227,7 @@ export abstract class ActivatedLayer extends Layer {
     // One pass gives dz and the bias gradient (both read the same rows).
     const cols = y.shape[y.rank - 1]!;
     const dz = this.buffer('dz', y.shape);
-    getBackend().biasActivationBackward(dz.data, db, dy.data, y.data, y.size / cols, cols, this.activation);
+    getBackend().biasActivationBackward(dz.f32, db, dy.f32, y.f32, y.size / cols, cols, this.activation);
     return this.backwardFromPreActivation(dz, true);
   }
 
@@ -234,6 +236,29 @@ export abstract class ActivatedLayer extends Layer {
    * the bias gradient is already written (by the fused pass in backward).
    */
   abstract backwardFromPreActivation(dz: Tensor, biasGradientDone?: boolean): Tensor;
+}
+
+/** The options every layer takes (TF.js' LayerArgs that tegaki implements). */
+const LAYER_OPTIONS = ['name', 'inputShape', 'batchInputShape', 'trainable', 'dtype'];
+
+/**
+ * Refuse options a layer does not implement (regularizers, constraints, dilations, ...) by name:
+ * a TF.js program must not get a different model silently.
+ */
+function checkLayerOptions(args: object, own: readonly string[], layer: string): void {
+  if (typeof args !== 'object' || args === null) throw new TegakiError(`${layer} expects an options object.`);
+  for (const [key, value] of Object.entries(args)) {
+    if (value === undefined || value === null) continue;
+    if (!LAYER_OPTIONS.includes(key) && !own.includes(key)) throw new TegakiError(`${layer}: option '${key}' is not supported (supported: ${[...own, ...LAYER_OPTIONS].join(', ')}).`);
+  }
+  const dtype = (args as { dtype?: unknown }).dtype;
+  if (dtype !== undefined && dtype !== null && dtype !== 'float32') throw new TegakiError(`${layer}: dtype '${String(dtype)}' is not supported (float32 only).`);
+}
+
+/** Options a layer accepts only at their default, e.g. dataFormat 'channelsLast' or dilationRate 1. */
+export function requireDefault(value: unknown, allowed: readonly unknown[], option: string, layer: string): void {
+  if (value === undefined || value === null) return;
+  if (!allowed.some((a) => JSON.stringify(a) === JSON.stringify(value))) throw new TegakiError(`${layer}: ${option}=${JSON.stringify(value)} is not supported yet (only ${allowed.map((a) => JSON.stringify(a)).join(' or ')}).`);
 }
 
 /** Keras-style snake_case base name for automatic layer names: MaxPooling2D → max_pooling2d. */
@@ -253,20 +278,4 @@ export function positivePair(value: unknown, field: string, layerName: string): 
   return [pair[0], pair[1]];
 }
 
-export type Padding = 'valid' | 'same';
-
-export function paddingOption(value: unknown, layerName: string): Padding {
-  if (value === undefined) return 'valid';
-  if (value === 'valid' || value === 'same') return value;
-  throw new TegakiError(`Expected padding of layer ${layerName} to be 'valid' or 'same'. Received padding=${JSON.stringify(value)}.`);
-}
-
-/** Output length and leading padding of one spatial dimension, as TensorFlow computes them. */
-export function windowGeometry(inSize: number, window: number, stride: number, padding: Padding): { out: number; padBefore: number } {
-  if (padding === 'same') {
-    const out = Math.ceil(inSize / stride);
-    const total = Math.max((out - 1) * stride + window - inSize, 0);
-    return { out, padBefore: Math.floor(total / 2) };
-  }
-  return { out: Math.max(Math.floor((inSize - window) / stride) + 1, 0), padBefore: 0 };
-}
+export { paddingOption, windowGeometry, type Padding } from '../ops/windows.js';

@@ -4,7 +4,7 @@ import type { PoolGeometry } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { TegakiError } from '../errors.js';
 import { formatShape, type Shape, Tensor } from '../tensor.js';
-import { Layer, type ForwardOptions, type LayerArgs, type Padding, paddingOption, positivePair, windowGeometry } from './layer.js';
+import { Layer, type ForwardOptions, type LayerArgs, type Padding, paddingOption, positivePair, requireDefault, windowGeometry } from './layer.js';
 
 export interface MaxPooling2DArgs extends LayerArgs {
   /** Window height and width. Default 2. */
@@ -13,6 +13,8 @@ export interface MaxPooling2DArgs extends LayerArgs {
   strides?: number | [number, number];
   /** Default 'valid'. */
   padding?: Padding;
+  /** Only 'channelsLast' (NHWC). */
+  dataFormat?: 'channelsLast';
 }
 
 export class MaxPooling2D extends Layer {
@@ -25,7 +27,8 @@ export class MaxPooling2D extends Layer {
   private geometry: PoolGeometry | null = null;
 
   constructor(args: MaxPooling2DArgs = {}) {
-    super(args);
+    super(args, ['poolSize', 'strides', 'padding', 'dataFormat']);
+    requireDefault(args.dataFormat, ['channelsLast'], 'dataFormat', 'MaxPooling2D');
     this.poolSize = positivePair(args.poolSize ?? 2, 'poolSize', 'MaxPooling2D');
     this.strides = positivePair(args.strides ?? this.poolSize, 'strides', 'MaxPooling2D');
     this.padding = paddingOption(args.padding, 'MaxPooling2D');
@@ -60,14 +63,14 @@ export class MaxPooling2D extends Layer {
     const g = this.geometryFor(batch);
     const y = this.buffer('y', [batch, g.outH, g.outW, g.channels]);
     if (this.argmax.length !== y.size) this.argmax = new Int32Array(y.size);
-    getBackend().maxPool(y.data, this.argmax, x.data, g);
+    getBackend().maxPool(y.f32, this.argmax, x.f32, g);
     this.lastInputShape = x.shape;
     return y;
   }
 
   backward(dy: Tensor): Tensor {
     const dx = this.buffer('dx', this.lastInputShape);
-    getBackend().maxPoolBackward(dx.data, dy.data, this.argmax, this.geometryFor(dy.shape[0]!));
+    getBackend().maxPoolBackward(dx.f32, dy.f32, this.argmax, this.geometryFor(dy.shape[0]!));
     return dx;
   }
 

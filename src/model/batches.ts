@@ -17,7 +17,7 @@ export class BatchBuffers {
       t = new Tensor([indices.length, ...this.source.sampleShape]);
       this.bySize.set(indices.length, t);
     }
-    this.source.gather(indices, t.data);
+    this.source.gather(indices, t.f32);
     return t;
   }
 }
@@ -30,7 +30,7 @@ export class LabelBuffers {
   }
 
   gather(indices: Int32Array): Labels {
-    return { data: this.batches.gather(indices).data, sparse: this.sparse };
+    return { data: this.batches.gather(indices).f32, sparse: this.sparse };
   }
 }
 

@@ -36,6 +36,19 @@ export interface Callback {
   onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
   onBatchBegin?(batch: number, logs: Logs): void | Promise<void>;
   onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+  /** Called when fit lets the event loop run (every 50 ms or so), as TF.js' onYield. */
+  onYield?(epoch: number, batch: number, logs: Logs): void | Promise<void>;
+}
+
+/** TF.js' CustomCallback: a callback made of the hooks given. */
+export class CustomCallback implements Callback {
+  constructor(args: Callback) {
+    const hooks = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd', 'onYield', 'setParams', 'setModel'];
+    for (const key of Object.keys(args)) {
+      if (!hooks.includes(key)) throw new TegakiError(`CustomCallback: unknown hook '${key}' (known: ${hooks.join(', ')}).`);
+    }
+    Object.assign(this, args);
+  }
 }
 
 export interface EarlyStoppingArgs {
@@ -136,7 +149,7 @@ export class TerminateOnNaN implements Callback {
   private model: TrainableModel | null = null;
   private epoch = 0;
   /** Where training was stopped, or null while the loss stays finite. */
-  stoppedAt: { epoch: number; batch: number; loss: number } | null = null;
+  stoppedAt: { epoch: number; batch: number; loss: number; weight?: string } | null = null;
 
   constructor(private readonly args: TerminateOnNaNArgs = {}) {}
 

@@ -118,10 +118,15 @@ export class BackupAndRestore implements RestoringCallback {
     model.setWeights(saved.getWeights());
     const weights = model.trainableWeights;
     const stateFile = join(dir, 'optimizer.bin');
-    const expected = weights.reduce((n, w, i) => n + w.value.size * (json.optimizer.slotCounts[i] ?? 0), 0);
+    // each weight has exactly the slots this optimizer keeps (a moved count could keep the total)
+    const slotCounts = optimizer.getState(weights).slots.map((s) => s.length);
+    if (json.optimizer.slotCounts.length !== weights.length || json.optimizer.slotCounts.some((c, i) => c !== slotCounts[i])) {
+      throw new TegakiError(`${join(dir, 'training.json')}: optimizer.slotCounts ${JSON.stringify(json.optimizer.slotCounts)} do not fit this model and optimizer (${JSON.stringify(slotCounts)}).`);
+    }
+    const expected = weights.reduce((n, w, i) => n + w.value.size * slotCounts[i]!, 0);
     const size = regularFileSize(stateFile, 'optimizer state');
     if (size === null) throw new TegakiError(`${stateFile}: the backup's optimizer state is missing.`);
-    if (json.optimizer.slotCounts.length !== weights.length || size !== expected * 4) {
+    if (size !== expected * 4) {
       throw new TegakiError(`${stateFile}: optimizer state does not fit this model (${size} bytes, expected ${expected * 4}).`);
     }
     const bytes = readRegularFile(stateFile, expected * 4, 'optimizer state');
@@ -153,7 +158,7 @@ export class BackupAndRestore implements RestoringCallback {
 
   onTrainEnd(logs: Logs): void {
     if (logs['interrupted']) this.backup();
-    else if (!this.args.keepOnCompletion) rmSync(this.args.backupDir, { recursive: true, force: true });
+    else if (!this.args.keepOnCompletion) removeBackup(this.args.backupDir);
   }
 
   /**
@@ -166,7 +171,7 @@ export class BackupAndRestore implements RestoringCallback {
     if (!this.snapshot) throw new TegakiError('backupAndRestore can only back up while fit runs.');
     const snapshot = this.snapshot();
     const weights = model.trainableWeights;
-    if (model.layers.some((l) => l.weights.some((w) => !w.value.data.every(Number.isFinite)))) {
+    if (model.layers.some((l) => l.weights.some((w) => !w.value.f32.every(Number.isFinite)))) {
       this.skippedNonFinite = true;
       return null;
     }
@@ -210,6 +215,15 @@ export class BackupAndRestore implements RestoringCallback {
 }
 
 export const backupAndRestore = (args: BackupAndRestoreArgs): BackupAndRestore => new BackupAndRestore(args);
+
+/**
+ * Delete a backup folder. latest.json goes first: a crash in the middle then leaves files that no
+ * pointer names (no backup), never a pointer to a half-deleted backup.
+ */
+export function removeBackup(backupDir: string): void {
+  rmSync(join(backupDir, 'latest.json'), { force: true });
+  rmSync(backupDir, { recursive: true, force: true });
+}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;

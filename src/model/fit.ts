@@ -5,7 +5,6 @@ import { asSource, range, SubsetSource, type SampleSource } from '../data/source
 import { TegakiError } from '../errors.js';
 import type { Weight } from '../layers/layer.js';
 import type { Loss } from '../losses.js';
-import type { MetricName } from '../metrics.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { Random } from '../random.js';
 import { Tensor, type Shape } from '../tensor.js';
@@ -17,7 +16,7 @@ import { ProgressBar, type ProgressOutput } from './progress.js';
 export interface LoopModel extends TrainableModel {
   readonly rng: Random;
   readonly optimizer: Optimizer | null;
-  readonly metrics: MetricName[];
+  readonly accuracyKey: string | null;
   readonly trainableWeights: Weight[];
   requireCompiled(): Loss;
   ensureBuiltFor(sampleShape: Shape): void;
@@ -38,8 +37,8 @@ export interface FitOptions {
   validationSplit?: number;
   /** Held-out [x, y] evaluated after each epoch; overrides validationSplit. */
   validationData?: [Tensor | SampleSource, Tensor | SampleSource];
-  /** Default none. */
-  callbacks?: Callback[];
+  /** Default none. An array, or one object with hooks (TF.js' CustomCallbackArgs). */
+  callbacks?: Callback[] | Callback;
   /** 0 silent, 1 progress bar, 2 one line per epoch. Default 1. */
   verbose?: 0 | 1 | 2;
   /** Seed for shuffling and dropout. Default: drawn from the model's seed. */
@@ -48,11 +47,16 @@ export interface FitOptions {
   initialEpoch?: number;
   /** Where the progress goes. Default: standard output. */
   progressOutput?: ProgressOutput;
+  /** TF.js' yieldEvery; tegaki yields to the event loop every 50 ms whatever it says. Default 'auto'. */
+  yieldEvery?: 'auto' | 'batch' | 'epoch' | 'never' | number;
 }
+
+/** The options fit takes; any other is refused by name. */
+export const FIT_OPTIONS: readonly string[] = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'seed', 'initialEpoch', 'progressOutput', 'yieldEvery'];
 
 export interface History {
   epoch: number[];
-  /** Per-epoch values: loss, accuracy, val_loss, val_accuracy. */
+  /** Per-epoch values: loss, acc, val_loss, val_acc (TF.js' keys). */
   history: Record<string, number[]>;
 }
 
@@ -117,7 +121,10 @@ export interface RestoringCallback extends Callback {
 
 export async function fitLoop(model: LoopModel, x: SampleSource, y: SampleSource, options: FitOptions): Promise<History> {
   const { epochs = 1, batchSize = 32, shuffle = true, verbose = 1 } = options;
-  const callbacks: RestoringCallback[] = options.callbacks ?? [];
+  const callbacks: RestoringCallback[] = options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks];
+  for (const [i, cb] of callbacks.entries()) {
+    if (!cb || typeof cb !== 'object') throw new TegakiError(`fit: callbacks[${i}] must be an object with hooks such as onEpochEnd.`);
+  }
   if (!Number.isInteger(epochs) || epochs < 0) throw new TegakiError(`Expected epochs to be a non-negative integer. Received epochs=${JSON.stringify(epochs)}.`);
   checkBatchSize(batchSize);
   model.requireCompiled();
@@ -138,13 +145,13 @@ export async function fitLoop(model: LoopModel, x: SampleSource, y: SampleSource
   const yBuffers = new LabelBuffers(trainY, sparse);
   const gradBuffers = new Map<number, Tensor>();
   const steps = Math.ceil(trainX.length / batchSize);
-  const withAccuracy = model.metrics.includes('accuracy');
+  const accuracyKey = model.accuracyKey;
 
   model.stopTraining = false;
   const initialEpoch = options.initialEpoch ?? 0;
   for (const cb of callbacks) cb.setModel?.(model);
   for (const cb of callbacks) {
-    cb.setParams?.({ epochs, initialEpoch, samples: trainX.length, steps, batchSize, verbose, doValidation: val !== null, metrics: withAccuracy ? ['loss', 'accuracy'] : ['loss'] });
+    cb.setParams?.({ epochs, initialEpoch, samples: trainX.length, steps, batchSize, verbose, doValidation: val !== null, metrics: accuracyKey ? ['loss', accuracyKey] : ['loss'] });
   }
   let resumed: TrainingSnapshot | null = null;
   for (const cb of callbacks) resumed = (await cb.restoreState?.()) ?? resumed;
@@ -179,7 +186,7 @@ export async function fitLoop(model: LoopModel, x: SampleSource, y: SampleSource
     const sums = state.sums;
     const running = (): [string, number][] => {
       const values: [string, number][] = [['loss', sums.loss / sums.seen]];
-      if (withAccuracy) values.push(['accuracy', sums.correct / sums.seen]);
+      if (accuracyKey) values.push([accuracyKey, sums.correct / sums.seen]);
       return values;
     };
     for (let step = state.step; step < steps; step++) {
@@ -197,7 +204,7 @@ export async function fitLoop(model: LoopModel, x: SampleSource, y: SampleSource
       state.step = step + 1;
       bar?.update(step + 1, running(), false);
       const batchLogs: Logs = { batch: step, size: indices.length, loss: r.loss / indices.length };
-      if (withAccuracy) batchLogs['accuracy'] = r.correct / indices.length;
+      if (accuracyKey) batchLogs[accuracyKey] = r.correct / indices.length;
       for (const cb of callbacks) await cb.onBatchEnd?.(step, batchLogs);
       if (performance.now() - lastYield > YIELD_EVERY_MS) {
         await yieldToEventLoop();

@@ -6,7 +6,7 @@ import { TegakiError } from '../errors.js';
 import { weightValues } from '../io/model-json.js';
 import { getLoadHandler } from '../io/router.js';
 import type { IOHandler, ModelArtifacts } from '../io/types.js';
-import type { Layer } from '../layers/layer.js';
+import { snakeCase, type Layer } from '../layers/layer.js';
 import { layerFromJson, type LayerJson } from '../layers/serialization.js';
 import { formatShape, sizeOf, type Shape } from '../tensor.js';
 import { checkMetadata } from './metadata.js';
@@ -14,6 +14,17 @@ import { weightName } from './save.js';
 import { Sequential } from './sequential.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Values one sample may have at a model's input or any layer's output: 2^24 (a 4096×4096 gray
+ * image). A model.json with bigger shapes, weights or not, would have predict allocate gigabytes.
+ */
+export const MAX_SAMPLE_VALUES = 2 ** 24;
+
+function checkSampleSize(shape: Shape, what: string, where: string): void {
+  const n = sizeOf(shape);
+  if (!(n <= MAX_SAMPLE_VALUES)) throw new TegakiError(`${where}: ${what} ${formatShape([null, ...shape])} holds ${n} values per sample, more than the ${MAX_SAMPLE_VALUES} tegaki accepts.`);
+}
 
 /** The layer list and name of a Sequential topology (Keras nests it once more under model_config). */
 function sequentialTopology(topology: Record<string, unknown>, where: string): { name: string; layers: unknown[] } {
@@ -26,9 +37,10 @@ function sequentialTopology(topology: Record<string, unknown>, where: string): {
   return { name, layers };
 }
 
-/** The layers of the topology, unbuilt, and the input shape a leading InputLayer declares. */
+/** The layers of the topology, unbuilt and named as Sequential would name them, and the input shape a leading InputLayer declares. */
 function layersFromTopology(list: unknown[], where: string): { layers: Layer[]; inputShape: number[] | undefined } {
   const layers: Layer[] = [];
+  const counts = new Map<string, number>();
   let inputShape: number[] | undefined;
   for (const [i, entry] of list.entries()) {
     const json = entry as LayerJson;
@@ -41,7 +53,14 @@ function layersFromTopology(list: unknown[], where: string): { layers: Layer[]; 
       continue;
     }
     try {
-      layers.push(layerFromJson(json, at));
+      const layer = layerFromJson(json, at);
+      if (!layer.name) {
+        const base = snakeCase(layer.className);
+        const n = counts.get(base) ?? 0;
+        counts.set(base, n + 1);
+        layer.name = n === 0 ? base : `${base}_${n}`;
+      }
+      layers.push(layer);
     } catch (e) {
       if (e instanceof TegakiError && !e.message.startsWith(where)) throw new TegakiError(`${at}: ${e.message}`);
       throw e;
@@ -55,12 +74,13 @@ function checkWeightShapes(layers: Layer[], inputShape: Shape, specs: Map<string
   const names = new Set<string>(layers.map((l) => l.name));
   if (names.size !== layers.length) throw new TegakiError(`${where}: two layers have the same name.`);
   const expected = new Map<string, { layer: string; shape: number[] }>();
+  checkSampleSize(inputShape, 'the input', where);
   let shape = inputShape;
   for (const layer of layers) {
     const out = layer.computeOutputShape(shape);
     for (const w of layer.weightSpecs(shape)) expected.set(weightName(layer, w.name), { layer: layer.name, shape: w.shape });
     shape = out;
-    if (!Number.isSafeInteger(sizeOf(shape))) throw new TegakiError(`${where}: layer ${layer.name} outputs ${formatShape([null, ...shape])}, an impossibly large shape.`);
+    checkSampleSize(shape, `layer ${layer.name} outputs`, where);
   }
   const extra = [...specs.keys()].find((k) => !expected.has(k));
   if (extra) throw new TegakiError(`${where}: weightsManifest lists '${extra}', which no layer has (expected: ${[...expected.keys()].join(', ')}).`);
@@ -93,7 +113,7 @@ export function modelFromArtifacts(artifacts: ModelArtifacts, where: string): Se
       for (let i = 0; i < source.length; i++) {
         if (!Number.isFinite(source[i]!)) throw new TegakiError(`${where}: weight ${weightName(layer, w.name)} contains ${source[i]} at index ${i}.`);
       }
-      w.value.data.set(source);
+      w.value.f32.set(source);
     }
   }
   const tegaki = artifacts.userDefinedMetadata?.['tegaki'];

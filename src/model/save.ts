@@ -28,7 +28,7 @@ export function modelToArtifacts(model: SavableModel, metadata: ModelMetadata): 
   for (const layer of model.layers) {
     for (const w of layer.weights) {
       weightSpecs.push({ name: weightName(layer, w.name), shape: [...w.value.shape], dtype: 'float32' });
-      chunks.push(w.value.data);
+      chunks.push(w.value.f32);
     }
   }
   const weightData = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));

@@ -5,7 +5,7 @@ import { asSource, range, type SampleSource } from '../data/source.js';
 import { TegakiError } from '../errors.js';
 import { ActivatedLayer, Layer, snakeCase, type Weight } from '../layers/layer.js';
 import { getLoss, lossSum, type Loss, type LossName } from '../losses.js';
-import { getMetric, type MetricName } from '../metrics.js';
+import { getMetric, type Metric, type MetricName } from '../metrics.js';
 import { getOptimizer, Optimizer } from '../optimizers/index.js';
 import { Random } from '../random.js';
 import { formatShape, sizeOf, Tensor, type Shape } from '../tensor.js';
@@ -13,9 +13,10 @@ import { getBackend } from '../backend/select.js';
 import type { IOHandler, SaveResult } from '../io/types.js';
 import { BatchBuffers, checkBatchSize, LabelBuffers } from './batches.js';
 import type { Logs } from './callbacks.js';
-import { fitLoop, type FitOptions, type History } from './fit.js';
+import { FIT_OPTIONS, fitLoop, type FitOptions, type History } from './fit.js';
 import type { ModelMetadata } from './metadata.js';
 import { saveModelTo } from './save.js';
+import { isRecording } from '../ops/engine.js';
 import { summaryLines } from './summary.js';
 
 export interface SequentialArgs {
@@ -43,6 +44,18 @@ export interface BatchOptions {
   batchSize?: number;
 }
 
+export interface EvaluateArgs extends BatchOptions {
+  /** Accepted for TF.js programs; evaluate prints nothing. Default 0. */
+  verbose?: number;
+}
+
+/** A TF.js option tegaki does not implement is an error naming it, never ignored. */
+export function refuseUnknown(args: object, known: readonly string[], method: string): void {
+  for (const key of Object.keys(args)) {
+    if (!known.includes(key)) throw new TegakiError(`${method}: option '${key}' is not supported${known.length ? ` (supported: ${known.join(', ')})` : ''}.`);
+  }
+}
+
 export class Sequential {
   readonly name: string;
   readonly layers: Layer[] = [];
@@ -50,7 +63,7 @@ export class Sequential {
   stopTraining = false;
   optimizer: Optimizer | null = null;
   loss: Loss | null = null;
-  metrics: MetricName[] = [];
+  metrics: Metric[] = [];
   /** Class names, input preprocessing, history and seed: saved with the model. */
   metadata: ModelMetadata = {};
   /** Seed the model was created with, if any. */
@@ -129,6 +142,11 @@ export class Sequential {
     this.metrics = (args.metrics ?? []).map(getMetric);
   }
 
+  /** The key accuracy is logged under ('acc' as in TF.js), or null when it is not a metric. */
+  get accuracyKey(): string | null {
+    return this.metrics.find((m) => m.kind === 'accuracy')?.key ?? null;
+  }
+
   /** Trainable weights in layer order. */
   get trainableWeights(): Weight[] {
     return this.layers.filter((l) => l.trainable).flatMap((l) => l.weights);
@@ -151,8 +169,17 @@ export class Sequential {
     return this.layers.reduce((n, l) => n + l.countParams(), 0);
   }
 
-  /** The Keras summary table; printed with printFn (default console.log), also returned. */
-  summary(printFn: (line: string) => void = console.log): string {
+  /**
+   * The Keras summary table, printed with printFn (default console.log) and returned. Takes
+   * TF.js' (lineLength, positions, printFn) too; the table keeps Keras' 65 columns.
+   */
+  summary(lineLengthOrPrint?: number | ((line: string) => void), positions?: number[], printFn?: (line: string, ...rest: unknown[]) => void): string {
+    if (typeof lineLengthOrPrint === 'number' || positions !== undefined) throw new TegakiError('summary: lineLength and positions are not supported; the table has Keras\' 65 columns.');
+    const print = (typeof lineLengthOrPrint === 'function' ? lineLengthOrPrint : printFn) ?? console.log;
+    return this.summaryTable(print);
+  }
+
+  private summaryTable(printFn: (line: string) => void): string {
     this.requireBuilt();
     const lines = summaryLines(this.name, this.layers);
     for (const line of lines) printFn(line);
@@ -169,16 +196,25 @@ export class Sequential {
 
   /** Train; see FitOptions for the defaults. */
   async fit(x: Tensor | SampleSource, y: Tensor | SampleSource, options: FitOptions = {}): Promise<History> {
+    refuseUnknown(options, FIT_OPTIONS, 'fit');
     return fitLoop(this, asSource(x, 'x'), asSource(y, 'y'), options);
   }
 
-  /** Loss and metrics over a dataset, as plain numbers. */
-  evaluate(x: Tensor | SampleSource, y: Tensor | SampleSource, { batchSize = 32 }: BatchOptions = {}): Logs {
-    return this.evaluateSource(asSource(x, 'x'), asSource(y, 'y'), batchSize);
+  /**
+   * Loss and metrics over a dataset, as TF.js returns them: a scalar tensor of the loss, or
+   * [loss, ...metrics] when the model was compiled with metrics.
+   */
+  evaluate(x: Tensor | SampleSource, y: Tensor | SampleSource, args: EvaluateArgs = {}): Tensor | Tensor[] {
+    refuseUnknown(args, ['batchSize', 'verbose'], 'evaluate');
+    const logs = this.evaluateSource(asSource(x, 'x'), asSource(y, 'y'), args.batchSize ?? 32);
+    const values = Object.values(logs).map((v) => new Tensor([], [v]));
+    return values.length === 1 ? values[0]! : values;
   }
 
   /** Outputs for every sample, in one new tensor. */
   predict(x: Tensor | SampleSource, { batchSize = 32 }: BatchOptions = {}): Tensor {
+    // its layers run fused kernels that the tape does not see: a gradient through them would be silently wrong
+    if (isRecording()) throw new TegakiError('Calling a layers model inside a gradient function (grad, minimize, ...) is not supported yet; use fit, or write the model with ops.');
     const source = asSource(x, 'x');
     this.ensureBuiltFor(source.sampleShape);
     checkBatchSize(batchSize);
@@ -186,7 +222,7 @@ export class Sequential {
     const perSample = sizeOf(this.outputShape);
     this.forEachBatch(source, range(0, source.length), batchSize, (batch, start) => {
       const y = this.forward(batch, false);
-      out.data.set(y.data, start * perSample);
+      out.f32.set(y.f32, start * perSample);
     });
     return out;
   }
@@ -239,8 +275,8 @@ export class Sequential {
     const cols = output.size / rows;
     const last = this.layers.at(-1)!;
     const logits = this.lossFromLogits ? (last as ActivatedLayer).logits! : null;
-    const lossTotal = lossSum(loss, (logits ?? output).data, logits !== null, labels, rows, cols, grad?.data ?? null, 1 / rows);
-    const correct = this.metrics.includes('accuracy') ? getBackend().countCorrect(output.data, labels, rows, cols) : 0;
+    const lossTotal = lossSum(loss, (logits ?? output).f32, logits !== null, labels, rows, cols, grad?.f32 ?? null, 1 / rows);
+    const correct = this.accuracyKey ? getBackend().countCorrect(output.f32, labels, rows, cols) : 0;
     if (grad) {
       let d = logits ? (last as ActivatedLayer).backwardFromPreActivation(grad) : last.backward(grad);
       for (let i = this.layers.length - 2; i >= 0; i--) d = this.layers[i]!.backward(d);
@@ -264,7 +300,7 @@ export class Sequential {
       correct += r.correct;
     });
     const logs: Logs = { loss: loss / x.length };
-    if (this.metrics.includes('accuracy')) logs['accuracy'] = correct / x.length;
+    if (this.accuracyKey) logs[this.accuracyKey] = correct / x.length;
     return logs;
   }
 

@@ -24,3 +24,27 @@ export function getOptimizer(name: string, learningRate?: number): Optimizer {
   if (!create) throw new TegakiError(`Unknown optimizer '${name}'. Expected one of: ${OPTIMIZER_NAMES.join(', ')}.`);
   return create(learningRate);
 }
+
+/**
+ * tf.train: TF.js' optimizer factories, positional arguments as TF.js takes them. Options tegaki
+ * does not implement yet are refused by name, never ignored.
+ */
+export const train = {
+  sgd: (learningRate: number): SGD => new SGD({ learningRate }),
+  momentum: (learningRate: number, momentum: number, useNesterov = false): SGD => new SGD({ learningRate, momentum, nesterov: useNesterov }),
+  rmsprop: (learningRate: number, decay = 0.9, momentum = 0, epsilon: number | null = null, centered = false): RMSprop => {
+    if (momentum !== 0) throw new TegakiError('train.rmsprop: momentum is not supported yet (use 0).');
+    if (centered) throw new TegakiError('train.rmsprop: centered is not supported yet.');
+    return new RMSprop({ learningRate, rho: decay, ...(epsilon !== null ? { epsilon } : {}) });
+  },
+  adam: (learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon: number | null = null): Adam => new Adam({ learningRate, beta1, beta2, ...(epsilon !== null ? { epsilon } : {}) }),
+  adagrad: (): never => {
+    throw new TegakiError('train.adagrad is not supported yet: use sgd, momentum, rmsprop or adam.');
+  },
+  adadelta: (): never => {
+    throw new TegakiError('train.adadelta is not supported yet: use sgd, momentum, rmsprop or adam.');
+  },
+  adamax: (): never => {
+    throw new TegakiError('train.adamax is not supported yet: use sgd, momentum, rmsprop or adam.');
+  },
+};

@@ -4,13 +4,17 @@
 import { getBackend } from '../backend/select.js';
 import { TegakiError } from '../errors.js';
 import type { Weight } from '../layers/layer.js';
+import { variableGrads } from '../ops/gradients.js';
+import { variableNamed, type Variable } from '../ops/variable.js';
+import { Tensor } from '../tensor.js';
 
 export abstract class Optimizer {
   abstract readonly className: string;
   learningRate: number;
   /** Number of updates applied so far. */
   iterations = 0;
-  private readonly slots = new Map<Weight, Float32Array[]>();
+  // keyed by the weight's values tensor, which stays the same from step to step
+  private readonly slots = new Map<Tensor, Float32Array[]>();
 
   constructor(learningRate: number) {
     checkPositive(learningRate, 'learningRate');
@@ -27,12 +31,37 @@ export abstract class Optimizer {
   protected abstract update(weight: Weight, slots: Float32Array[]): void;
 
   private slotsFor(w: Weight): Float32Array[] {
-    let s = this.slots.get(w);
+    let s = this.slots.get(w.value);
     if (!s) {
       s = Array.from({ length: this.slotCount() }, () => new Float32Array(w.value.size));
-      this.slots.set(w, s);
+      this.slots.set(w.value, s);
     }
     return s;
+  }
+
+  /** TF.js' minimize: one step down the gradient of the scalar f() over varList (default: all trainable variables). */
+  minimize(f: () => Tensor, returnCost = false, varList?: Variable[]): Tensor | null {
+    const { value, grads } = this.computeGradients(f, varList);
+    this.applyGradients(grads);
+    return returnCost ? value : null;
+  }
+
+  /** TF.js' computeGradients: f()'s value and its gradient for each variable, by name. */
+  computeGradients(f: () => Tensor, varList?: Variable[]): { value: Tensor; grads: Record<string, Tensor> } {
+    return variableGrads(f, varList);
+  }
+
+  /** TF.js' applyGradients: update the named variables by their gradients (one iteration). */
+  applyGradients(variableGradients: Record<string, Tensor> | { name: string; tensor: Tensor }[]): void {
+    const entries = Array.isArray(variableGradients) ? variableGradients.map((g) => [g.name, g.tensor] as const) : Object.entries(variableGradients);
+    const weights = entries.map(([name, grad]): Weight => {
+      const v = variableNamed(name);
+      if (!v) throw new TegakiError(`applyGradients: no variable named '${name}'.`);
+      if (!(grad instanceof Tensor) || grad.shape.join() !== v.shape.join()) throw new TegakiError(`applyGradients: the gradient for '${name}' must be a tensor of shape [${v.shape}].`);
+      // the update kernels write into the variable's own values
+      return { name, value: v, grad: grad.dtype === 'float32' ? grad : new Tensor(grad.shape, Float32Array.from(grad.values), 'float32') };
+    });
+    this.apply(weights);
   }
 
   /** Slot arrays and step count, in weight order, for checkpoints. */
@@ -86,7 +115,7 @@ export class SGD extends Optimizer {
   }
 
   protected update(w: Weight, slots: Float32Array[]): void {
-    getBackend().sgdUpdate(w.value.data, w.grad.data, slots[0] ?? null, this.learningRate, this.momentum, this.nesterov);
+    getBackend().sgdUpdate(w.value.f32, w.grad.f32, slots[0] ?? null, this.learningRate, this.momentum, this.nesterov);
   }
 
   getConfig(): Record<string, unknown> {
@@ -120,7 +149,7 @@ export class RMSprop extends Optimizer {
   }
 
   protected update(w: Weight, slots: Float32Array[]): void {
-    getBackend().rmspropUpdate(w.value.data, w.grad.data, slots[0]!, this.learningRate, this.rho, this.epsilon);
+    getBackend().rmspropUpdate(w.value.f32, w.grad.f32, slots[0]!, this.learningRate, this.rho, this.epsilon);
   }
 
   getConfig(): Record<string, unknown> {
@@ -159,7 +188,7 @@ export class Adam extends Optimizer {
   }
 
   protected update(w: Weight, slots: Float32Array[]): void {
-    getBackend().adamUpdate(w.value.data, w.grad.data, slots[0]!, slots[1]!, this.learningRate, this.beta1, this.beta2, this.epsilon, this.iterations);
+    getBackend().adamUpdate(w.value.f32, w.grad.f32, slots[0]!, slots[1]!, this.learningRate, this.beta1, this.beta2, this.epsilon, this.iterations);
   }
 
   getConfig(): Record<string, unknown> {

@@ -73,9 +73,11 @@ function linePanel(d: Drawing, x0: number, y0: number, w: number, h: number, tit
 
 /** Loss and accuracy per epoch, training solid and validation dashed, side by side. */
 export function trainingCurves(history: Record<string, number[]>): Chart {
+  // TF.js logs accuracy as acc; models saved before that say accuracy
+  const acc = history['acc'] ? ['acc', 'val_acc'] : ['accuracy', 'val_accuracy'];
   const panels = [
     ['Loss', 'loss', 'val_loss'],
-    ['Accuracy', 'accuracy', 'val_accuracy'],
+    ['Accuracy', ...acc],
   ].filter(([, key]) => history[key!]?.length);
   const width = 380 * Math.max(panels.length, 1);
   return renderChart(width, 280, (d) => {

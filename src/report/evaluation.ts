@@ -70,7 +70,7 @@ export function evaluateClassifier(model: Sequential, x: SampleSource, labels: C
   if (model.outputShape.length !== 1 || k !== classNames.length) {
     throw new TegakiError(`The model has ${model.outputShape.join('×')} outputs but the data has ${classNames.length} classes.`);
   }
-  const probabilities = model.predict(x, { batchSize }).data;
+  const probabilities = model.predict(x, { batchSize }).f32;
   const truth = new Int32Array(x.length);
   for (let i = 0; i < x.length; i++) truth[i] = labels.classes[i]!;
   const predicted = new Int32Array(x.length);

@@ -3,13 +3,12 @@
 // loss stops being finite, evaluate on the test set, save, and only then drop the backup. At every
 // moment the run's folder holds a loadable model or a resumable backup (once training started).
 
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NamedDataset } from '../data/datasets.js';
 import { TegakiError } from '../errors.js';
 import { range, SubsetSource, take, type SampleSource } from '../data/source.js';
 import { terminateOnNaN, type Callback, type Logs } from '../model/callbacks.js';
-import { backupAndRestore, readBackup } from '../model/checkpoint.js';
+import { backupAndRestore, readBackup, removeBackup } from '../model/checkpoint.js';
 import type { History } from '../model/fit.js';
 import { saveModel } from '../model/files.js';
 import type { ModelMetadata } from '../model/metadata.js';
@@ -62,8 +61,8 @@ export type RunResult =
   | { status: 'done'; model: Sequential; history: History; test: Logs; seconds: number; stopped: boolean }
   /** Paused by a stop; `backup` is where the saved backup stands (null if none could be written). */
   | { status: 'interrupted'; backup: { epoch: number; step: number } | null }
-  /** The loss became NaN or infinite; nothing was saved. */
-  | { status: 'diverged'; at: { epoch: number; batch: number; loss: number } }
+  /** The loss (or, after the last batch, a weight) became NaN or infinite; nothing was saved. */
+  | { status: 'diverged'; at: { epoch: number; batch: number; loss: number; weight?: string } }
   /** Stopped before training began; nothing was saved. */
   | { status: 'not-started' };
 
@@ -96,12 +95,18 @@ async function evaluateInSlices(model: Sequential, x: SampleSource, y: SampleSou
   let correct = 0;
   for (let start = 0; start < count; start += SLICE) {
     const indices = range(start, Math.min(count, start + SLICE));
-    const logs = model.evaluate(new SubsetSource(x, indices), new SubsetSource(y, indices), { batchSize: SLICE });
+    const logs = model.evaluateSource(new SubsetSource(x, indices), new SubsetSource(y, indices), SLICE);
     loss += logs['loss']! * indices.length;
-    correct += Math.round(logs['accuracy']! * indices.length);
+    correct += Math.round(logs[model.accuracyKey!]! * indices.length);
     await new Promise((resolve) => setImmediate(resolve));
   }
   return { loss: loss / count, accuracy: correct / count };
+}
+
+/** The first weight holding a value that is not finite, as 'layer/weight', or null. */
+function nonFiniteWeight(model: Sequential): string | null {
+  for (const layer of model.layers) for (const w of layer.weights) if (!w.value.f32.every(Number.isFinite)) return `${layer.name}/${w.name}`;
+  return null;
 }
 
 /** The backup folder of a run folder. */
@@ -151,9 +156,12 @@ export async function trainRun(settings: TrainSettings, out: OutputDir, data: Na
     callbacks: [timer, divergence, backup, ...(options.callbacks ?? [])],
   });
   const seconds = (performance.now() - start) / 1000;
+  // the last update can turn weights into NaN while its batch's loss was still finite
+  const bad = nonFiniteWeight(model);
+  if (!divergence.stoppedAt && bad) divergence.stoppedAt = { epoch: Math.max(0, history.epoch.length - 1), batch: steps - 1, loss: NaN, weight: bad };
   if (divergence.stoppedAt) {
     // resuming would diverge again at the same batch: nothing here is worth keeping
-    rmSync(backupDir, { recursive: true, force: true });
+    removeBackup(backupDir);
     removeIfEmpty(out);
     control.phase = 'done';
     return { status: 'diverged', at: divergence.stoppedAt };
@@ -173,7 +181,7 @@ export async function trainRun(settings: TrainSettings, out: OutputDir, data: Na
   model.metadata = tutorialMetadata(model, data, settings, history, testLogs, { seconds, epochSeconds, ...(stopped ? { stopped } : {}) });
   saveModel(model, out.path);
   // only now is the backup no longer needed
-  rmSync(backupDir, { recursive: true, force: true });
+  removeBackup(backupDir);
   control.phase = 'done';
   return { status: 'done', model, history, test, seconds, stopped };
 }

@@ -76,7 +76,7 @@ function streamTraining(req: IncomingMessage, res: ServerResponse, trainer: Trai
 export function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const catalog = new ModelCatalog({ runsDir: options.runsDir ?? 'runs', modelDir: options.modelDir });
   const backend = getBackend().name;
-  const trainer = new Trainer(catalog.runsDir, backend);
+  const trainer = new Trainer(catalog.runsDir, backend, (message) => catalog.relativePaths(message));
   const reports = new ReportQueue(backend);
   const webDir = options.webDir ?? DEFAULT_WEB_DIR;
   const maxUpload = options.maxUploadBytes ?? 10 * 1024 * 1024;
@@ -149,11 +149,14 @@ export function startServer(options: ServerOptions = {}): Promise<RunningServer>
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
     // the raw path, before URL normalisation, so that %2F in an id stays one segment
     const rawPath = (req.url ?? '/').split('?')[0]!;
     const parts = rawPath.split('/').filter(Boolean);
+    let url = new URL('http://localhost/');
     try {
+      // a request target that is no path at all ('http://[') is the client's mistake: 400
+      if (!(req.url ?? '/').startsWith('/')) throw new HttpError(400, 'The request target must be a path.');
+      url = new URL(req.url ?? '/', 'http://localhost');
       checkRequestSource(req, hostNames);
       if (parts[0] === 'api') return await handleApi(req, res, url, parts);
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(404, `No route ${req.method} ${url.pathname}.`);
@@ -164,7 +167,7 @@ export function startServer(options: ServerOptions = {}): Promise<RunningServer>
     } catch (e) {
       if (e instanceof ClientGone) res.destroy();
       else if (e instanceof HttpError) sendError(res, e.status, catalog.relativePaths(e.message));
-      else if (e instanceof URIError) sendError(res, 400, 'Malformed URL encoding.');
+      else if (e instanceof URIError || (e as NodeJS.ErrnoException).code === 'ERR_INVALID_URL') sendError(res, 400, 'Malformed URL.');
       else if (e instanceof TegakiError) sendError(res, 400, catalog.relativePaths(e.message));
       else {
         const message = catalog.relativePaths((e as Error).message ?? String(e));
@@ -174,7 +177,13 @@ export function startServer(options: ServerOptions = {}): Promise<RunningServer>
     }
   }
 
-  const server = createServer((req, res) => void handle(req, res));
+  const server = createServer((req, res) => {
+    // handle() answers every error itself; this only keeps a bug from taking the server down
+    handle(req, res).catch((e: unknown) => {
+      log(`tegaki serve: internal error: ${catalog.relativePaths((e as Error).message ?? String(e))}`);
+      res.destroy();
+    });
+  });
   return new Promise((resolvePromise, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 8080, host, () => {

@@ -39,7 +39,7 @@ export async function predictImage(model: Sequential, body: Buffer, top: number)
     throw e;
   }
   const output = model.predict(new Tensor([1, ...spec.shape], prepared.values));
-  const probabilities = Array.from(output.data);
+  const probabilities = Array.from(output.f32);
   const classNames = model.metadata.classNames ?? probabilities.map((_, i) => String(i));
   const predictions = probabilities
     .map((probability, i) => ({ class: classNames[i] ?? String(i), probability }))

@@ -12,11 +12,13 @@ export class ReportQueue {
   private readonly pending = new Map<string, Promise<number>>();
   private tail: Promise<unknown> = Promise.resolve();
   private readonly workers = new Set<Worker>();
+  private closed = false;
 
   constructor(private readonly backend: string) {}
 
   /** Test accuracy of the report written into dir (the model's folder). */
   write(dir: string, displayDir: string): Promise<number> {
+    if (this.closed) throw new HttpError(503, 'The server is shutting down.');
     const existing = this.pending.get(dir);
     if (existing) return existing;
     if (this.pending.size >= MAX_QUEUED) throw new HttpError(503, `${MAX_QUEUED} reports are already being written; try again in a moment.`);
@@ -28,6 +30,7 @@ export class ReportQueue {
   }
 
   private run(job: ReportJob): Promise<number> {
+    if (this.closed) return Promise.reject(new HttpError(503, 'The server is shutting down.'));
     return new Promise((resolve, reject) => {
       const worker = new Worker(new URL('./report-worker.js', import.meta.url), { workerData: job });
       this.workers.add(worker);
@@ -43,7 +46,9 @@ export class ReportQueue {
     });
   }
 
+  /** Stop: queued reports are not started; the one being written is ended. */
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all([...this.workers].map((w) => w.terminate()));
   }
 }

@@ -33,7 +33,7 @@ function progressEvents(): Callback {
       const now = performance.now();
       if (now - lastSent < job.batchEventMs && batch + 1 < steps) return;
       lastSent = now;
-      post({ type: 'batch', epoch, batch: batch + 1, steps, loss: logs['loss']!, accuracy: logs['accuracy'] ?? 0 });
+      post({ type: 'batch', epoch, batch: batch + 1, steps, loss: logs['loss']!, accuracy: logs['acc'] ?? 0 });
     },
     onEpochEnd: (e: number, logs: Logs) => post({ type: 'epoch', epoch: e, logs }),
     onTrainEnd: () => post({ type: 'evaluating' }),
@@ -42,8 +42,10 @@ function progressEvents(): Callback {
 
 try {
   setBackend(job.backend);
+  // the folder first: a run that cannot be saved must not load data and train
+  const out = prepareOutputDir(job.dir);
   const data = await loadDataset(job.settings.data);
-  const result = await trainRun(job.settings, prepareOutputDir(job.dir), data, control, {
+  const result = await trainRun(job.settings, out, data, control, {
     print: () => {},
     verbose: 0,
     callbacks: [progressEvents()],
@@ -52,7 +54,10 @@ try {
     testLimit: job.settings.limit,
   });
   if (result.status === 'done') post({ type: 'done', runId: job.runId, modelId: job.runId, stopped: result.stopped, test: result.test });
-  else if (result.status === 'diverged') post({ type: 'error', error: `Training diverged at epoch ${result.at.epoch + 1}, batch ${result.at.batch + 1}: the loss became ${result.at.loss}. Nothing was saved; try a lower learning rate.` });
+  else if (result.status === 'diverged') {
+    const what = result.at.weight ? `weight ${result.at.weight} stopped being a finite number` : `the loss became ${result.at.loss}`;
+    post({ type: 'error', error: `Training diverged at epoch ${result.at.epoch + 1}, batch ${result.at.batch + 1}: ${what}. Nothing was saved; try a lower learning rate.` });
+  }
   else post({ type: 'error', error: 'Training stopped before it began; nothing was saved.' });
 } catch (e) {
   post({ type: 'error', error: (e as Error).message });

@@ -19,6 +19,8 @@ export interface TrainState {
 
 /** Batch events are thinned to this interval: enough for a smooth curve, little for the wire. */
 const BATCH_EVENT_MS = 150;
+/** Events kept for late subscribers; past this, older batch events are thinned. */
+const MAX_KEPT_EVENTS = 2000;
 
 /** The fields POST /api/train takes, as the settings they set. */
 export const TRAIN_FIELDS = ['model', 'epochs', 'batchSize', 'optimizer', 'learningRate', 'limit', 'seed', 'validationSplit'] as const;
@@ -50,8 +52,11 @@ export class Trainer {
   private events: TrainEvent[] = [];
   private worker: Worker | null = null;
 
-  /** backend: the kernels the worker runs on (the server's own). */
-  constructor(private readonly runsDir: string, private readonly backend: string) {}
+  /**
+   * backend: the kernels the worker runs on (the server's own); shown: how an error message may
+   * reach clients (the server writes its paths relative to the runs folder).
+   */
+  constructor(private readonly runsDir: string, private readonly backend: string, private readonly shown: (message: string) => string = (m) => m) {}
 
   get state(): TrainState {
     return { running: this.worker !== null, events: [...this.events] };
@@ -68,8 +73,16 @@ export class Trainer {
   }
 
   private emit(event: TrainEvent): void {
+    if (event.type === 'error') event = { type: 'error', error: this.shown(event.error) };
     this.events.push(event);
+    // a long run sends a batch event every 150 ms: keep every other one once there are many
+    if (this.events.length > MAX_KEPT_EVENTS) this.events = this.events.filter((e, i) => e.type !== 'batch' || i % 2 === 0 || i >= this.events.length - 10);
     for (const fn of this.listeners) fn(event);
+  }
+
+  /** The training thread's id while a run is on, else null. */
+  get threadId(): number | null {
+    return this.worker?.threadId ?? null;
   }
 
   /** Start a run from POST /api/train's body; 409 while one is running. */

@@ -32,7 +32,7 @@ export async function fetchModel(id: string): Promise<Sequential> {
 
 /** Class probabilities for one 28×28 image (values in [0, 1]). */
 export function predict(model: Sequential, pixels: Float32Array): Float32Array {
-  return model.predict(new Tensor([1, ...model.inputShape], pixels)).data.slice();
+  return model.predict(new Tensor([1, ...model.inputShape], pixels)).f32.slice();
 }
 
 /** Every layer's output for one image, run layer by layer. */
@@ -40,7 +40,7 @@ export function activations(model: Sequential, pixels: Float32Array): LayerActiv
   let h = new Tensor([1, ...model.inputShape], pixels);
   return model.layers.map((layer) => {
     h = layer.forward(h, { training: false, rng: model.rng });
-    return { name: layer.name, className: layer.className, shape: formatShape([null, ...layer.outputShape]), dims: [...layer.outputShape], values: h.data.slice() };
+    return { name: layer.name, className: layer.className, shape: formatShape([null, ...layer.outputShape]), dims: [...layer.outputShape], values: h.f32.slice() };
   });
 }
 

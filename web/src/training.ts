@@ -75,7 +75,7 @@ export class TrainingView {
         break;
       }
       case 'epoch':
-        this.epochs.push([event.epoch + 1, event.logs['loss']!, event.logs['accuracy'] ?? 0]);
+        this.epochs.push([event.epoch + 1, event.logs['loss']!, event.logs['acc'] ?? event.logs['accuracy'] ?? 0]);
         break;
       case 'evaluating':
         this.status('Evaluating on the test images and saving…');

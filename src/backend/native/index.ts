@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Backend, ConvGeometry, ElementwiseActivation, Labels, MatmulOptions, PoolGeometry } from '../backend.js';
+import { tensorKernels } from '../ts/index.js';
 
 /** The functions the addon exports (native/binding.cc); geometry travels as positional numbers. */
 interface Addon {
@@ -60,6 +61,8 @@ const ACT: Record<ElementwiseActivation, number> = { linear: 0, relu: 1, sigmoid
 function wrap(addon: Addon): NativeBackend {
   return {
     name: 'native',
+    // the general tensor ops run on the reference kernels until native ones exist
+    ...tensorKernels,
     matmul(c, a, b, m, n, k, options?: MatmulOptions) {
       addon.matmul(c, a, b, m, n, k, options?.transA ?? false, options?.transB ?? false, options?.accumulate ?? false);
     },

@@ -6,10 +6,15 @@ import { activation, activationBackward, biasActivation, biasActivationBackward,
 import { countCorrect, crossEntropy, meanSquaredError, softmaxCrossEntropy } from './losses.js';
 import { matmul } from './matmul.js';
 import { adamUpdate, rmspropUpdate, sgdUpdate } from './optimizers.js';
-import { maxPool, maxPoolBackward } from './pool.js';
+import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from './pool.js';
+import { argReduce, binary, gather, pad, reduce, scatterAdd, select, slice, sliceAdd, sliceAssign, tile, transpose, unary } from './tensor.js';
+
+/** The general tensor kernels, which every backend shares unless it has its own. */
+export const tensorKernels = { binary, unary, reduce, argReduce, transpose, slice, sliceAdd, sliceAssign, gather, scatterAdd, pad, tile, select, avgPool, avgPoolBackward };
 
 export const tsBackend: Backend = {
   name: 'ts',
+  ...tensorKernels,
   matmul,
   conv2d,
   conv2dBackwardInput,

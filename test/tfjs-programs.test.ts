@@ -1,0 +1,125 @@
+// Programs written once in TensorFlow.js' idiom and run twice — on @tensorflow/tfjs and on tegaki
+// with only the namespace swapped — must print the same numbers: a layers model trained with fit
+// and a callbacks object reading logs.acc, evaluate(...)[1].dataSync(), predict(...).argMax(-1);
+// and the core-API MNIST loop (variables, conv2d, maxPool, losses.softmaxCrossEntropy, minimize).
+
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'node:test';
+import type * as tfjs from '@tensorflow/tfjs';
+import * as tg from '../src/node.js';
+import { checkClose, uniformArray } from './helpers/check.js';
+import { tfjs as loadTfjs } from './helpers/tfjs.js';
+
+const tf = await loadTfjs();
+type Lib = typeof tfjs;
+const ours = tg as unknown as Lib;
+
+/** A small classification problem: 48 points in 4 dimensions, 3 classes. */
+const X = uniformArray(48 * 4, 11);
+const LABELS = Array.from({ length: 48 }, (_, i) => (X[i * 4]! + X[i * 4 + 1]! > 0.3 ? 0 : X[i * 4 + 2]! > 0 ? 1 : 2));
+
+async function layersProgram(t: Lib, initial?: number[][]) {
+  const model = t.sequential();
+  model.add(t.layers.dense({ units: 8, activation: 'relu', inputShape: [4] }));
+  model.add(t.layers.dense({ units: 3, activation: 'softmax' }));
+  model.compile({ optimizer: t.train.sgd(0.2), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  if (initial) model.setWeights(initial.map((w, i) => t.tensor(w, model.getWeights()[i]!.shape)));
+  const start = model.getWeights().map((w) => Array.from(w.dataSync()));
+  const xs = t.tensor2d(X, [48, 4]);
+  const ys = t.oneHot(t.tensor1d(LABELS, 'int32'), 3).toFloat();
+  const seen: number[][] = [];
+  const history = await model.fit(xs, ys, {
+    epochs: 4, batchSize: 8, shuffle: false, verbose: 0, validationSplit: 0.25,
+    callbacks: { onEpochEnd: async (_epoch: number, logs?: tfjs.Logs) => void seen.push([logs!['loss']!, logs!['acc']!, logs!['val_acc']!]) },
+  });
+  const result = model.evaluate(xs, ys) as tfjs.Scalar[];
+  const predicted = Array.from((model.predict(xs) as tfjs.Tensor).argMax(-1).dataSync());
+  return { start, seen, history: history.history, loss: result[0]!.dataSync()[0]!, acc: result[1]!.dataSync()[0]!, predicted, weights: model.getWeights().map((w) => Array.from(w.dataSync())) };
+}
+
+test('a layers program (fit with a callbacks object, logs.acc, evaluate, predict().argMax) gives TF.js\' numbers', async () => {
+  const theirs = await layersProgram(tf);
+  const mine = await layersProgram(ours, theirs.start);
+  assert.deepEqual(Object.keys(mine.history).sort(), Object.keys(theirs.history).sort());
+  checkClose(mine.seen.flat(), theirs.seen.flat(), 1e-4, 'epoch logs (loss, acc, val_acc)');
+  checkClose(mine.weights.flat(), theirs.weights.flat(), 1e-4, 'trained weights');
+  checkClose([mine.loss, mine.acc], [theirs.loss, theirs.acc], 1e-4, 'evaluate');
+  assert.deepEqual(mine.predicted, theirs.predicted);
+});
+
+/** The core-API MNIST model of the TF.js examples, in miniature: variables and ops, trained by minimize. */
+function coreProgram(t: Lib, seedWeights: Float32Array[]) {
+  const conv1 = t.variable(t.tensor4d(seedWeights[0]!, [3, 3, 1, 4]));
+  const dense = t.variable(t.tensor2d(seedWeights[1]!, [4 * 4 * 4, 3]));
+  const bias = t.variable(t.zeros([3]));
+  const model = (x: tfjs.Tensor) => t.tidy(() => {
+    const h = t.relu(t.conv2d(x as tfjs.Tensor4D, conv1 as unknown as tfjs.Tensor4D, 1, 'same'));
+    const pooled = t.maxPool(h as tfjs.Tensor4D, 2, 2, 'valid');
+    return t.add(t.matMul(pooled.reshape([-1, 4 * 4 * 4]), dense), bias);
+  });
+  const images = t.tensor4d(uniformArray(6 * 8 * 8, 3, 0, 1), [6, 8, 8, 1]);
+  const labels = t.oneHot(t.tensor1d([0, 1, 2, 0, 1, 2], 'int32'), 3);
+  const optimizer = t.train.sgd(0.5);
+  const costs: number[] = [];
+  for (let step = 0; step < 8; step++) {
+    const cost = optimizer.minimize(() => t.losses.softmaxCrossEntropy(labels, model(images)).mean() as tfjs.Scalar, true);
+    costs.push(cost!.dataSync()[0]!);
+  }
+  const predictions = Array.from(model(images).argMax(1).dataSync());
+  const out = { costs, predictions, weights: [...conv1.dataSync(), ...dense.dataSync(), ...bias.dataSync()] };
+  t.dispose([conv1, dense, bias]);
+  return out;
+}
+
+test('a core-API program (variables, conv2d, maxPool, losses.softmaxCrossEntropy, sgd.minimize) gives TF.js\' numbers', () => {
+  const start = [uniformArray(3 * 3 * 4, 21, -0.5, 0.5), uniformArray(64 * 3, 22, -0.3, 0.3)];
+  const theirs = coreProgram(tf, start);
+  const mine = coreProgram(ours, start);
+  assert.ok(theirs.costs.at(-1)! < theirs.costs[0]!, 'the program learns');
+  checkClose(mine.costs, theirs.costs, 1e-4, 'costs');
+  checkClose(mine.weights, theirs.weights, 1e-4, 'trained variables');
+  assert.deepEqual(mine.predictions, theirs.predictions);
+});
+
+test("model.save('file://…') and tf.loadLayersModel('file://…/model.json') round trip", async () => {
+  const model = tg.sequential({ seed: 3 });
+  model.add(tg.layers.dense({ units: 5, activation: 'relu', inputShape: [4] }));
+  model.add(tg.layers.dense({ units: 2, activation: 'softmax' }));
+  const dir = join(mkdtempSync(join(tmpdir(), 'tegaki-file-')), 'model');
+  const result = await model.save(`file://${dir}`);
+  assert.ok(result.modelArtifactsInfo.weightDataBytes > 0);
+  const loaded = await tg.loadLayersModel(`file://${dir}/model.json`);
+  const x = tg.tensor2d(X.subarray(0, 12), [3, 4]);
+  assert.deepEqual(loaded.predict(x).dataSync(), model.predict(x).dataSync());
+  await assert.rejects(tg.loadLayersModel('indexeddb://nowhere'), /no handler for indexeddb:\/\//);
+});
+
+test('options tegaki does not implement are refused by name, never ignored', async () => {
+  const refusals: [() => unknown, RegExp][] = [
+    [() => tg.layers.dense({ units: 3, kernelRegularizer: 'l2' } as never), /Dense: option 'kernelRegularizer' is not supported/],
+    [() => tg.layers.dense({ units: 3, biasConstraint: 'nonNeg' } as never), /Dense: option 'biasConstraint' is not supported/],
+    [() => tg.layers.conv2d({ filters: 2, kernelSize: 3, dilationRate: 2 }), /Conv2D: dilationRate=2 is not supported yet/],
+    [() => tg.layers.conv2d({ filters: 2, kernelSize: 3, dataFormat: 'channelsFirst' as never }), /Conv2D: dataFormat="channelsFirst" is not supported yet/],
+    [() => tg.layers.maxPooling2d({ poolSize: 2, dataFormat: 'channelsFirst' as never }), /MaxPooling2D: dataFormat="channelsFirst" is not supported yet/],
+    [() => tg.layers.dropout({ rate: 0.5, noiseShape: [1] } as never), /Dropout: option 'noiseShape' is not supported/],
+    [() => tg.layers.dense({ units: 3, dtype: 'int32' } as never), /Dense: dtype 'int32' is not supported/],
+    [() => tg.train.rmsprop(0.01, 0.9, 0, null, true), /centered is not supported yet/],
+  ];
+  for (const [make, message] of refusals) assert.throws(make, (e: Error) => e instanceof tg.TegakiError && message.test(e.message), String(message));
+  // honoured: TF.js' inputDim, dataFormat and dilationRate at their defaults
+  assert.deepEqual(tg.layers.dense({ units: 2, inputDim: 5 }).declaredInputShape, [5]);
+  assert.doesNotThrow(() => tg.layers.conv2d({ filters: 2, kernelSize: 3, dataFormat: 'channelsLast', dilationRate: [1, 1] }));
+  const model = tg.sequential({ seed: 1 });
+  model.add(tg.layers.dense({ units: 2, inputShape: [3] }));
+  model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+  const x = tg.ones([4, 3]);
+  const y = tg.zeros([4, 2]);
+  await assert.rejects(model.fit(x, y, { classWeight: { 0: 2 } } as never), /fit: option 'classWeight' is not supported/);
+  assert.throws(() => model.evaluate(x, y, { sampleWeight: tg.ones([4]) } as never), /evaluate: option 'sampleWeight' is not supported/);
+  assert.throws(() => model.summary(80), /lineLength and positions are not supported/);
+  // a layers model called where the tape records would give silently wrong gradients: refused
+  assert.throws(() => tg.grad((input: tg.Tensor) => model.predict(input).sum())(x), /Calling a layers model inside a gradient function .* is not supported yet/);
+});
