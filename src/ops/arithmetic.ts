@@ -5,7 +5,7 @@
 import type { BinaryOp } from '../backend/backend.js';
 import { TegakiError } from '../errors.js';
 import { sizeOf, Tensor, type DataType, type Shape } from '../tensor.js';
-import { ones, type TensorLike } from './creation.js';
+import type { TensorLike } from './creation.js';
 import { broadcastShapes, castRaw, compute, convert, convertPair, kernels, parseAxes } from './convert.js';
 import { record } from './engine.js';
 
@@ -150,6 +150,3 @@ export function cast(x: Input, dtype: DataType): Tensor {
   record([t], out, (dy) => [dy]);
   return out;
 }
-
-/** Ones shaped like x, for gradients. */
-export const onesOf = (x: Tensor): Tensor => ones(x.shape, 'float32');
