@@ -17,26 +17,3 @@ export function parse(argv: string[], options: OptionSpec, command: string): { v
 
 /** A mistake in how the command was called: printed with a pointer to --help, exit status 2. */
 export class UsageError extends TegakiError {}
-
-export function intOption(values: Record<string, unknown>, name: string, fallback: number, min = 1): number {
-  const raw = values[name];
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} expects an integer ≥ ${min}, received '${String(raw)}'.`);
-  return n;
-}
-
-export function floatOption(values: Record<string, unknown>, name: string, fallback: number | undefined, check: (v: number) => boolean, expected: string): number | undefined {
-  const raw = values[name];
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (raw === '' || !Number.isFinite(n) || !check(n)) throw new UsageError(`--${name} expects ${expected}, received '${String(raw)}'.`);
-  return n;
-}
-
-export function choiceOption<T extends string>(values: Record<string, unknown>, name: string, choices: readonly T[], fallback: T): T {
-  const raw = values[name];
-  if (raw === undefined) return fallback;
-  if (!choices.includes(raw as T)) throw new UsageError(`--${name} expects one of ${choices.join(', ')}, received '${String(raw)}'.`);
-  return raw as T;
-}

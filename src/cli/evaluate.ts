@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { loadModel } from '../model/files.js';
 import { classificationReport, confusionTable } from '../report/evaluation.js';
 import { writeModelReport } from '../report/model-report.js';
-import { intOption, parse, UsageError } from '../args.js';
+import { parse, UsageError } from '../args.js';
+import { intSetting } from '../run/settings.js';
 import { datasetFor, dataSettingsOf } from '../run/data.js';
 import { prepareOutputDir } from '../run/output.js';
 
@@ -34,8 +35,8 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
   const data = await datasetFor({ ...settings, data: (values['data'] as string | undefined) ?? settings.data }, (w) => console.error(`tegaki: warning: ${w}`));
   const outDir = prepareOutputDir((values['out'] as string | undefined) ?? (modelPath.endsWith('.json') ? join(modelPath, '..') : modelPath)).path;
   const report = writeModelReport(outDir, model, data.test.images, data.test.labels, data.classNames, {
-    count: intOption(values, 'count', 30),
-    cols: intOption(values, 'cols', 10),
+    count: intSetting(values, 'count', 30),
+    cols: intSetting(values, 'cols', 10),
     onlyMistakes: values['only-mistakes'] === true,
     dataName: data.testName,
   });

@@ -11,7 +11,8 @@ import { describeFsError, pathKind } from '../io/files.js';
 import { prepareOutputDir } from '../run/output.js';
 import { loadModel } from '../model/files.js';
 import { Tensor } from '../tensor.js';
-import { intOption, parse, UsageError } from '../args.js';
+import { parse, UsageError } from '../args.js';
+import { intSetting } from '../run/settings.js';
 
 export const PREDICT_HELP = `Usage: tegaki predict --model DIR FILE|DIR... [options]
 
@@ -74,7 +75,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
   if (positionals.length === 0) throw new UsageError('predict: give one or more image files or folders.');
   const model = loadModel(modelPath);
   const classNames = model.metadata.classNames ?? Array.from({ length: model.outputShape[0]! }, (_, i) => String(i));
-  const top = Math.min(intOption(values, 'top', 3), classNames.length);
+  const top = Math.min(intSetting(values, 'top', 3), classNames.length);
   const spec = inputSpec(model.inputShape, model.metadata);
   const saveDir = values['save-inputs'] as string | undefined;
   if (saveDir !== undefined) prepareOutputDir(saveDir, 'save-inputs');

@@ -6,7 +6,7 @@ import { TegakiError } from '../errors.js';
 import { readBackup } from '../model/checkpoint.js';
 import { OPTIMIZER_NAMES } from '../optimizers/index.js';
 import { datasetFor } from '../run/data.js';
-import { prepareOutputDir, removeIfEmpty, type OutputDir } from '../run/output.js';
+import { prepareOutputDir, removeIfEmpty, runFolderName, type OutputDir } from '../run/output.js';
 import { trainSettings, type TrainSettings } from '../run/settings.js';
 import { backupDirOf, RunControl, trainRun, type RunResult } from '../run/train.js';
 import { parse, UsageError, type OptionSpec } from '../args.js';
@@ -63,11 +63,8 @@ export function settingsFromOptions(values: Record<string, unknown>, skip: reado
   return trainSettings(input);
 }
 
-/** A new run folder name: runs/20261128-021500-cnn. */
-export function defaultRunDir(label: string): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return join('runs', `${stamp}-${label}`);
-}
+/** A new run folder under runs/: runs/20261128-021500-cnn. */
+export const defaultRunDir = (label: string): string => join('runs', runFolderName(label));
 
 /** The settings a backup was made with, checked as if typed again. */
 function resumeSettings(dir: string): TrainSettings {

@@ -4,7 +4,7 @@
 // mix and never stray files; weights that are not finite are never written.
 
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { TegakiError } from '../errors.js';
 import { writeFileAtomic } from './atomic.js';
@@ -26,11 +26,19 @@ export interface ReadOptions {
   displayDir?: string;
 }
 
+/** How errors name a file of the model's folder: under displayDir when one is given. */
+function shownPath(file: string, options: ReadOptions): string {
+  return options.displayDir === undefined ? file : join(options.displayDir, basename(file));
+}
+
+/** How errors name the model.json of `path` (a folder or a model.json path). */
+export const shownModelJson = (path: string, options: ReadOptions = {}): string => shownPath(modelJsonPath(path), options);
+
 /** Read dir/model.json (or a model.json path) and exactly the weight bytes its manifest lists. */
 export function readArtifacts(path: string, options: ReadOptions = {}): ModelArtifacts {
   const file = modelJsonPath(path);
   const dir = dirname(file);
-  const shown = (p: string): string => (options.displayDir === undefined ? p : join(options.displayDir, p.slice(dir.length + 1)));
+  const shown = (p: string): string => shownPath(p, options);
   let text: string;
   try {
     text = readRegularFile(file, MAX_MODEL_JSON_BYTES, 'model.json').toString('utf8');

@@ -4,7 +4,7 @@
 import { activationBackward, activationForward, type ActivationName } from '../activations.js';
 import type { ElementwiseActivation } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
-import { TegakiError } from '../errors.js';
+import { refuseUnknownOptions, TegakiError } from '../errors.js';
 import { initialize, type InitializerName } from '../initializers.js';
 import type { Random } from '../random.js';
 import { formatShape, sizeOf, Tensor, type Shape } from '../tensor.js';
@@ -241,16 +241,9 @@ export abstract class ActivatedLayer extends Layer {
 /** The options every layer takes (TF.js' LayerArgs that tegaki implements). */
 const LAYER_OPTIONS = ['name', 'inputShape', 'batchInputShape', 'trainable', 'dtype'];
 
-/**
- * Refuse options a layer does not implement (regularizers, constraints, dilations, ...) by name:
- * a TF.js program must not get a different model silently.
- */
+/** Options a layer does not implement (regularizers, constraints, ...) are refused by name. */
 function checkLayerOptions(args: object, own: readonly string[], layer: string): void {
-  if (typeof args !== 'object' || args === null) throw new TegakiError(`${layer} expects an options object.`);
-  for (const [key, value] of Object.entries(args)) {
-    if (value === undefined || value === null) continue;
-    if (!LAYER_OPTIONS.includes(key) && !own.includes(key)) throw new TegakiError(`${layer}: option '${key}' is not supported (supported: ${[...own, ...LAYER_OPTIONS].join(', ')}).`);
-  }
+  refuseUnknownOptions(args, [...own, ...LAYER_OPTIONS], layer);
   const dtype = (args as { dtype?: unknown }).dtype;
   if (dtype !== undefined && dtype !== null && dtype !== 'float32') throw new TegakiError(`${layer}: dtype '${String(dtype)}' is not supported (float32 only).`);
 }

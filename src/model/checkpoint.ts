@@ -11,6 +11,7 @@ import { describeFsError, pathKind, readRegularFile, regularFileSize } from '../
 import { monitored, monitorSign, type Callback, type Logs } from './callbacks.js';
 import type { RestoringCallback, TrainingSnapshot } from './fit.js';
 import { loadModel, saveModel } from './files.js';
+import { nonFiniteWeight } from './save.js';
 import type { Sequential } from './sequential.js';
 
 export interface ModelCheckpointArgs {
@@ -171,7 +172,7 @@ export class BackupAndRestore implements RestoringCallback {
     if (!this.snapshot) throw new TegakiError('backupAndRestore can only back up while fit runs.');
     const snapshot = this.snapshot();
     const weights = model.trainableWeights;
-    if (model.layers.some((l) => l.weights.some((w) => !w.value.f32.every(Number.isFinite)))) {
+    if (nonFiniteWeight(model)) {
       this.skippedNonFinite = true;
       return null;
     }

@@ -1,7 +1,7 @@
 // Models on disk, synchronously: loadModel(dir) and saveModel(model, dir) for the command line,
 // checkpoints and servers (model.save('file://dir') and loadLayersModel are the async TF.js forms).
 
-import { modelJsonPath, readArtifacts, writeArtifacts, type ReadOptions } from '../io/file-system.js';
+import { readArtifacts, shownModelJson, writeArtifacts, type ReadOptions } from '../io/file-system.js';
 import { modelFromArtifacts } from './load.js';
 import type { ModelMetadata } from './metadata.js';
 import { modelToArtifacts, type SavableModel } from './save.js';
@@ -9,10 +9,7 @@ import type { Sequential } from './sequential.js';
 
 /** Load a model saved by tegaki or TensorFlow.js: `dir` or `dir/model.json`. */
 export function loadModel(path: string, options: ReadOptions = {}): Sequential {
-  const artifacts = readArtifacts(path, options);
-  const file = modelJsonPath(path);
-  const shown = options.displayDir === undefined ? file : `${options.displayDir}/${file.slice(file.lastIndexOf('/') + 1)}`;
-  return modelFromArtifacts(artifacts, shown);
+  return modelFromArtifacts(readArtifacts(path, options), shownModelJson(path, options));
 }
 
 /** Save to dir/model.json and a weights file; a crash at any moment leaves a loadable model. */

@@ -20,6 +20,12 @@ export interface SavableModel {
 
 export const weightName = (layer: Layer, name: string): string => `${layer.name}/${name}`;
 
+/** The first weight holding a value that is not finite, as 'layer/weight', or null (a diverged model). */
+export function nonFiniteWeight(model: SavableModel): string | null {
+  for (const layer of model.layers) for (const w of layer.weights) if (!w.value.f32.every(Number.isFinite)) return weightName(layer, w.name);
+  return null;
+}
+
 /** The model's artifacts; metadata goes into userDefinedMetadata.tegaki. */
 export function modelToArtifacts(model: SavableModel, metadata: ModelMetadata): ModelArtifacts {
   if (!model.built) throw new TegakiError(`Model ${model.name} is not built, so it has no weights to save.`);

@@ -2,7 +2,7 @@
 
 import type { Labels } from '../backend/backend.js';
 import { asSource, range, type SampleSource } from '../data/source.js';
-import { TegakiError } from '../errors.js';
+import { refuseUnknownOptions, TegakiError } from '../errors.js';
 import { ActivatedLayer, Layer, snakeCase, type Weight } from '../layers/layer.js';
 import { getLoss, lossSum, type Loss, type LossName } from '../losses.js';
 import { getMetric, type Metric, type MetricName } from '../metrics.js';
@@ -47,13 +47,6 @@ export interface BatchOptions {
 export interface EvaluateArgs extends BatchOptions {
   /** Accepted for TF.js programs; evaluate prints nothing. Default 0. */
   verbose?: number;
-}
-
-/** A TF.js option tegaki does not implement is an error naming it, never ignored. */
-export function refuseUnknown(args: object, known: readonly string[], method: string): void {
-  for (const key of Object.keys(args)) {
-    if (!known.includes(key)) throw new TegakiError(`${method}: option '${key}' is not supported${known.length ? ` (supported: ${known.join(', ')})` : ''}.`);
-  }
 }
 
 export class Sequential {
@@ -196,7 +189,7 @@ export class Sequential {
 
   /** Train; see FitOptions for the defaults. */
   async fit(x: Tensor | SampleSource, y: Tensor | SampleSource, options: FitOptions = {}): Promise<History> {
-    refuseUnknown(options, FIT_OPTIONS, 'fit');
+    refuseUnknownOptions(options, FIT_OPTIONS, 'fit');
     return fitLoop(this, asSource(x, 'x'), asSource(y, 'y'), options);
   }
 
@@ -205,7 +198,7 @@ export class Sequential {
    * [loss, ...metrics] when the model was compiled with metrics.
    */
   evaluate(x: Tensor | SampleSource, y: Tensor | SampleSource, args: EvaluateArgs = {}): Tensor | Tensor[] {
-    refuseUnknown(args, ['batchSize', 'verbose'], 'evaluate');
+    refuseUnknownOptions(args, ['batchSize', 'verbose'], 'evaluate');
     const logs = this.evaluateSource(asSource(x, 'x'), asSource(y, 'y'), args.batchSize ?? 32);
     const values = Object.values(logs).map((v) => new Tensor([], [v]));
     return values.length === 1 ? values[0]! : values;

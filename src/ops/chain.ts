@@ -12,6 +12,9 @@ import { concat, expandDims, flatten, gather, pad, slice, split, squeeze, stack,
 
 type Axis = number | number[] | null;
 
+/** x.concat(y) and x.concat([y, z]): one tensor, or a list (a list of numbers is one tensor's values). */
+const others = (tensors: Input | Input[]): Input[] => (Array.isArray(tensors) && typeof tensors[0] !== 'number' ? (tensors as Input[]) : [tensors as Input]);
+
 declare module '../tensor.js' {
   interface Tensor {
     add(b: Input): Tensor;
@@ -134,8 +137,8 @@ const methods: Partial<Record<keyof Tensor, (this: Tensor, ...args: never[]) => 
   transpose(this: Tensor, perm?: number[]) { return transpose(this, perm); },
   slice(this: Tensor, begin: number | number[], size?: number | number[]) { return slice(this, begin, size); },
   split(this: Tensor, n: number | number[], axis?: number) { return split(this, n, axis); },
-  concat(this: Tensor, tensors: Input | Input[], axis?: number) { return concat([this, ...(Array.isArray(tensors) && !(typeof tensors[0] === 'number') ? (tensors as Input[]) : [tensors as Input])], axis); },
-  stack(this: Tensor, tensors: Input | Input[], axis?: number) { return stack([this, ...(Array.isArray(tensors) && !(typeof tensors[0] === 'number') ? (tensors as Input[]) : [tensors as Input])], axis); },
+  concat(this: Tensor, tensors: Input | Input[], axis?: number) { return concat([this, ...others(tensors)], axis); },
+  stack(this: Tensor, tensors: Input | Input[], axis?: number) { return stack([this, ...others(tensors)], axis); },
   unstack(this: Tensor, axis?: number) { return unstack(this, axis); },
   gather(this: Tensor, indices: Input, axis?: number, batchDims?: number) { return gather(this, indices, axis, batchDims); },
   tile(this: Tensor, reps: number[]) { return tile(this, reps); },

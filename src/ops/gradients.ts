@@ -5,11 +5,12 @@ import { TegakiError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { add } from './arithmetic.js';
 import { convert } from './convert.js';
-import { onesLike, type TensorLike } from './creation.js';
+import { ones as onesOf, type TensorLike } from './creation.js';
 import { gradientsOf, record, withoutRecording } from './engine.js';
 import { trainableVariables, type Variable } from './variable.js';
 
-const ones = (t: Tensor): Tensor => onesLike(t.dtype === 'float32' ? t : new Tensor(t.shape, undefined, 'float32'));
+/** The gradient a result starts with: ones of its shape, in float32 whatever its dtype. */
+const ones = (t: Tensor): Tensor => onesOf(t.shape);
 
 function run(f: (...args: Tensor[]) => Tensor, args: Tensor[], dy: TensorLike | Tensor | undefined, op: string): { value: Tensor; grads: Tensor[] } {
   if (typeof f !== 'function') throw new TegakiError(`${op}: the first argument must be a function.`);

@@ -14,6 +14,11 @@ export interface OutputDir {
   created: string | undefined;
 }
 
+/** A new run folder's name: 20261128-021500-cnn (UTC time, then the label). */
+export function runFolderName(label: string): string {
+  return `${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}-${label}`;
+}
+
 /** Create `path` (with parents) and prove it can be written; `field` names the setting in errors. */
 export function prepareOutputDir(path: string, field = 'out'): OutputDir {
   if (typeof path !== 'string' || path.trim() === '') throw new SettingsError(field, `expects a folder path, received '${String(path)}'.`);

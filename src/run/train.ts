@@ -13,6 +13,7 @@ import type { History } from '../model/fit.js';
 import { saveModel } from '../model/files.js';
 import type { ModelMetadata } from '../model/metadata.js';
 import type { ProgressOutput } from '../model/progress.js';
+import { nonFiniteWeight } from '../model/save.js';
 import type { Sequential } from '../model/sequential.js';
 import { buildTutorialModel } from '../model/tutorial.js';
 import { getOptimizer } from '../optimizers/index.js';
@@ -101,12 +102,6 @@ async function evaluateInSlices(model: Sequential, x: SampleSource, y: SampleSou
     await new Promise((resolve) => setImmediate(resolve));
   }
   return { loss: loss / count, accuracy: correct / count };
-}
-
-/** The first weight holding a value that is not finite, as 'layer/weight', or null. */
-function nonFiniteWeight(model: Sequential): string | null {
-  for (const layer of model.layers) for (const w of layer.weights) if (!w.value.f32.every(Number.isFinite)) return `${layer.name}/${w.name}`;
-  return null;
 }
 
 /** The backup folder of a run folder. */

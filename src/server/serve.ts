@@ -6,7 +6,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { TegakiError } from '../errors.js';
 import { DEFAULT_WEB_DIR, startServer } from './app.js';
-import { intOption, parse, UsageError } from '../args.js';
+import { parse, UsageError } from '../args.js';
+import { intSetting } from '../run/settings.js';
 
 export const SERVE_HELP = `Usage: tegaki serve [options]
 
@@ -28,8 +29,7 @@ request that changes something must come from the app's own pages.`;
 export async function serveCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { model: { type: 'string' }, runs: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'allowed-host': { type: 'string', multiple: true } }, 'serve');
   if (positionals.length > 0) throw new UsageError(`serve: unexpected argument '${positionals[0]}'.`);
-  const port = intOption(values, 'port', 8080, 0);
-  if (port > 65535) throw new UsageError(`--port expects an integer ≤ 65535, received '${port}'.`);
+  const port = intSetting(values, 'port', 8080, 0, 65535);
   const modelDir = values['model'] as string | undefined;
   if (modelDir !== undefined && !existsSync(join(modelDir, 'model.json'))) throw new TegakiError(`${modelDir}: no model.json here; give the folder of a saved model.`);
   if (!existsSync(join(DEFAULT_WEB_DIR, 'index.html'))) throw new TegakiError(`The web app is not built (${DEFAULT_WEB_DIR} has no index.html). Run npm run build.`);

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { runFolderName } from '../run/output.js';
 import { SettingsError, trainSettings, type TrainSettings } from '../run/settings.js';
 import { HttpError } from './http.js';
 import type { TrainEvent, TrainingJob } from './training-protocol.js';
@@ -40,11 +41,6 @@ export function settingsFromBody(body: Record<string, unknown>): TrainSettings {
     if (e instanceof SettingsError) throw new HttpError(400, `Field '${e.field}' ${e.problem}`);
     throw e;
   }
-}
-
-/** A new run folder name: 20261128-021500-cnn. */
-export function runFolderName(label: string): string {
-  return `${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}-${label}`;
 }
 
 export class Trainer {
