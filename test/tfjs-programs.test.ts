@@ -123,3 +123,27 @@ test('options tegaki does not implement are refused by name, never ignored', asy
   // a layers model called where the tape records would give silently wrong gradients: refused
   assert.throws(() => tg.grad((input: tg.Tensor) => model.predict(input).sum())(x), /Calling a layers model inside a gradient function .* is not supported yet/);
 });
+
+test('yieldEvery and onYield: fit lets the event loop run when TF.js says it would', async () => {
+  const model = tg.sequential({ seed: 2 });
+  model.add(tg.layers.dense({ units: 2, inputShape: [3] }));
+  model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+  const x = tg.ones([40, 3]);
+  const y = tg.zeros([40, 2]);
+  const yields = async (yieldEvery: 'batch' | 'epoch' | 'never') => {
+    const seen: [number, number][] = [];
+    await model.fit(x, y, { epochs: 2, batchSize: 10, verbose: 0, yieldEvery, callbacks: { onYield: (epoch: number, batch: number) => void seen.push([epoch, batch]) } });
+    return seen;
+  };
+  assert.equal((await yields('batch')).length, 8, 'after every batch');
+  assert.deepEqual(await yields('epoch'), [[0, 3], [1, 3]]);
+  assert.deepEqual(await yields('never'), []);
+  await assert.rejects(model.fit(x, y, { verbose: 0, yieldEvery: 'sometimes' as never }), /yieldEvery to be 'auto', 'batch', 'epoch', 'never' or a number/);
+  const dir = join(mkdtempSync(join(tmpdir(), 'tegaki-opts-')), 'm');
+  await assert.rejects(model.save(`file://${dir}`, { includeOptimizer: true }), /save: includeOptimizer is not supported yet/);
+  await model.save(`file://${dir}`, { includeOptimizer: false });
+  const progress: number[] = [];
+  await tg.loadLayersModel(`file://${dir}/model.json`, { onProgress: (f) => void progress.push(f) });
+  assert.deepEqual(progress, [1]);
+  await assert.rejects(tg.loadLayersModel(`file://${dir}/model.json`, { weightPathPrefix: 'x' } as never), /loadLayersModel: option 'weightPathPrefix' is not supported/);
+});

@@ -47,7 +47,10 @@ export interface FitOptions {
   initialEpoch?: number;
   /** Where the progress goes. Default: standard output. */
   progressOutput?: ProgressOutput;
-  /** TF.js' yieldEvery; tegaki yields to the event loop every 50 ms whatever it says. Default 'auto'. */
+  /**
+   * When fit lets the event loop run (signals, timers, servers; callbacks' onYield): 'auto' every
+   * 50 ms, 'batch', 'epoch', 'never', or every this many milliseconds. Default 'auto'.
+   */
   yieldEvery?: 'auto' | 'batch' | 'epoch' | 'never' | number;
 }
 
@@ -60,9 +63,17 @@ export interface History {
   history: Record<string, number[]>;
 }
 
-// Yield to the event loop this often, so signals, timers and servers stay responsive during fit.
-const YIELD_EVERY_MS = 50;
+// 'auto' yields to the event loop this often, so signals, timers and servers stay responsive.
+const AUTO_YIELD_MS = 50;
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** After a batch (or, with epochEnd, an epoch): whether yieldEvery says to yield, given the time since the last yield. */
+function yieldDue(yieldEvery: FitOptions['yieldEvery'], sinceLastMs: number, epochEnd: boolean): boolean {
+  if (yieldEvery === 'never') return false;
+  if (yieldEvery === 'epoch') return epochEnd;
+  if (yieldEvery === 'batch') return !epochEnd;
+  return !epochEnd && sinceLastMs > (typeof yieldEvery === 'number' ? yieldEvery : AUTO_YIELD_MS);
+}
 
 function defaultOutput(): ProgressOutput {
   const stdout = (globalThis as { process?: { stdout?: ProgressOutput } }).process?.stdout;
@@ -120,7 +131,10 @@ export interface RestoringCallback extends Callback {
 }
 
 export async function fitLoop(model: LoopModel, x: SampleSource, y: SampleSource, options: FitOptions): Promise<History> {
-  const { epochs = 1, batchSize = 32, shuffle = true, verbose = 1 } = options;
+  const { epochs = 1, batchSize = 32, shuffle = true, verbose = 1, yieldEvery = 'auto' } = options;
+  if (!['auto', 'batch', 'epoch', 'never'].includes(String(yieldEvery)) && !(typeof yieldEvery === 'number' && yieldEvery >= 0)) {
+    throw new TegakiError(`Expected yieldEvery to be 'auto', 'batch', 'epoch', 'never' or a number of milliseconds. Received yieldEvery=${JSON.stringify(yieldEvery)}.`);
+  }
   const callbacks: RestoringCallback[] = options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks];
   for (const [i, cb] of callbacks.entries()) {
     if (!cb || typeof cb !== 'object') throw new TegakiError(`fit: callbacks[${i}] must be an object with hooks such as onEpochEnd.`);
@@ -206,9 +220,10 @@ export async function fitLoop(model: LoopModel, x: SampleSource, y: SampleSource
       const batchLogs: Logs = { batch: step, size: indices.length, loss: r.loss / indices.length };
       if (accuracyKey) batchLogs[accuracyKey] = r.correct / indices.length;
       for (const cb of callbacks) await cb.onBatchEnd?.(step, batchLogs);
-      if (performance.now() - lastYield > YIELD_EVERY_MS) {
+      if (yieldDue(yieldEvery, performance.now() - lastYield, false)) {
         await yieldToEventLoop();
         lastYield = performance.now();
+        for (const cb of callbacks) await cb.onYield?.(epoch, step, batchLogs);
       }
       if (model.stopTraining && state.step < steps) {
         interrupted = true;
@@ -239,6 +254,11 @@ export async function fitLoop(model: LoopModel, x: SampleSource, y: SampleSource
     state.sums = { loss: 0, correct: 0, seen: 0 };
     state.shuffleState = shuffleRng.getState();
     for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
+    if (yieldDue(yieldEvery, performance.now() - lastYield, true)) {
+      await yieldToEventLoop();
+      lastYield = performance.now();
+      for (const cb of callbacks) await cb.onYield?.(epoch, steps - 1, logs);
+    }
     if (stopRequested && epoch + 1 < epochs) interrupted = true;
   }
   for (const cb of callbacks) await cb.onTrainEnd?.(interrupted ? { interrupted: 1 } : {});

@@ -2,7 +2,7 @@
 // weight specs before any weight is allocated, so a hostile model.json cannot make us allocate
 // what its files do not hold.
 
-import { TegakiError } from '../errors.js';
+import { refuseUnknownOptions, TegakiError } from '../errors.js';
 import { weightValues } from '../io/model-json.js';
 import { getLoadHandler } from '../io/router.js';
 import type { IOHandler, ModelArtifacts } from '../io/types.js';
@@ -123,8 +123,13 @@ export function modelFromArtifacts(artifacts: ModelArtifacts, where: string): Se
 }
 
 /** Load through a handler, or the handler registered for a URL (TF.js' tf.loadLayersModel). */
-export async function loadLayersModel(handlerOrUrl: IOHandler | string): Promise<Sequential> {
+export async function loadLayersModel(handlerOrUrl: IOHandler | string, options: { strict?: boolean; onProgress?: (fraction: number) => void } = {}): Promise<Sequential> {
+  const { strict = true, onProgress, ...rest } = options;
+  refuseUnknownOptions(rest, ['strict', 'onProgress'], 'loadLayersModel');
+  if (!strict) throw new TegakiError('loadLayersModel: strict: false is not supported (every weight must match).');
   const handler = typeof handlerOrUrl === 'string' ? getLoadHandler(handlerOrUrl) : handlerOrUrl;
   if (!handler || typeof handler.load !== 'function') throw new TegakiError('loadLayersModel expects a URL such as file://dir/model.json, or an IOHandler with a load method.');
-  return modelFromArtifacts(await handler.load(), typeof handlerOrUrl === 'string' ? handlerOrUrl : 'model');
+  const model = modelFromArtifacts(await handler.load(), typeof handlerOrUrl === 'string' ? handlerOrUrl : 'model');
+  onProgress?.(1);
+  return model;
 }

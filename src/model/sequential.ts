@@ -183,7 +183,11 @@ export class Sequential {
    * Save in the TensorFlow.js format (metadata included) through an IOHandler, or to the handler a
    * URL names: 'file://dir' or a plain folder path in Node.js.
    */
-  async save(handlerOrUrl: IOHandler | string): Promise<SaveResult> {
+  async save(handlerOrUrl: IOHandler | string, config: { includeOptimizer?: boolean; trainableOnly?: boolean } = {}): Promise<SaveResult> {
+    const { includeOptimizer = false, trainableOnly = false, ...rest } = config;
+    refuseUnknownOptions(rest, ['includeOptimizer', 'trainableOnly'], 'save');
+    if (includeOptimizer) throw new TegakiError('save: includeOptimizer is not supported yet.');
+    if (trainableOnly) throw new TegakiError('save: trainableOnly is not supported yet.');
     return saveModelTo(this, this.metadata, handlerOrUrl);
   }
 
