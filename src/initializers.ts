@@ -5,6 +5,38 @@ import type { Random } from './random.js';
 
 export type InitializerName = 'glorotUniform' | 'glorotNormal' | 'heNormal' | 'heUniform' | 'zeros' | 'ones';
 
+const INITIALIZER_NAMES: readonly string[] = ['glorotUniform', 'glorotNormal', 'heNormal', 'heUniform', 'zeros', 'ones'];
+
+export const isInitializerName = (value: unknown): value is InitializerName => typeof value === 'string' && INITIALIZER_NAMES.includes(value);
+
+/** An initializer as TF.js' tf.initializers.* returns it; it draws from the model's seeded stream. */
+export class Initializer {
+  constructor(readonly name: InitializerName) {}
+  getClassName(): string {
+    return this.name.charAt(0).toUpperCase() + this.name.slice(1);
+  }
+}
+
+/** An initializer option: a name ('heNormal') or tf.initializers.heNormal(); undefined gives the default. */
+export function initializerOption(value: unknown, fallback: InitializerName, field: string): InitializerName {
+  if (value === undefined || value === null) return fallback;
+  if (value instanceof Initializer) return value.name;
+  if (isInitializerName(value)) return value;
+  throw new TegakiError(`${field}: unknown initializer ${JSON.stringify(value)}. Expected one of: ${INITIALIZER_NAMES.join(', ')} (a name or tf.initializers.*()).`);
+}
+
+/** tf.initializers.*: the seed option is refused (weights come from the model's seed). */
+function factory(name: InitializerName): (args?: { seed?: number }) => Initializer {
+  return (args = {}) => {
+    if (args && args.seed !== undefined && args.seed !== null) throw new TegakiError(`initializers.${name}: seed is not supported (give the model a seed instead).`);
+    return new Initializer(name);
+  };
+}
+
+export const initializers = {
+  zeros: factory('zeros'), ones: factory('ones'), glorotUniform: factory('glorotUniform'), glorotNormal: factory('glorotNormal'), heUniform: factory('heUniform'), heNormal: factory('heNormal'),
+};
+
 /** Fan-in and fan-out as Keras computes them: a conv kernel [kH, kW, in, out] counts its receptive field. */
 export function fans(shape: readonly number[]): { fanIn: number; fanOut: number } {
   if (shape.length === 1) return { fanIn: shape[0]!, fanOut: shape[0]! };

@@ -10,7 +10,7 @@ import test from 'node:test';
 import { getBackend, layers, optimizers, Random, sequential, Tensor, type Sequential } from '../src/node.js';
 import type { Labels } from '../src/backend/backend.js';
 import { getLoss, lossSum } from '../src/losses.js';
-import type { Layer } from '../src/layers/layer.js';
+import type { FusedLayer as Layer } from '../src/layers/fused.js';
 import { checkGradient, distinctArray, dot, maxAbs, uniformArray } from './helpers/check.js';
 
 interface LayerCheck {
@@ -30,7 +30,7 @@ interface LayerCheck {
 function checkLayer(label: string, make: () => Layer, options: LayerCheck): number {
   const { inputShape, batch = 3, training = false, seed = 1 } = options;
   const layer = make();
-  layer.build(inputShape, new Random(seed));
+  layer.buildFor(inputShape, new Random(seed));
   const x = new Tensor([batch, ...inputShape], options.input ?? uniformArray(batch * sizeOf(inputShape), seed + 100));
   // weights (biases too) random and non-zero, so every term of the gradient matters
   layer.weights.forEach((w, i) => w.value.f32.set(uniformArray(w.value.size, seed + 200 + i, -0.7, 0.7)));
@@ -69,7 +69,7 @@ function sizeOf(shape: number[]): number {
 function reluInputsUsable(layer: Layer, x: Tensor, margin: number): boolean {
   const config = { ...layer.getConfig(), activation: 'linear' as const };
   const twin = layer instanceof layers.Dense ? new layers.Dense(config as never) : new layers.Conv2D(config as never);
-  twin.build(layer.inputShape, new Random(0));
+  twin.buildFor(layer.inputShape, new Random(0));
   twin.setWeights(layer.getWeights());
   const z = twin.forward(x, { training: false, rng: new Random(0) });
   return z.f32.every((v) => Math.abs(v) > margin) && z.f32.some((v) => v > 0) && z.f32.some((v) => v < 0);
@@ -163,7 +163,7 @@ test('dropout in training mode with a fixed stream: the same mask scales values 
   checkLayer('dropout', () => layers.dropout({ rate }), { inputShape: [20], input: x, training: true });
   // the mask really drops about `rate` of the values and scales the rest by 1/(1 − rate)
   const layer = layers.dropout({ rate });
-  layer.build([20], new Random(0));
+  layer.buildFor([20], new Random(0));
   const y = layer.forward(new Tensor([3, 20], x), { training: true, rng: new Random(9) });
   const dropped = y.f32.filter((v) => v === 0).length;
   assert.ok(dropped > 10 && dropped < 40, `${dropped} of 60 dropped`);

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { layers, optimizers, Random, sequential, Tensor, TegakiError } from '../src/node.js';
-import type { Layer } from '../src/layers/layer.js';
-import { uniformArray } from './helpers/check.js';
+import type { FusedLayer as Layer } from '../src/layers/fused.js';
+import { checkClose, uniformArray } from './helpers/check.js';
 
 interface ContractCase {
   label: string;
@@ -38,14 +38,18 @@ for (const c of cases) {
   test(`${c.label}: output shape, weights, config round trip, one fit step`, async () => {
     // output shape: computeOutputShape, outputShape after build, and what forward returns agree
     const layer = c.make(c.inputShape);
-    assert.deepEqual(layer.computeOutputShape(c.inputShape), c.outputShape);
-    layer.build(c.inputShape, new Random(1));
+    assert.deepEqual(layer.outputSampleShape([c.inputShape]), c.outputShape);
+    assert.deepEqual(layer.computeOutputShape([null, ...c.inputShape]), [null, ...c.outputShape], 'TF.js form: shapes with the batch dimension');
+    layer.buildFor(c.inputShape, new Random(1));
     assert.deepEqual(layer.outputShape, c.outputShape);
     const x = new Tensor([BATCH, ...c.inputShape], uniformArray(BATCH * sampleSize(c.inputShape), 2));
     for (const training of [false, true]) {
       const y = layer.forward(x, { training, rng: new Random(3) });
       assert.deepEqual(y.shape, [BATCH, ...c.outputShape], `forward output shape (training=${training})`);
       assert.ok(y.f32.every(Number.isFinite), 'finite outputs');
+      // call() (ops on the tape) computes what the fused kernels do; dropout draws the same mask for the same stream
+      const viaCall = layer.call(x, { training, rng: new Random(3) }) as Tensor;
+      checkClose(viaCall.f32, y.f32, 1e-5, `call() vs forward (training=${training})`);
       const dx = layer.backward(new Tensor(y.shape, uniformArray(y.size, 4)));
       assert.deepEqual(dx.shape, x.shape, 'backward returns dL/dx shaped like x');
     }
@@ -62,7 +66,7 @@ for (const c of cases) {
     const Class = layer.constructor as new (args: never) => Layer;
     const copy = new Class(structuredClone(config) as never);
     assert.deepEqual(copy.getConfig(), config);
-    assert.deepEqual(copy.computeOutputShape(c.inputShape), c.outputShape);
+    assert.deepEqual(copy.outputSampleShape([c.inputShape]), c.outputShape);
     assert.deepEqual(copy.declaredInputShape, c.inputShape, 'inputShape survives the round trip (as batchInputShape)');
     // the config is a snapshot: changing it does not change the layer
     for (const value of Object.values(config)) if (Array.isArray(value)) value.fill(99);
@@ -118,10 +122,10 @@ test('constructor validation: TegakiError quoting the value received', () => {
 });
 
 test('build rejects inputs the layer cannot take, naming the shape', () => {
-  assert.throws(() => layers.dense({ units: 2 }).build([4, 4], new Random(0)), (e: unknown) => e instanceof TegakiError && /\(None, 4, 4\)/.test(e.message));
-  assert.throws(() => layers.conv2d({ filters: 2, kernelSize: 5 }).build([3, 3, 1], new Random(0)), (e: unknown) => e instanceof TegakiError && /\(None, 3, 3, 1\)/.test(e.message));
-  assert.throws(() => layers.maxPooling2d({}).build([4, 4], new Random(0)), (e: unknown) => e instanceof TegakiError && /\(None, 4, 4\)/.test(e.message));
+  assert.throws(() => layers.dense({ units: 2 }).buildFor([4, 4], new Random(0)), (e: unknown) => e instanceof TegakiError && /\(None, 4, 4\)/.test(e.message));
+  assert.throws(() => layers.conv2d({ filters: 2, kernelSize: 5 }).buildFor([3, 3, 1], new Random(0)), (e: unknown) => e instanceof TegakiError && /\(None, 3, 3, 1\)/.test(e.message));
+  assert.throws(() => layers.maxPooling2d({}).buildFor([4, 4], new Random(0)), (e: unknown) => e instanceof TegakiError && /\(None, 4, 4\)/.test(e.message));
   const built = layers.dense({ units: 2 });
-  built.build([3], new Random(0));
+  built.buildFor([3], new Random(0));
   assert.throws(() => built.forward(new Tensor([2, 4]), { training: false, rng: new Random(0) }), (e: unknown) => e instanceof TegakiError && /\(None, 3\).*\(2, 4\)/.test(e.message));
 });

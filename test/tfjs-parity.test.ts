@@ -8,7 +8,10 @@ import test from 'node:test';
 import { layers, optimizers, Random, sequential, Tensor } from '../src/node.js';
 import type { Labels } from '../src/backend/backend.js';
 import { getLoss, lossSum } from '../src/losses.js';
-import type { Layer } from '../src/layers/layer.js';
+import type { FusedLayer as Layer } from '../src/layers/fused.js';
+import { add, mul, sum } from '../src/ops/arithmetic.js';
+import { ones } from '../src/ops/creation.js';
+import { gradientsOf } from '../src/ops/engine.js';
 import { checkClose, maxAbsDiff, uniformArray } from './helpers/check.js';
 import { tfjs } from './helpers/tfjs.js';
 
@@ -36,7 +39,7 @@ test.after(() => {
  */
 async function checkLayer(label: string, layer: Layer, inputShape: number[], batch: number, tfForward: (tf: TF, x: TfTensor, ...weights: TfTensor[]) => TfTensor): Promise<void> {
   const tf = await tfjs();
-  layer.build(inputShape, new Random(1));
+  layer.buildFor(inputShape, new Random(1));
   layer.weights.forEach((w, i) => w.value.f32.set(uniformArray(w.value.size, 10 + i, -0.5, 0.5)));
   const x = new Tensor([batch, ...inputShape], uniformArray(batch * inputShape.reduce((a, b) => a * b, 1), 2));
   const y = layer.forward(x, { training: false, rng: new Random(0) });
@@ -53,6 +56,11 @@ async function checkLayer(label: string, layer: Layer, inputShape: number[], bat
   const grads = tf.grads((...args: TfTensor[]) => tf.sum(tf.mul(tfForward(tf, args[0]!, ...args.slice(1)), rt)))([xt, ...wt]);
   compare(dx, grads[0]!.dataSync(), GRAD_TOL, `${label} dL/dx`, 'gradient');
   layer.weights.forEach((w, i) => compare(w.grad.f32, grads[i + 1]!.dataSync(), GRAD_TOL, `${label} dL/d${w.name}`, 'gradient'));
+  // the same layer through call() on the tape: what functional models and custom code train with
+  const sources = [x, ...layer.weights.map((w) => w.value)];
+  const tape = gradientsOf(() => sum(mul(layer.call(x) as Tensor, new Tensor(y.shape, r))), sources, undefined, (t) => ones(t.shape), add);
+  compare((layer.call(x) as Tensor).f32, theirs.dataSync(), FORWARD_TOL, `${label} call()`, 'forward');
+  tape.grads.forEach((g, i) => compare(g!.f32, grads[i]!.dataSync(), GRAD_TOL, `${label} call() ${i === 0 ? 'dL/dx' : `dL/d${layer.weights[i - 1]!.name}`}`, 'gradient'));
   tf.dispose([xt, ...wt, theirs, rt, ...grads]);
 }
 

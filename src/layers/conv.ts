@@ -4,9 +4,12 @@ import { activationName, type ActivationName } from '../activations.js';
 import type { ConvGeometry } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { TegakiError } from '../errors.js';
-import type { InitializerName } from '../initializers.js';
+import { initializerOption, type Initializer, type InitializerName } from '../initializers.js';
+import { add } from '../ops/arithmetic.js';
+import { conv2d } from '../ops/nn.js';
 import { formatShape, type Shape, Tensor } from '../tensor.js';
-import { ActivatedLayer, type ForwardOptions, type LayerArgs, type WeightSpec, type Padding, paddingOption, positivePair, requireDefault, windowGeometry } from './layer.js';
+import { singleInput, singleSampleShape, type CallArgs, type LayerArgs, type LayerInput, type WeightSpec, type Padding, paddingOption, positivePair, requireDefault, windowGeometry, type BatchShape } from './layer.js';
+import { ActivatedLayer, activationOp, type ForwardOptions } from './fused.js';
 
 export interface Conv2DArgs extends LayerArgs {
   /** Number of output channels. Required. */
@@ -22,9 +25,9 @@ export interface Conv2DArgs extends LayerArgs {
   /** Default true. */
   useBias?: boolean;
   /** Default 'glorotUniform'. */
-  kernelInitializer?: InitializerName;
+  kernelInitializer?: InitializerName | Initializer;
   /** Default 'zeros'. */
-  biasInitializer?: InitializerName;
+  biasInitializer?: InitializerName | Initializer;
   /** Only 'channelsLast' (NHWC). */
   dataFormat?: 'channelsLast';
   /** Only 1. */
@@ -32,7 +35,7 @@ export interface Conv2DArgs extends LayerArgs {
 }
 
 export class Conv2D extends ActivatedLayer {
-  readonly className = 'Conv2D';
+  static override readonly className = 'Conv2D';
   readonly filters: number;
   readonly kernelSize: [number, number];
   readonly strides: [number, number];
@@ -57,11 +60,12 @@ export class Conv2D extends ActivatedLayer {
     this.padding = paddingOption(args.padding, 'Conv2D');
     this.activation = activationName(args.activation, 'Conv2D');
     this.useBias = args.useBias ?? true;
-    this.kernelInitializer = args.kernelInitializer ?? 'glorotUniform';
-    this.biasInitializer = args.biasInitializer ?? 'zeros';
+    this.kernelInitializer = initializerOption(args.kernelInitializer, 'glorotUniform', 'Conv2D kernelInitializer');
+    this.biasInitializer = initializerOption(args.biasInitializer, 'zeros', 'Conv2D biasInitializer');
   }
 
-  computeOutputShape(inputShape: Shape): number[] {
+  override computeOutputShape(batchShape: BatchShape | BatchShape[]): BatchShape {
+    const inputShape = singleSampleShape(batchShape, this);
     if (inputShape.length !== 3) {
       throw new TegakiError(`Conv2D layer ${this.name} expects images (None, height, width, channels); received ${formatShape([null, ...inputShape])}.`);
     }
@@ -70,7 +74,12 @@ export class Conv2D extends ActivatedLayer {
     if (h.out <= 0 || w.out <= 0) {
       throw new TegakiError(`Conv2D layer ${this.name}: a ${this.kernelSize.join('×')} window does not fit input ${formatShape([null, ...inputShape])} with 'valid' padding.`);
     }
-    return [h.out, w.out, this.filters];
+    return [null, h.out, w.out, this.filters];
+  }
+
+  override call(inputs: LayerInput, _kwargs: CallArgs = {}): Tensor {
+    const z = conv2d(singleInput(inputs, this), this.kernel, this.strides, this.padding);
+    return activationOp(this.activation, this.bias ? add(z, this.bias) : z);
   }
 
   override weightSpecs(inputShape: Shape): WeightSpec[] {

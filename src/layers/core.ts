@@ -3,19 +3,27 @@
 import { activationName, type ActivationName } from '../activations.js';
 import { getBackend } from '../backend/select.js';
 import { TegakiError } from '../errors.js';
-import { sizeOf, type Shape, Tensor } from '../tensor.js';
-import { ActivatedLayer, Layer, requireDefault, type ForwardOptions, type LayerArgs } from './layer.js';
+import { mul, reshape } from '../ops/arithmetic.js';
+import { Random } from '../random.js';
+import { sizeOf, Tensor } from '../tensor.js';
+import { requireDefault, singleInput, singleSampleShape, type CallArgs, type LayerArgs, type LayerInput, type BatchShape } from './layer.js';
+import { ActivatedLayer, activationOp, FusedLayer, type ForwardOptions } from './fused.js';
 
-export class Flatten extends Layer {
-  readonly className = 'Flatten';
+export class Flatten extends FusedLayer {
+  static override readonly className = 'Flatten';
 
   constructor(args: LayerArgs & { dataFormat?: 'channelsLast' } = {}) {
     super(args, ['dataFormat']);
     requireDefault(args.dataFormat, ['channelsLast'], 'dataFormat', 'Flatten');
   }
 
-  computeOutputShape(inputShape: Shape): number[] {
-    return [sizeOf(inputShape)];
+  override computeOutputShape(inputShape: BatchShape | BatchShape[]): BatchShape {
+    return [null, sizeOf(singleSampleShape(inputShape, this))];
+  }
+
+  override call(inputs: LayerInput, _kwargs: CallArgs = {}): Tensor {
+    const x = singleInput(inputs, this);
+    return reshape(x, [x.shape[0]!, sizeOf(x.shape.slice(1))]);
   }
 
   forward(x: Tensor, _options: ForwardOptions): Tensor {
@@ -34,8 +42,8 @@ export interface DropoutArgs extends LayerArgs {
 }
 
 /** Inverted dropout as in Keras: kept values are scaled by 1/(1−rate) so inference is the identity. */
-export class Dropout extends Layer {
-  readonly className = 'Dropout';
+export class Dropout extends FusedLayer {
+  static override readonly className = 'Dropout';
   readonly rate: number;
   private mask: Float32Array = new Float32Array(0);
   private masked = false;
@@ -48,17 +56,25 @@ export class Dropout extends Layer {
     this.rate = args.rate;
   }
 
-  computeOutputShape(inputShape: Shape): number[] {
-    return [...inputShape];
+  override call(inputs: LayerInput, { training = false, rng }: CallArgs = {}): Tensor {
+    const x = singleInput(inputs, this);
+    if (!training || this.rate === 0) return x;
+    // the same draws as forward(), so both paths drop the same values for the same stream
+    return mul(x, new Tensor(x.shape, this.drawMask(x.size, rng ?? new Random((Math.random() * 2 ** 32) >>> 0)).slice()));
+  }
+
+  private drawMask(size: number, rng: Random): Float32Array {
+    if (this.mask.length !== size) this.mask = new Float32Array(size);
+    const scale = 1 / (1 - this.rate);
+    for (let i = 0; i < size; i++) this.mask[i] = rng.next() < this.rate ? 0 : scale;
+    return this.mask;
   }
 
   forward(x: Tensor, { training, rng }: ForwardOptions): Tensor {
     this.checkInput(x);
     this.masked = training && this.rate > 0;
     if (!this.masked) return x;
-    if (this.mask.length !== x.size) this.mask = new Float32Array(x.size);
-    const scale = 1 / (1 - this.rate);
-    for (let i = 0; i < x.size; i++) this.mask[i] = rng.next() < this.rate ? 0 : scale;
+    this.drawMask(x.size, rng);
     const y = this.buffer('y', x.shape);
     getBackend().multiply(y.f32, x.f32, this.mask);
     return y;
@@ -82,7 +98,7 @@ export interface ActivationArgs extends LayerArgs {
 }
 
 export class Activation extends ActivatedLayer {
-  readonly className = 'Activation';
+  static override readonly className = 'Activation';
   readonly activation: ActivationName;
 
   constructor(args: ActivationArgs) {
@@ -90,8 +106,8 @@ export class Activation extends ActivatedLayer {
     this.activation = activationName(args.activation, 'Activation');
   }
 
-  computeOutputShape(inputShape: Shape): number[] {
-    return [...inputShape];
+  override call(inputs: LayerInput, _kwargs: CallArgs = {}): Tensor {
+    return activationOp(this.activation, singleInput(inputs, this));
   }
 
   forward(x: Tensor, _options: ForwardOptions): Tensor {

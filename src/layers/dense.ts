@@ -3,9 +3,12 @@
 import { activationName, type ActivationName } from '../activations.js';
 import { getBackend } from '../backend/select.js';
 import { TegakiError } from '../errors.js';
-import type { InitializerName } from '../initializers.js';
+import { initializerOption, type Initializer, type InitializerName } from '../initializers.js';
+import { add } from '../ops/arithmetic.js';
+import { matMul } from '../ops/matmul.js';
 import { formatShape, type Shape, Tensor } from '../tensor.js';
-import { ActivatedLayer, type ForwardOptions, type LayerArgs, type WeightSpec } from './layer.js';
+import { singleInput, singleSampleShape, type CallArgs, type LayerArgs, type LayerInput, type WeightSpec, type BatchShape } from './layer.js';
+import { ActivatedLayer, activationOp, type ForwardOptions } from './fused.js';
 
 export interface DenseArgs extends LayerArgs {
   /** Number of outputs. Required. */
@@ -15,15 +18,15 @@ export interface DenseArgs extends LayerArgs {
   /** Default true. */
   useBias?: boolean;
   /** Default 'glorotUniform'. */
-  kernelInitializer?: InitializerName;
+  kernelInitializer?: InitializerName | Initializer;
   /** Default 'zeros'. */
-  biasInitializer?: InitializerName;
+  biasInitializer?: InitializerName | Initializer;
   /** TF.js' shorthand for inputShape [inputDim]. */
   inputDim?: number;
 }
 
 export class Dense extends ActivatedLayer {
-  readonly className = 'Dense';
+  static override readonly className = 'Dense';
   readonly units: number;
   readonly activation: ActivationName;
   readonly useBias: boolean;
@@ -40,16 +43,22 @@ export class Dense extends ActivatedLayer {
     this.units = args.units;
     this.activation = activationName(args.activation, 'Dense');
     this.useBias = args.useBias ?? true;
-    this.kernelInitializer = args.kernelInitializer ?? 'glorotUniform';
-    this.biasInitializer = args.biasInitializer ?? 'zeros';
+    this.kernelInitializer = initializerOption(args.kernelInitializer, 'glorotUniform', 'Dense kernelInitializer');
+    this.biasInitializer = initializerOption(args.biasInitializer, 'zeros', 'Dense biasInitializer');
   }
 
   // Keras differs: its Dense also accepts rank > 2 inputs (applied on the last axis); ours wants Flatten first.
-  computeOutputShape(inputShape: Shape): number[] {
-    if (inputShape.length !== 1) {
-      throw new TegakiError(`Dense layer ${this.name} expects flat inputs (None, features); received ${formatShape([null, ...inputShape])}. Add a flatten layer before it.`);
+  override computeOutputShape(inputShape: BatchShape | BatchShape[]): BatchShape {
+    const sample = singleSampleShape(inputShape, this);
+    if (sample.length !== 1) {
+      throw new TegakiError(`Dense layer ${this.name} expects flat inputs (None, features); received ${formatShape([null, ...sample])}. Add a flatten layer before it.`);
     }
-    return [this.units];
+    return [null, this.units];
+  }
+
+  override call(inputs: LayerInput, _kwargs: CallArgs = {}): Tensor {
+    const z = matMul(singleInput(inputs, this), this.kernel);
+    return activationOp(this.activation, this.bias ? add(z, this.bias) : z);
   }
 
   override weightSpecs(inputShape: Shape): WeightSpec[] {

@@ -1,13 +1,13 @@
-// The layer contract (after Keras): constructor validates its config, build(inputShape) creates
-// weights, forward/backward run a batch, computeOutputShape and getConfig describe it.
+// The layer contract (after Keras and TF.js): the constructor validates its config;
+// build(inputShape) adds weights; call(inputs, kwargs) computes with ops, so the tape gives custom
+// layers their backward; apply() runs call on tensors or records a node on symbolic tensors;
+// computeOutputShape and getConfig describe it. Symbolic tensors (tf.input(), layer.apply on them)
+// describe functional models. Built-in layers also have fused kernels (fused.ts).
 
-import { activationBackward, activationForward, type ActivationName } from '../activations.js';
-import type { ElementwiseActivation } from '../backend/backend.js';
-import { getBackend } from '../backend/select.js';
 import { refuseUnknownOptions, TegakiError } from '../errors.js';
-import { initialize, type InitializerName } from '../initializers.js';
-import type { Random } from '../random.js';
-import { formatShape, sizeOf, Tensor, type Shape } from '../tensor.js';
+import { initialize, initializerOption, type Initializer, type InitializerName } from '../initializers.js';
+import { Random } from '../random.js';
+import { formatShape, Tensor, type Shape } from '../tensor.js';
 
 /** Options every layer accepts. */
 export interface LayerArgs {
@@ -35,37 +35,74 @@ export interface Weight {
   grad: Tensor;
 }
 
-export interface ForwardOptions {
-  training: boolean;
-  /** Random stream for layers that draw during training (dropout). */
-  rng: Random;
+/** A layer's weight (TF.js' LayerVariable): read() gives the tensor ops use, write() replaces its values. */
+export class LayerWeight implements Weight {
+  readonly grad: Tensor;
+  constructor(readonly name: string, readonly value: Tensor, public trainable = true) {
+    this.grad = new Tensor(value.shape);
+  }
+
+  read(): Tensor {
+    return this.value;
+  }
+
+  /** New values in place: optimizers and tensors that read the weight keep seeing this one. */
+  write(values: Tensor): void {
+    if (!(values instanceof Tensor) || values.shape.join() !== this.value.shape.join()) {
+      throw new TegakiError(`Weight ${this.name} has shape ${formatShape(this.value.shape)}, received ${values instanceof Tensor ? formatShape(values.shape) : typeof values}.`);
+    }
+    this.value.f32.set(values.f32);
+  }
+
+  get shape(): number[] {
+    return [...this.value.shape];
+  }
+
+  get dtype(): 'float32' {
+    return 'float32';
+  }
 }
 
+/** TF.js' kwargs of call(): training, plus the random stream models hand to dropout. */
+export interface CallArgs {
+  training?: boolean;
+  rng?: Random;
+}
+
+export type LayerInput = Tensor | Tensor[];
+
 export abstract class Layer {
-  abstract readonly className: string;
+  /** TF.js' serialization name; subclasses set `static className = 'MyLayer'`. */
+  static className?: string;
   name: string;
   trainable: boolean;
+  built = false;
   readonly declaredInputShape: number[] | undefined;
   /** Weights in Keras order (kernel, then bias). */
-  readonly weights: Weight[] = [];
-  /** Whether backward must produce dL/dx; false for the first layer saves a whole pass. */
-  needsInputGradient = true;
-  private built = false;
-  private inShape: number[] = [];
+  readonly weights: LayerWeight[] = [];
+  /** Where this layer was applied to symbolic tensors (functional models), in order. */
+  readonly inboundNodes: LayerNode[] = [];
+  private inShapes: number[][] = [];
   private outShape: number[] = [];
-  private readonly buffers = new Map<string, Tensor>();
+  /** Draws initial weights in build(); models set it to their seeded stream. */
+  private initRng: Random | null = null;
 
-  /** ownOptions: the options of the subclass, besides LayerArgs; any other is refused by name. */
-  constructor(args: LayerArgs = {}, ownOptions: readonly string[] = []) {
-    checkLayerOptions(args, ownOptions, new.target.name);
+  /**
+   * ownOptions: the options of a built-in subclass besides LayerArgs; any other is refused by
+   * name. Custom layers pass their whole config, so without ownOptions nothing is refused.
+   */
+  constructor(args: LayerArgs = {}, ownOptions?: readonly string[]) {
+    if (args !== null && typeof args !== 'object') throw new TegakiError(`${new.target.name}: expected a config object, received ${JSON.stringify(args)}.`);
+    args ??= {};
+    if (ownOptions) checkLayerOptions(args, ownOptions, new.target.name);
     this.name = args.name ?? '';
     this.trainable = args.trainable ?? true;
-    if (args.inputShape !== undefined) {
+    if (args.inputShape !== undefined && args.inputShape !== null) {
       if (!Array.isArray(args.inputShape) || args.inputShape.some((d) => !Number.isInteger(d) || d <= 0)) {
         throw new TegakiError(`Expected inputShape to be positive integers. Received inputShape=${JSON.stringify(args.inputShape)}.`);
       }
       this.declaredInputShape = [...args.inputShape];
-    } else if (args.batchInputShape !== undefined) {
+    } else if (args.batchInputShape !== undefined && args.batchInputShape !== null) {
       // what getConfig writes, so that new Layer(layer.getConfig()) keeps the input shape
       const shape = args.batchInputShape;
       if (!Array.isArray(shape) || shape.length < 2 || shape.slice(1).some((d) => !Number.isInteger(d) || d! <= 0)) {
@@ -75,9 +112,45 @@ export abstract class Layer {
     }
   }
 
+  /** TF.js' fromConfig: a layer of class cls from its config (what loading a registered custom layer calls). */
+  static fromConfig<T extends Layer>(cls: new (config: Record<string, unknown>) => T, config: Record<string, unknown>): T {
+    return new cls(config);
+  }
+
+  /** The layer's one application to symbolic tensors (input and output need exactly one). */
+  private get onlyNode(): LayerNode {
+    if (this.inboundNodes.length !== 1) throw new TegakiError(`Layer ${this.name || this.className} has ${this.inboundNodes.length === 0 ? 'not been applied to a symbolic input' : `been applied ${this.inboundNodes.length} times`}, so it has no single input and output.`);
+    return this.inboundNodes[0]!;
+  }
+
+  /** The symbolic output of this layer's one application (TF.js' layer.output). */
+  get output(): SymbolicTensor {
+    return this.onlyNode.output;
+  }
+
+  /** The symbolic input(s) of that application (an input layer has none: it is its own output). */
+  get input(): SymbolicTensor | SymbolicTensor[] {
+    const inputs = this.onlyNode.inputs;
+    return inputs.length === 0 ? this.output : inputs.length === 1 ? inputs[0]! : [...inputs];
+  }
+
+  /** The name the model format uses for this class (TF.js' getClassName()). */
+  get className(): string {
+    return (this.constructor as typeof Layer).className ?? this.constructor.name;
+  }
+
+  getClassName(): string {
+    return this.className;
+  }
+
   /** Shape of one input sample (no batch dimension); known once built. */
   get inputShape(): number[] {
-    return this.inShape;
+    return this.inShapes[0] ?? [];
+  }
+
+  /** Shapes of one sample of each input (merge layers have several). */
+  get inputShapes(): number[][] {
+    return this.inShapes;
   }
 
   /** Shape of one output sample (no batch dimension); known once built. */
@@ -85,21 +158,68 @@ export abstract class Layer {
     return this.outShape;
   }
 
+  /** TF.js' batchInputShape: the declared input shape with its batch dimension (null). */
+  get batchInputShape(): (number | null)[] | undefined {
+    return this.declaredInputShape ? [null, ...this.declaredInputShape] : undefined;
+  }
+
   get isBuilt(): boolean {
     return this.built;
   }
 
-  /** Check the input shape, create weights (drawing initial values from rng). */
-  build(inputShape: Shape, rng: Random): void {
-    const outShape = this.computeOutputShape(inputShape);
-    for (const spec of this.weightSpecs(inputShape)) {
-      const value = new Tensor(spec.shape);
-      initialize(value.f32, spec.shape, spec.initializer, rng);
-      this.weights.push({ name: spec.name, value, grad: new Tensor(spec.shape) });
+  get trainableWeights(): LayerWeight[] {
+    return this.trainable ? this.weights.filter((w) => w.trainable) : [];
+  }
+
+  get nonTrainableWeights(): LayerWeight[] {
+    return this.trainable ? this.weights.filter((w) => !w.trainable) : [...this.weights];
+  }
+
+  /** The output sample shape for these input sample shapes, checked (nothing is built). */
+  outputSampleShape(inputShapes: readonly Shape[]): number[] {
+    const batched = inputShapes.map((s) => [null, ...s]);
+    const out = this.computeOutputShape(batched.length === 1 ? batched[0]! : batched);
+    if (!Array.isArray(out) || out.length < 1 || Array.isArray(out[0]) || out.slice(1).some((d) => !Number.isInteger(d) || (d as number) <= 0)) {
+      throw new TegakiError(`Layer ${this.name || this.className}: computeOutputShape must return one shape [null, ...positive integers]; received ${JSON.stringify(out)}.`);
     }
-    this.inShape = [...inputShape];
+    return out.slice(1) as number[];
+  }
+
+  /** Check the input shapes, then build (drawing initial values from rng). Models call this. */
+  buildFor(inputShapes: Shape | readonly Shape[], rng: Random): void {
+    const shapes = (inputShapes.length > 0 && Array.isArray(inputShapes[0]) ? inputShapes : [inputShapes]) as Shape[];
+    const outShape = this.outputSampleShape(shapes);
+    this.initRng = rng;
+    const batched = shapes.map((s) => [null, ...s]);
+    this.build(batched.length === 1 ? batched[0]! : batched);
+    this.initRng = null;
+    this.inShapes = shapes.map((s) => [...s]);
     this.outShape = outShape;
     this.built = true;
+  }
+
+  /**
+   * TF.js' build(inputShape), inputShape with its batch dimension (null): create the weights.
+   * The default adds those weightSpecs describes.
+   */
+  build(inputShape: BatchShape | BatchShape[]): void {
+    const first = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as BatchShape;
+    for (const spec of this.weightSpecs(first.slice(1) as number[])) this.addWeight(spec.name, spec.shape, 'float32', spec.initializer);
+    this.built = true;
+  }
+
+  /** TF.js' addWeight: a new weight of this layer, initialized by name (e.g. 'glorotUniform', 'zeros'). */
+  addWeight(name: string, shape: Shape, dtype?: string, initializer?: InitializerName | Initializer, regularizer?: unknown, trainable = true, constraint?: unknown): LayerWeight {
+    const where = `Layer ${this.name || this.className}: addWeight('${name}')`;
+    if (dtype !== undefined && dtype !== null && dtype !== 'float32') throw new TegakiError(`${where}: dtype '${String(dtype)}' is not supported (float32 only).`);
+    if (regularizer !== undefined && regularizer !== null) throw new TegakiError(`${where}: regularizers are not supported yet.`);
+    if (constraint !== undefined && constraint !== null) throw new TegakiError(`${where}: constraints are not supported yet.`);
+    if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) throw new TegakiError(`${where}: shape must be non-negative integers, received ${JSON.stringify(shape)}.`);
+    const value = new Tensor([...shape]);
+    initialize(value.f32, shape, initializerOption(initializer, 'glorotUniform', where), this.initRng ?? new Random((Math.random() * 2 ** 32) >>> 0));
+    const weight = new LayerWeight(name, value, trainable);
+    this.weights.push(weight);
+    return weight;
   }
 
   /**
@@ -110,14 +230,49 @@ export abstract class Layer {
     return [];
   }
 
-  /** Output shape of one sample for a given input sample shape. */
-  abstract computeOutputShape(inputShape: Shape): number[];
+  /** TF.js' computeOutputShape, shapes with their batch dimension. The default: the input's. */
+  computeOutputShape(inputShape: BatchShape | BatchShape[]): BatchShape | BatchShape[] {
+    return inputShape;
+  }
 
-  /** Run a batch [batch, ...inputShape]. The result is owned by the layer and reused next call. */
-  abstract forward(x: Tensor, options: ForwardOptions): Tensor;
+  /** TF.js' call: the layer's computation written with ops (recorded on the gradient tape). */
+  call(inputs: LayerInput, _kwargs: CallArgs = {}): LayerInput {
+    return inputs;
+  }
 
-  /** Given dL/dy for the last forward, write weight gradients and return dL/dx. */
-  abstract backward(dy: Tensor): Tensor;
+  /**
+   * TF.js' apply: on tensors, build if needed and call; on symbolic tensors (tf.input()), record
+   * where this layer sits in a functional model and return its symbolic output.
+   */
+  apply(inputs: LayerInput, kwargs?: CallArgs): LayerInput;
+  apply(inputs: SymbolicTensor | SymbolicTensor[], kwargs?: CallArgs): SymbolicTensor;
+  apply(inputs: LayerInput | SymbolicTensor | SymbolicTensor[], kwargs: CallArgs = {}): LayerInput | SymbolicTensor {
+    const list = (Array.isArray(inputs) ? inputs : [inputs]) as unknown[];
+    if (list.length === 0) throw new TegakiError(`Layer ${this.name || this.className}: apply needs at least one input.`);
+    if (list.every((t) => t instanceof SymbolicTensor)) return this.applySymbolic(list as SymbolicTensor[]);
+    if (!list.every((t) => t instanceof Tensor)) throw new TegakiError(`Layer ${this.name || this.className}: apply expects tensors, or symbolic tensors from tf.input(), not a mix.`);
+    const tensors = list as Tensor[];
+    const shapes = tensors.map((t) => t.shape.slice(1));
+    if (!this.built) this.buildFor(shapes, new Random((Math.random() * 2 ** 32) >>> 0));
+    else this.checkInputShapes(shapes);
+    return this.call(Array.isArray(inputs) ? tensors : tensors[0]!, kwargs);
+  }
+
+  private applySymbolic(inputs: SymbolicTensor[]): SymbolicTensor {
+    const shapes = inputs.map((t) => t.sampleShape);
+    if (this.built) this.checkInputShapes(shapes);
+    const out = this.outputSampleShape(shapes);
+    const node = new LayerNode(this, inputs, shapes);
+    this.inboundNodes.push(node);
+    return node.setOutput(new SymbolicTensor([null, ...out], this, this.inboundNodes.length - 1));
+  }
+
+  private checkInputShapes(shapes: readonly Shape[]): void {
+    if (shapes.length !== this.inShapes.length || shapes.some((s, i) => s.join() !== this.inShapes[i]!.join())) {
+      const show = (list: readonly Shape[]): string => list.map((s) => formatShape([null, ...s])).join(', ');
+      throw new TegakiError(`Layer ${this.name} was built for input ${show(this.inShapes)}, received ${show(shapes)}.`);
+    }
+  }
 
   /** TF.js-style camelCase config; enough to rebuild the layer. */
   getConfig(): Record<string, unknown> {
@@ -138,104 +293,78 @@ export abstract class Layer {
     if (values.length !== this.weights.length) {
       throw new TegakiError(`Layer ${this.name} expects ${this.weights.length} weight arrays, received ${values.length}.`);
     }
-    values.forEach((v, i) => {
-      const w = this.weights[i]!;
-      if (v.size !== w.value.size || v.shape.join() !== w.value.shape.join()) {
-        throw new TegakiError(`Layer ${this.name} weight ${w.name} has shape ${formatShape(w.value.shape)}, received ${formatShape(v.shape)}.`);
-      }
-      w.value.f32.set(v.f32);
-    });
+    values.forEach((v, i) => this.weights[i]!.write(v));
   }
 
-  /** A tensor of the given shape kept for reuse under key: allocation only when the size changes. */
-  protected buffer(key: string, shape: Shape): Tensor {
-    const existing = this.buffers.get(key);
-    if (existing && existing.size === sizeOf(shape)) {
-      return existing.shape.join() === shape.join() ? existing : existing.reshapeView(shape);
-    }
-    const t = new Tensor(shape);
-    this.buffers.set(key, t);
-    return t;
-  }
-
-  /** Throws a clear error when a batch does not match the built input shape. */
-  protected checkInput(x: Tensor): number {
-    const expected = this.inShape;
-    if (x.rank !== expected.length + 1 || expected.some((d, i) => x.shape[i + 1] !== d)) {
-      throw new TegakiError(`Layer ${this.name} expects input ${formatShape([null, ...expected])}, received ${formatShape(x.shape)}.`);
-    }
-    return x.shape[0]!;
+  /** TF.js' dispose: nothing to free (tensors are garbage-collected). */
+  dispose(): { refCountAfterDispose: number; numDisposedVariables: number } {
+    return { refCountAfterDispose: 0, numDisposedVariables: 0 };
   }
 }
 
-/**
- * A layer whose output is act(pre-activation). It keeps the pre-activation when the activation is
- * softmax, so a cross-entropy loss can work from the logits (stable) and skip the softmax backward.
- */
-export abstract class ActivatedLayer extends Layer {
-  abstract readonly activation: ActivationName;
-  private lastOutput: Tensor | null = null;
-  private lastLogits: Tensor | null = null;
+/** A shape with its batch dimension first (null: any batch size). */
+export type BatchShape = (number | null)[];
 
-  /** The pre-activation of the last forward (only kept for softmax). */
-  get logits(): Tensor | null {
-    return this.lastLogits;
+export class SymbolicTensor {
+  readonly dtype = 'float32';
+
+  /** shape: [null, ...sample shape]; the output of sourceLayer's node nodeIndex. */
+  constructor(readonly shape: BatchShape, readonly sourceLayer: Layer, readonly nodeIndex: number) {}
+
+  get rank(): number {
+    return this.shape.length;
   }
 
-  /** The part of the activation a kernel can fuse with the bias add (all but softmax). */
-  protected get fusedActivation(): ElementwiseActivation {
-    return this.activation === 'softmax' ? 'linear' : this.activation;
+  /** The shape of one sample (without the batch dimension). */
+  get sampleShape(): number[] {
+    return this.shape.slice(1) as number[];
   }
 
-  /**
-   * Finish the activation of z, whose elementwise part (fusedActivation) is already applied in
-   * place, and remember what backward needs.
-   */
-  protected activate(z: Tensor): Tensor {
-    if (this.activation !== 'softmax') {
-      this.lastLogits = null;
-      this.lastOutput = z;
-      return z;
-    }
-    const cols = z.shape[z.rank - 1]!;
-    const y = this.buffer('softmax', z.shape);
-    activationForward('softmax', y.f32, z.f32, z.size / cols, cols);
-    this.lastLogits = z;
-    this.lastOutput = y;
-    return y;
+  /** The node that produced this tensor. */
+  get node(): LayerNode {
+    return this.sourceLayer.inboundNodes[this.nodeIndex]!;
   }
 
-  /** dL/dz from dL/dy, into a reused buffer. */
-  protected deactivate(dy: Tensor): Tensor {
-    const y = this.lastOutput!;
-    if (this.activation === 'linear') return dy;
-    const cols = y.shape[y.rank - 1]!;
-    const dz = this.buffer('dz', y.shape);
-    activationBackward(this.activation, dz.f32, dy.f32, y.f32, y.size / cols, cols);
-    return dz;
+  get name(): string {
+    return `${this.sourceLayer.name}/${this.nodeIndex}`;
   }
 
-  /** The gradient buffer of the bias, or null when the layer has none. */
-  protected get biasGradient(): Float32Array | null {
-    return null;
+  toString(): string {
+    return `SymbolicTensor(shape=[${this.shape.map((d) => d ?? 'null').join(',')}], layer=${this.sourceLayer.name || this.sourceLayer.className})`;
+  }
+}
+
+/** One application of a layer to symbolic inputs (Keras' Node). */
+export class LayerNode {
+  private outputTensor: SymbolicTensor | null = null;
+
+  constructor(readonly layer: Layer, readonly inputs: readonly SymbolicTensor[], readonly inputShapes: readonly number[][]) {}
+
+  setOutput(output: SymbolicTensor): SymbolicTensor {
+    this.outputTensor = output;
+    return output;
   }
 
-  override backward(dy: Tensor): Tensor {
-    const y = this.lastOutput!;
-    const db = this.biasGradient;
-    if (this.activation === 'softmax' || this.activation === 'linear' || !db) return this.backwardFromPreActivation(this.deactivate(dy));
-    // One pass gives dz and the bias gradient (both read the same rows).
-    const cols = y.shape[y.rank - 1]!;
-    const dz = this.buffer('dz', y.shape);
-    getBackend().biasActivationBackward(dz.f32, db, dy.f32, y.f32, y.size / cols, cols, this.activation);
-    return this.backwardFromPreActivation(dz, true);
+  get output(): SymbolicTensor {
+    if (!this.outputTensor) throw new TegakiError(`Layer ${this.layer.name}: node has no output yet.`);
+    return this.outputTensor;
   }
+}
 
-  /**
-   * Backward from dL/dz, the gradient with respect to the pre-activation. biasGradientDone says
-   * the bias gradient is already written (by the fused pass in backward).
-   */
-  abstract backwardFromPreActivation(dz: Tensor, biasGradientDone?: boolean): Tensor;
+/** The one input of a single-input layer's call. */
+export function singleInput(inputs: LayerInput, layer: Layer): Tensor {
+  if (inputs instanceof Tensor) return inputs;
+  if (Array.isArray(inputs) && inputs.length === 1 && inputs[0] instanceof Tensor) return inputs[0];
+  throw new TegakiError(`Layer ${layer.name || layer.className} expects one input tensor.`);
+}
+
+/** The one input's sample shape for a single-input layer's computeOutputShape. */
+export function singleSampleShape(inputShape: BatchShape | BatchShape[], layer: Layer): number[] {
+  if (Array.isArray(inputShape[0])) {
+    if (inputShape.length !== 1) throw new TegakiError(`Layer ${layer.name || layer.className} expects one input, received ${inputShape.length}.`);
+    return (inputShape[0] as BatchShape).slice(1) as number[];
+  }
+  return (inputShape as BatchShape).slice(1) as number[];
 }
 
 /** The options every layer takes (TF.js' LayerArgs that tegaki implements). */

@@ -3,8 +3,10 @@
 import type { PoolGeometry } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { TegakiError } from '../errors.js';
+import { maxPool } from '../ops/nn.js';
 import { formatShape, type Shape, Tensor } from '../tensor.js';
-import { Layer, type ForwardOptions, type LayerArgs, type Padding, paddingOption, positivePair, requireDefault, windowGeometry } from './layer.js';
+import { singleInput, singleSampleShape, type CallArgs, type LayerArgs, type LayerInput, type Padding, paddingOption, positivePair, requireDefault, windowGeometry, type BatchShape } from './layer.js';
+import { FusedLayer, type ForwardOptions } from './fused.js';
 
 export interface MaxPooling2DArgs extends LayerArgs {
   /** Window height and width. Default 2. */
@@ -17,8 +19,8 @@ export interface MaxPooling2DArgs extends LayerArgs {
   dataFormat?: 'channelsLast';
 }
 
-export class MaxPooling2D extends Layer {
-  readonly className = 'MaxPooling2D';
+export class MaxPooling2D extends FusedLayer {
+  static override readonly className = 'MaxPooling2D';
   readonly poolSize: [number, number];
   readonly strides: [number, number];
   readonly padding: Padding;
@@ -34,7 +36,8 @@ export class MaxPooling2D extends Layer {
     this.padding = paddingOption(args.padding, 'MaxPooling2D');
   }
 
-  computeOutputShape(inputShape: Shape): number[] {
+  override computeOutputShape(batchShape: BatchShape | BatchShape[]): BatchShape {
+    const inputShape = singleSampleShape(batchShape, this);
     if (inputShape.length !== 3) {
       throw new TegakiError(`MaxPooling2D layer ${this.name} expects images (None, height, width, channels); received ${formatShape([null, ...inputShape])}.`);
     }
@@ -43,7 +46,11 @@ export class MaxPooling2D extends Layer {
     if (h.out <= 0 || w.out <= 0) {
       throw new TegakiError(`MaxPooling2D layer ${this.name}: a ${this.poolSize.join('×')} pool does not fit input ${formatShape([null, ...inputShape])}.`);
     }
-    return [h.out, w.out, inputShape[2]!];
+    return [null, h.out, w.out, inputShape[2]!];
+  }
+
+  override call(inputs: LayerInput, _kwargs: CallArgs = {}): Tensor {
+    return maxPool(singleInput(inputs, this), this.poolSize, this.strides, this.padding);
   }
 
   private geometryFor(batch: number): PoolGeometry {

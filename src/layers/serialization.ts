@@ -1,12 +1,44 @@
-// Layers ↔ the Keras/TF.js model topology JSON (snake_case configs, as in model.json).
+// Layers ↔ the Keras/TF.js model topology JSON (snake_case configs, as in model.json). Layers of
+// other classes save their getConfig(); custom ones load once registered (registerClass), as in TF.js.
 
 import { TegakiError } from '../errors.js';
 import type { InitializerName } from '../initializers.js';
 import { Activation, Dropout, Flatten } from './core.js';
 import { Conv2D } from './conv.js';
 import { Dense } from './dense.js';
-import type { Layer } from './layer.js';
+import { InputLayer } from './input.js';
+import { Layer } from './layer.js';
+import { Add, Average, Concatenate, Maximum, Minimum, Multiply } from './merge.js';
 import { MaxPooling2D } from './pooling.js';
+
+/** A layer class as registerClass takes it: a className and a constructor (or fromConfig) taking the config. */
+export interface SerializableLayerClass {
+  className?: string;
+  fromConfig?: (cls: SerializableLayerClass, config: Record<string, unknown>) => Layer;
+  new (config: Record<string, unknown>): Layer;
+}
+
+const registered = new Map<string, SerializableLayerClass>();
+
+/** TF.js' serialization.registerClass: models saved with this custom layer class load again. */
+export function registerClass(cls: SerializableLayerClass): SerializableLayerClass {
+  if (typeof cls !== 'function' || !(cls.prototype instanceof Layer)) throw new TegakiError('registerClass expects a class that extends tf.layers.Layer.');
+  const name = cls.className;
+  if (typeof name !== 'string' || name === '') throw new TegakiError(`registerClass: class ${cls.name} needs a static className (e.g. static className = '${cls.name}').`);
+  registered.set(name, cls);
+  return cls;
+}
+
+const MERGE_CLASSES: Record<string, new (args: Record<string, unknown>) => Layer> = { Add, Average, Maximum, Minimum, Multiply };
+
+/** camelCase keys ↔ snake_case keys, through nested objects (TF.js' convertTsToPythonic and back). */
+function convertKeys(value: unknown, key: (k: string) => string): unknown {
+  if (Array.isArray(value)) return value.map((v) => convertKeys(v, key));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [key(k), convertKeys(v, key)]));
+}
+const toSnake = (k: string): string => k.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+const toCamel = (k: string): string => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 export interface LayerJson {
   class_name: string;
@@ -70,8 +102,11 @@ export function layerToJson(layer: Layer): LayerJson {
     Object.assign(config, { rate: layer.rate, noise_shape: null, seed: null });
   } else if (layer instanceof Activation) {
     config['activation'] = layer.activation;
+  } else if (layer instanceof InputLayer) {
+    return { class_name: 'InputLayer', config: { batch_input_shape: layer.batchInputShape, dtype: 'float32', sparse: false, name: layer.name } };
   } else if (!(layer instanceof Flatten)) {
-    throw new TegakiError(`Layer ${layer.name} (${layer.className}) cannot be saved.`);
+    // merge layers and custom ones: their own config, in model.json's spelling
+    return { class_name: layer.className, config: { ...(convertKeys(layer.getConfig(), toSnake) as Record<string, unknown>), dtype: 'float32' } };
   }
   return { class_name: layer.className, config };
 }
@@ -119,7 +154,22 @@ export function layerFromJson(json: LayerJson, where: string): Layer {
       return new Flatten(base);
     case 'Activation':
       return new Activation({ ...base, activation });
-    default:
-      return fail(`unknown layer class '${json.class_name}' (supported: Dense, Conv2D, MaxPooling2D, Dropout, Flatten, Activation)`);
+    case 'InputLayer': {
+      const shape = c['batch_input_shape'] ?? c['batch_shape'];
+      if (!Array.isArray(shape) || shape.length < 2) fail('InputLayer needs batch_input_shape [null, ...]');
+      return new InputLayer({ name: base.name, batchInputShape: shape as (number | null)[], sparse: c['sparse'] === true });
+    }
+    case 'Concatenate':
+      return new Concatenate({ name: base.name, trainable: base.trainable, axis: c['axis'] as number });
+    default: {
+      const merge = MERGE_CLASSES[json.class_name];
+      if (merge) return new merge({ name: base.name, trainable: base.trainable });
+      const custom = registered.get(json.class_name);
+      if (!custom) return fail(`unknown layer class '${json.class_name}' (built in: Dense, Conv2D, MaxPooling2D, Dropout, Flatten, Activation, InputLayer, Add, Average, Concatenate, Maximum, Minimum, Multiply; register custom layers with tf.serialization.registerClass)`);
+      const config = convertKeys(c, toCamel) as Record<string, unknown>;
+      const layer = custom.fromConfig ? custom.fromConfig(custom, config) : new custom(config);
+      if (!(layer instanceof Layer)) fail(`${json.class_name}.fromConfig did not return a layer`);
+      return layer;
+    }
   }
 }

@@ -1,10 +1,21 @@
-// Reused batch buffers: samples of a source gathered into one tensor per batch size, labels in the
-// form the loss kernels take.
+// What models read samples from, and reused batch buffers: the samples of a source gathered into
+// one tensor per batch size.
 
-import type { Labels } from '../backend/backend.js';
-import type { SampleSource } from '../data/source.js';
+import { asSource, type SampleSource } from '../data/source.js';
 import { TegakiError } from '../errors.js';
 import { Tensor } from '../tensor.js';
+
+/** A model's inputs or labels: one tensor or source, or one per model input (output). */
+export type ModelData = Tensor | SampleSource | (Tensor | SampleSource)[];
+
+/** The sources of x or y, with one length; `field` names them in errors. */
+export function asSources(data: ModelData, field: string): SampleSource[] {
+  const list = Array.isArray(data) ? data.map((d, i) => asSource(d, `${field}[${i}]`)) : [asSource(data, field)];
+  if (list.length === 0) throw new TegakiError(`${field} is an empty list.`);
+  const other = list.find((s) => s.length !== list[0]!.length);
+  if (other) throw new TegakiError(`${field}: every tensor must have the same number of samples, received ${list[0]!.length} and ${other.length}.`);
+  return list;
+}
 
 /** Reused input buffers, one per batch size (the last batch of an epoch is usually smaller). */
 export class BatchBuffers {
@@ -22,15 +33,12 @@ export class BatchBuffers {
   }
 }
 
-/** Reused label buffers in the form the loss kernels take. */
-export class LabelBuffers {
-  private readonly batches: BatchBuffers;
-  constructor(source: SampleSource, private readonly sparse: boolean) {
-    this.batches = new BatchBuffers(source);
-  }
-
-  gather(indices: Int32Array): Labels {
-    return { data: this.batches.gather(indices).f32, sparse: this.sparse };
+/** Gather batches of the given sample order from every source and hand each to fn. */
+export function forEachBatch(sources: readonly SampleSource[], order: Int32Array, batchSize: number, fn: (batches: Tensor[], start: number) => void): void {
+  const buffers = sources.map((s) => new BatchBuffers(s));
+  for (let start = 0; start < order.length; start += batchSize) {
+    const indices = order.subarray(start, Math.min(start + batchSize, order.length));
+    fn(buffers.map((b) => b.gather(indices)), start);
   }
 }
 

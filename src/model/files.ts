@@ -5,11 +5,18 @@ import { readArtifacts, shownModelJson, writeArtifacts, type ReadOptions } from 
 import { modelFromArtifacts } from './load.js';
 import type { ModelMetadata } from './metadata.js';
 import { modelToArtifacts, type SavableModel } from './save.js';
-import type { Sequential } from './sequential.js';
+import { TegakiError } from '../errors.js';
+import { Sequential } from './sequential.js';
 
-/** Load a model saved by tegaki or TensorFlow.js: `dir` or `dir/model.json`. */
+/**
+ * Load a Sequential model saved by tegaki or TensorFlow.js: `dir` or `dir/model.json` (the
+ * command line, reports and the web app take Sequential models; loadLayersModel takes any).
+ */
 export function loadModel(path: string, options: ReadOptions = {}): Sequential {
-  return modelFromArtifacts(readArtifacts(path, options), shownModelJson(path, options));
+  const where = shownModelJson(path, options);
+  const model = modelFromArtifacts(readArtifacts(path, options), where);
+  if (!(model instanceof Sequential)) throw new TegakiError(`${where}: a functional model; this command takes Sequential models (load it with tf.loadLayersModel in a program).`);
+  return model;
 }
 
 /** Save to dir/model.json and a weights file; a crash at any moment leaves a loadable model. */

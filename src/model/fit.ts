@@ -1,29 +1,31 @@
 // The training loop behind Sequential.fit: batches, callbacks, validation, progress.
 
-import type { Labels } from '../backend/backend.js';
-import { asSource, range, SubsetSource, type SampleSource } from '../data/source.js';
+import { range, SubsetSource, type SampleSource } from '../data/source.js';
 import { TegakiError } from '../errors.js';
-import type { Weight } from '../layers/layer.js';
-import type { Loss } from '../losses.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { Random } from '../random.js';
-import { Tensor, type Shape } from '../tensor.js';
-import { BatchBuffers, checkBatchSize, LabelBuffers } from './batches.js';
+import type { Tensor } from '../tensor.js';
+import { asSources, BatchBuffers, checkBatchSize, type ModelData } from './batches.js';
 import type { Callback, Logs, TrainableModel } from './callbacks.js';
 import { ProgressBar, type ProgressOutput } from './progress.js';
 
-/** What the loop needs from a model (Sequential implements it). */
+/** The loss summed over a batch's samples, and how many of them were classified right. */
+export interface BatchResult {
+  loss: number;
+  correct: number;
+}
+
+/** What the loop needs from a model (LayersModel and Sequential implement it). */
 export interface LoopModel extends TrainableModel {
   readonly rng: Random;
   readonly optimizer: Optimizer | null;
   readonly accuracyKey: string | null;
-  readonly trainableWeights: Weight[];
-  requireCompiled(): Loss;
-  ensureBuiltFor(sampleShape: Shape): void;
-  labelsShape(y: SampleSource): { sparse: boolean };
-  forward(x: Tensor, training: boolean, rng?: Random): Tensor;
-  lossOfBatch(output: Tensor, labels: Labels, grad: Tensor | null): { loss: number; correct: number };
-  evaluateSource(x: SampleSource, y: SampleSource, batchSize: number): Logs;
+  requireCompiled(): void;
+  /** Check the inputs and labels (one source per model input and output), building the model from them when needed. */
+  checkData(xs: readonly SampleSource[], ys: readonly SampleSource[]): void;
+  /** One optimizer step on a batch (one tensor per input and output). */
+  trainBatch(xs: Tensor[], ys: Tensor[], rng: Random): BatchResult;
+  evaluateSources(xs: readonly SampleSource[], ys: readonly SampleSource[], batchSize: number): Logs;
 }
 
 export interface FitOptions {
@@ -36,7 +38,7 @@ export interface FitOptions {
   /** Fraction of the samples, taken from the end before shuffling, held out for validation. Default 0. */
   validationSplit?: number;
   /** Held-out [x, y] evaluated after each epoch; overrides validationSplit. */
-  validationData?: [Tensor | SampleSource, Tensor | SampleSource];
+  validationData?: [ModelData, ModelData];
   /** Default none. An array, or one object with hooks (TF.js' CustomCallbackArgs). */
   callbacks?: Callback[] | Callback;
   /** 0 silent, 1 progress bar, 2 one line per epoch. Default 1. */
@@ -80,13 +82,15 @@ function defaultOutput(): ProgressOutput {
   return stdout ?? { write: (text: string) => console.log(text.replace(/\n$/, '')) };
 }
 
-function splitData(model: LoopModel, x: SampleSource, y: SampleSource, options: FitOptions): { trainX: SampleSource; trainY: SampleSource; val: [SampleSource, SampleSource] | null } {
+type Sources = readonly SampleSource[];
+
+function splitData(model: LoopModel, x: Sources, y: Sources, options: FitOptions): { trainX: Sources; trainY: Sources; val: [Sources, Sources] | null } {
   if (options.validationData) {
+    if (!Array.isArray(options.validationData) || options.validationData.length !== 2) throw new TegakiError('fit: validationData must be [x, y].');
     const [vx, vy] = options.validationData;
-    const valX = asSource(vx, 'validationData[0]');
-    const valY = asSource(vy, 'validationData[1]');
-    if (valX.length !== valY.length) throw new TegakiError(`validationData has ${valX.length} inputs but ${valY.length} labels.`);
-    model.ensureBuiltFor(valX.sampleShape);
+    const valX = asSources(vx, 'validationData[0]');
+    const valY = asSources(vy, 'validationData[1]');
+    model.checkData(valX, valY);
     return { trainX: x, trainY: y, val: [valX, valY] };
   }
   const split = options.validationSplit ?? 0;
@@ -94,15 +98,13 @@ function splitData(model: LoopModel, x: SampleSource, y: SampleSource, options: 
     throw new TegakiError(`Expected validationSplit in [0, 1). Received validationSplit=${JSON.stringify(split)}.`);
   }
   if (split === 0) return { trainX: x, trainY: y, val: null };
-  const at = Math.floor(x.length * (1 - split));
-  if (at === 0 || at === x.length) throw new TegakiError(`validationSplit=${split} leaves no ${at === 0 ? 'training' : 'validation'} samples out of ${x.length}.`);
+  const length = x[0]!.length;
+  const at = Math.floor(length * (1 - split));
+  if (at === 0 || at === length) throw new TegakiError(`validationSplit=${split} leaves no ${at === 0 ? 'training' : 'validation'} samples out of ${length}.`);
+  const subset = (sources: Sources, indices: Int32Array): SampleSource[] => sources.map((source) => new SubsetSource(source, indices));
   const head = range(0, at);
-  const tail = range(at, x.length);
-  return {
-    trainX: new SubsetSource(x, head),
-    trainY: new SubsetSource(y, head),
-    val: [new SubsetSource(x, tail), new SubsetSource(y, tail)],
-  };
+  const tail = range(at, length);
+  return { trainX: subset(x, head), trainY: subset(y, head), val: [subset(x, tail), subset(y, tail)] };
 }
 
 /**
@@ -130,7 +132,7 @@ export interface RestoringCallback extends Callback {
   restoreState?(): Promise<TrainingSnapshot | null> | TrainingSnapshot | null;
 }
 
-export async function fitLoop(model: LoopModel, x: SampleSource, y: SampleSource, options: FitOptions): Promise<History> {
+export async function fitLoop(model: LoopModel, x: Sources, y: Sources, options: FitOptions): Promise<History> {
   const { epochs = 1, batchSize = 32, shuffle = true, verbose = 1, yieldEvery = 'auto' } = options;
   if (!['auto', 'batch', 'epoch', 'never'].includes(String(yieldEvery)) && !(typeof yieldEvery === 'number' && yieldEvery >= 0)) {
     throw new TegakiError(`Expected yieldEvery to be 'auto', 'batch', 'epoch', 'never' or a number of milliseconds. Received yieldEvery=${JSON.stringify(yieldEvery)}.`);
@@ -142,30 +144,25 @@ export async function fitLoop(model: LoopModel, x: SampleSource, y: SampleSource
   if (!Number.isInteger(epochs) || epochs < 0) throw new TegakiError(`Expected epochs to be a non-negative integer. Received epochs=${JSON.stringify(epochs)}.`);
   checkBatchSize(batchSize);
   model.requireCompiled();
-  model.ensureBuiltFor(x.sampleShape);
-  const { sparse } = model.labelsShape(y);
-  if (x.length !== y.length) throw new TegakiError(`x has ${x.length} samples but y has ${y.length}.`);
+  model.checkData(x, y);
   const { trainX, trainY, val } = splitData(model, x, y, options);
-  if (trainX.length === 0) throw new TegakiError('Cannot fit on an empty dataset.');
-  if (val) model.labelsShape(val[1]);
+  const samples = trainX[0]!.length;
+  if (samples === 0) throw new TegakiError('Cannot fit on an empty dataset.');
 
   const rng = new Random(options.seed ?? model.rng.nextUint32());
   const shuffleRng = rng.fork();
   const dropoutRng = rng.fork();
   const out = options.progressOutput ?? defaultOutput();
-  const optimizer = model.optimizer!;
-  const weights = model.trainableWeights;
-  const xBuffers = new BatchBuffers(trainX);
-  const yBuffers = new LabelBuffers(trainY, sparse);
-  const gradBuffers = new Map<number, Tensor>();
-  const steps = Math.ceil(trainX.length / batchSize);
+  const xBuffers = trainX.map((source) => new BatchBuffers(source));
+  const yBuffers = trainY.map((source) => new BatchBuffers(source));
+  const steps = Math.ceil(samples / batchSize);
   const accuracyKey = model.accuracyKey;
 
   model.stopTraining = false;
   const initialEpoch = options.initialEpoch ?? 0;
   for (const cb of callbacks) cb.setModel?.(model);
   for (const cb of callbacks) {
-    cb.setParams?.({ epochs, initialEpoch, samples: trainX.length, steps, batchSize, verbose, doValidation: val !== null, metrics: accuracyKey ? ['loss', accuracyKey] : ['loss'] });
+    cb.setParams?.({ epochs, initialEpoch, samples, steps, batchSize, verbose, doValidation: val !== null, metrics: accuracyKey ? ['loss', accuracyKey] : ['loss'] });
   }
   let resumed: TrainingSnapshot | null = null;
   for (const cb of callbacks) resumed = (await cb.restoreState?.()) ?? resumed;
@@ -194,7 +191,7 @@ export async function fitLoop(model: LoopModel, x: SampleSource, y: SampleSource
     }
     for (const cb of callbacks) await cb.onEpochBegin?.(epoch, {});
     if (verbose > 0) out.write(`Epoch ${epoch + 1}/${epochs}\n`);
-    const order = range(0, trainX.length);
+    const order = range(0, samples);
     if (shuffle) shuffleRng.shuffle(order);
     const bar = verbose === 1 ? new ProgressBar(steps, out) : null;
     const sums = state.sums;
@@ -206,12 +203,8 @@ export async function fitLoop(model: LoopModel, x: SampleSource, y: SampleSource
     for (let step = state.step; step < steps; step++) {
       const indices = order.subarray(step * batchSize, Math.min((step + 1) * batchSize, order.length));
       for (const cb of callbacks) await cb.onBatchBegin?.(step, { batch: step, size: indices.length });
-      const xb = xBuffers.gather(indices);
-      const output = model.forward(xb, true, dropoutRng);
-      let grad = gradBuffers.get(indices.length);
-      if (!grad) gradBuffers.set(indices.length, (grad = new Tensor(output.shape)));
-      const r = model.lossOfBatch(output, yBuffers.gather(indices), grad);
-      optimizer.apply(weights);
+      const gather = (buffers: BatchBuffers[]): Tensor[] => buffers.map((b) => b.gather(indices));
+      const r = model.trainBatch(gather(xBuffers), gather(yBuffers), dropoutRng);
       sums.loss += r.loss;
       sums.correct += r.correct;
       sums.seen += indices.length;
@@ -239,7 +232,7 @@ export async function fitLoop(model: LoopModel, x: SampleSource, y: SampleSource
     const stopRequested = model.stopTraining;
     const logs: Logs = Object.fromEntries(running());
     if (val) {
-      const v = model.evaluateSource(val[0], val[1], batchSize);
+      const v = model.evaluateSources(val[0], val[1], batchSize);
       for (const [k, value] of Object.entries(v)) logs[`val_${k}`] = value;
     }
     const values = Object.entries(logs) as [string, number][];

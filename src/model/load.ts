@@ -1,14 +1,17 @@
-// TF.js model artifacts → a Sequential model. Every layer's weight shapes are checked against the
-// weight specs before any weight is allocated, so a hostile model.json cannot make us allocate
-// what its files do not hold.
+// TF.js model artifacts → a Sequential or functional model. Every built-in layer's weight shapes
+// are checked against the weight specs before any weight is allocated, so a hostile model.json
+// cannot make us allocate what its files do not hold.
 
 import { refuseUnknownOptions, TegakiError } from '../errors.js';
 import { weightValues } from '../io/model-json.js';
 import { getLoadHandler } from '../io/router.js';
 import type { IOHandler, ModelArtifacts } from '../io/types.js';
 import { snakeCase, type Layer } from '../layers/layer.js';
+import { FusedLayer } from '../layers/fused.js';
 import { layerFromJson, type LayerJson } from '../layers/serialization.js';
+import type { SymbolicTensor } from '../layers/layer.js';
 import { formatShape, sizeOf, type Shape } from '../tensor.js';
+import { LayersModel } from './layers-model.js';
 import { checkMetadata } from './metadata.js';
 import { weightName } from './save.js';
 import { Sequential } from './sequential.js';
@@ -26,10 +29,8 @@ function checkSampleSize(shape: Shape, what: string, where: string): void {
   if (!(n <= MAX_SAMPLE_VALUES)) throw new TegakiError(`${where}: ${what} ${formatShape([null, ...shape])} holds ${n} values per sample, more than the ${MAX_SAMPLE_VALUES} tegaki accepts.`);
 }
 
-/** The layer list and name of a Sequential topology (Keras nests it once more under model_config). */
-function sequentialTopology(topology: Record<string, unknown>, where: string): { name: string; layers: unknown[] } {
-  const top = isObject(topology['model_config']) ? topology['model_config'] : topology;
-  if (top['class_name'] !== 'Sequential') throw new TegakiError(`${where}: a '${String(top['class_name'])}' model; tegaki loads Sequential models.`);
+/** The layer list and name of a Sequential topology. */
+function sequentialTopology(top: Record<string, unknown>, where: string): { name: string; layers: unknown[] } {
   const config = top['config'];
   const layers = Array.isArray(config) ? config : isObject(config) ? config['layers'] : undefined;
   if (!Array.isArray(layers) || layers.length === 0) throw new TegakiError(`${where}: the model has no layers.`);
@@ -52,36 +53,57 @@ function layersFromTopology(list: unknown[], where: string): { layers: Layer[]; 
       inputShape = shape.slice(1) as number[];
       continue;
     }
-    try {
-      const layer = layerFromJson(json, at);
-      if (!layer.name) {
-        const base = snakeCase(layer.className);
-        const n = counts.get(base) ?? 0;
-        counts.set(base, n + 1);
-        layer.name = n === 0 ? base : `${base}_${n}`;
-      }
-      layers.push(layer);
-    } catch (e) {
-      if (e instanceof TegakiError && !e.message.startsWith(where)) throw new TegakiError(`${at}: ${e.message}`);
-      throw e;
+    const layer = readLayer(json, at);
+    if (!layer.name) {
+      const base = snakeCase(layer.className);
+      const n = counts.get(base) ?? 0;
+      counts.set(base, n + 1);
+      layer.name = n === 0 ? base : `${base}_${n}`;
     }
+    layers.push(layer);
   }
   return { layers, inputShape };
 }
 
-/** Check each layer's weights against the specs, walking shapes without allocating. */
-function checkWeightShapes(layers: Layer[], inputShape: Shape, specs: Map<string, { shape: number[] }>, where: string): void {
+/** One layer from its JSON; errors name where it is. */
+function readLayer(json: LayerJson, at: string): Layer {
+  try {
+    return layerFromJson(json, at);
+  } catch (e) {
+    if (e instanceof TegakiError && !e.message.startsWith(at)) throw new TegakiError(`${at}: ${e.message}`);
+    throw e;
+  }
+}
+
+type WeightShapes = Map<string, { layer: string; shape: number[] }>;
+/** The file's weights by name; null when a model is made from its topology alone (new weights). */
+type Values = ReturnType<typeof weightValues> | null;
+
+/** The weights each layer will have for the sample shapes it receives, without allocating them. */
+function expectedWeights(layers: readonly { layer: Layer; inputShape: Shape }[]): WeightShapes {
+  const expected: WeightShapes = new Map();
+  for (const { layer, inputShape } of layers) {
+    for (const w of layer.weightSpecs(inputShape)) expected.set(weightName(layer, w.name), { layer: layer.name, shape: w.shape });
+  }
+  return expected;
+}
+
+/** The sample shape each layer of a stack receives, checking every output's size. */
+function stackShapes(layers: Layer[], inputShape: Shape, where: string): { layer: Layer; inputShape: Shape }[] {
   const names = new Set<string>(layers.map((l) => l.name));
   if (names.size !== layers.length) throw new TegakiError(`${where}: two layers have the same name.`);
-  const expected = new Map<string, { layer: string; shape: number[] }>();
   checkSampleSize(inputShape, 'the input', where);
   let shape = inputShape;
-  for (const layer of layers) {
-    const out = layer.computeOutputShape(shape);
-    for (const w of layer.weightSpecs(shape)) expected.set(weightName(layer, w.name), { layer: layer.name, shape: w.shape });
-    shape = out;
+  return layers.map((layer) => {
+    const entry = { layer, inputShape: shape };
+    shape = layer.outputSampleShape([shape]);
     checkSampleSize(shape, `layer ${layer.name} outputs`, where);
-  }
+    return entry;
+  });
+}
+
+/** Check the manifest against the expected weights: the same names and shapes. */
+function checkWeightShapes(expected: WeightShapes, specs: Map<string, { shape: number[] }>, where: string): void {
   const extra = [...specs.keys()].find((k) => !expected.has(k));
   if (extra) throw new TegakiError(`${where}: weightsManifest lists '${extra}', which no layer has (expected: ${[...expected.keys()].join(', ')}).`);
   for (const [name, want] of expected) {
@@ -93,29 +115,123 @@ function checkWeightShapes(layers: Layer[], inputShape: Shape, specs: Map<string
   }
 }
 
-/** Build a Sequential model from artifacts; `where` names the source (a file) in errors. */
-export function modelFromArtifacts(artifacts: ModelArtifacts, where: string): Sequential {
-  if (!isObject(artifacts.modelTopology)) throw new TegakiError(`${where}: no modelTopology; not a TensorFlow.js layers model.`);
-  const { name, layers: list } = sequentialTopology(artifacts.modelTopology, where);
+function sequentialFromTopology(top: Record<string, unknown>, values: Values, where: string): Sequential {
+  const { name, layers: list } = sequentialTopology(top, where);
   const { layers, inputShape: declared } = layersFromTopology(list, where);
   if (layers.length === 0) throw new TegakiError(`${where}: the model has no layers besides its input.`);
   const inputShape = layers[0]!.declaredInputShape ?? declared;
   if (!inputShape) throw new TegakiError(`${where}: the first layer has no batch_input_shape, so the input shape is unknown.`);
   if (inputShape.some((d) => !Number.isSafeInteger(d) || d <= 0)) throw new TegakiError(`${where}: input shape ${JSON.stringify(inputShape)} must be positive integers.`);
-  const values = weightValues(artifacts, where);
-  checkWeightShapes(layers, inputShape, values, where);
+  if (values) checkBuiltInWeights(stackShapes(layers, inputShape, where), values, where);
   const model = new Sequential({ name });
   for (const layer of layers) model.add(layer);
   if (!model.built) model.build(inputShape);
+  return model;
+}
+
+/** A reference [layer name, node index, tensor index, ...] to a symbolic tensor. */
+function tensorRef(ref: unknown, outputs: Map<string, SymbolicTensor[]>, at: string): SymbolicTensor | null {
+  if (!Array.isArray(ref) || typeof ref[0] !== 'string' || !Number.isInteger(ref[1]) || (ref[2] !== undefined && ref[2] !== 0)) throw new TegakiError(`${at}: ${JSON.stringify(ref)?.slice(0, 80)} is not a reference [layer, node, 0].`);
+  return outputs.get(ref[0])?.[ref[1] as number] ?? null;
+}
+
+/** A functional model ('Model' or Keras 3's 'Functional'): layers, then their nodes applied in dependency order. */
+function functionalFromTopology(top: Record<string, unknown>, values: Values, where: string): LayersModel {
+  const config = isObject(top['config']) ? top['config'] : {};
+  const list = config['layers'];
+  if (!Array.isArray(list) || list.length === 0) throw new TegakiError(`${where}: the model has no layers.`);
+  const pending: { layer: Layer; nodes: unknown[]; at: string }[] = [];
+  const outputs = new Map<string, SymbolicTensor[]>();
+  for (const [i, entry] of list.entries()) {
+    const at = `${where}: layer ${i}${isObject(entry) && typeof entry['name'] === 'string' ? ` (${entry['name']})` : ''}`;
+    if (!isObject(entry)) throw new TegakiError(`${at}: not a layer.`);
+    const layer = readLayer({ class_name: entry['class_name'] as string, config: { ...(isObject(entry['config']) ? entry['config'] : {}), name: entry['name'] ?? (isObject(entry['config']) ? entry['config']['name'] : undefined) } }, at);
+    if (!layer.name || outputs.has(layer.name)) throw new TegakiError(`${at}: every layer needs a name of its own.`);
+    outputs.set(layer.name, layer.className === 'InputLayer' ? [layer.output] : []);
+    const nodes = entry['inbound_nodes'] ?? [];
+    if (!Array.isArray(nodes)) throw new TegakiError(`${at}: inbound_nodes must be a list.`);
+    if (layer.className !== 'InputLayer') pending.push({ layer, nodes: [...nodes], at });
+  }
+  // apply each node once its inputs exist; a pass that applies nothing means some never will
+  const shapes: { layer: Layer; inputShape: Shape }[] = [];
+  for (let progress = true; progress; ) {
+    progress = false;
+    for (const p of pending) {
+      while (p.nodes.length > 0) {
+        const refs = p.nodes[0];
+        if (!Array.isArray(refs) || refs.length === 0) throw new TegakiError(`${p.at}: an inbound node must list its inputs.`);
+        const inputs = refs.map((r) => tensorRef(r, outputs, p.at));
+        if (inputs.some((t) => t === null)) break;
+        const out = p.layer.apply(inputs.length === 1 ? inputs[0]! : (inputs as SymbolicTensor[]));
+        checkSampleSize(out.sampleShape, `layer ${p.layer.name} outputs`, where);
+        if (outputs.get(p.layer.name)!.length === 0) shapes.push({ layer: p.layer, inputShape: inputs[0]!.sampleShape });
+        outputs.get(p.layer.name)!.push(out);
+        p.nodes.shift();
+        progress = true;
+      }
+    }
+  }
+  const stuck = pending.find((p) => p.nodes.length > 0);
+  if (stuck) throw new TegakiError(`${stuck.at}: its inputs ${JSON.stringify(stuck.nodes[0]).slice(0, 120)} are not outputs of other layers of the model.`);
+  const ends = (field: string): SymbolicTensor[] => {
+    const refs = config[field];
+    if (!Array.isArray(refs) || refs.length === 0) throw new TegakiError(`${where}: ${field} must list the model's ${field === 'input_layers' ? 'inputs' : 'outputs'}.`);
+    return refs.map((r) => tensorRef(r, outputs, `${where}: ${field}`) ?? fail(`${where}: ${field} names ${JSON.stringify(r).slice(0, 80)}, which is not in the model.`));
+  };
+  const inputs = ends('input_layers');
+  for (const t of inputs) checkSampleSize(t.sampleShape, 'the input', where);
+  // custom layers' weights are only known once built: the check before allocating covers the built-in ones
+  if (values) checkBuiltInWeights(shapes, values, where);
+  const name = typeof config['name'] === 'string' ? config['name'] : 'model';
+  return new LayersModel({ inputs, outputs: ends('output_layers'), name });
+}
+
+function fail(message: string): never {
+  throw new TegakiError(message);
+}
+
+/**
+ * Check the built-in layers' weights before anything is allocated. Custom layers' weights are only
+ * known once built: setWeightValues checks them after.
+ */
+function checkBuiltInWeights(shapes: { layer: Layer; inputShape: Shape }[], values: NonNullable<Values>, where: string): void {
+  const custom = shapes.filter((s) => !(s.layer instanceof FusedLayer)).map((s) => `${s.layer.name}/`);
+  const builtInSpecs = new Map([...values].filter(([name]) => !custom.some((prefix) => name.startsWith(prefix))));
+  checkWeightShapes(expectedWeights(shapes.filter((s) => s.layer instanceof FusedLayer)), builtInSpecs, where);
+}
+
+/** Copy the file's weights into the built model, refusing missing, misshapen or non-finite ones. */
+function setWeightValues(model: LayersModel, values: NonNullable<Values>, where: string): void {
+  const expected = new Set<string>();
   for (const layer of model.layers) {
     for (const w of layer.weights) {
-      const source = values.get(weightName(layer, w.name))!.values;
+      const key = weightName(layer, w.name);
+      expected.add(key);
+      const spec = values.get(key);
+      if (!spec) throw new TegakiError(`${where}: weightsManifest is missing ${key} (layer ${layer.name} needs shape ${formatShape(w.value.shape)}).`);
+      if (spec.shape.join() !== w.value.shape.join()) throw new TegakiError(`${where}: weight ${key} has shape ${formatShape(spec.shape)} in the manifest, the layer needs ${formatShape(w.value.shape)}.`);
+      const source = spec.values;
       for (let i = 0; i < source.length; i++) {
-        if (!Number.isFinite(source[i]!)) throw new TegakiError(`${where}: weight ${weightName(layer, w.name)} contains ${source[i]} at index ${i}.`);
+        if (!Number.isFinite(source[i]!)) throw new TegakiError(`${where}: weight ${key} contains ${source[i]} at index ${i}.`);
       }
       w.value.f32.set(source);
     }
   }
+  const extra = [...values.keys()].find((k) => !expected.has(k));
+  if (extra) throw new TegakiError(`${where}: weightsManifest lists '${extra}', which no layer has.`);
+}
+
+/** Build a Sequential or functional model from artifacts; `where` names the source (a file) in errors. */
+export function modelFromArtifacts(artifacts: ModelArtifacts, where: string, options: { weights?: 'load' | 'initialize' } = {}): LayersModel {
+  if (!isObject(artifacts.modelTopology)) throw new TegakiError(`${where}: no modelTopology; not a TensorFlow.js layers model.`);
+  // Keras nests the topology once more under model_config
+  const top = isObject(artifacts.modelTopology['model_config']) ? artifacts.modelTopology['model_config'] : artifacts.modelTopology;
+  const values = options.weights === 'initialize' ? null : weightValues(artifacts, where);
+  const kind = top['class_name'];
+  const model = kind === 'Sequential' ? sequentialFromTopology(top, values, where)
+    : kind === 'Model' || kind === 'Functional' ? functionalFromTopology(top, values, where)
+      : fail(`${where}: a '${String(kind)}' model; tegaki loads Sequential and functional (Model) models.`);
+  if (values) setWeightValues(model, values, where);
   const tegaki = artifacts.userDefinedMetadata?.['tegaki'];
   const { formatVersion: _version, ...metadata } = (isObject(tegaki) ? tegaki : {}) as Record<string, unknown>;
   model.metadata = checkMetadata(metadata, model.inputShape, model.outputShape, where);
@@ -123,7 +239,7 @@ export function modelFromArtifacts(artifacts: ModelArtifacts, where: string): Se
 }
 
 /** Load through a handler, or the handler registered for a URL (TF.js' tf.loadLayersModel). */
-export async function loadLayersModel(handlerOrUrl: IOHandler | string, options: { strict?: boolean; onProgress?: (fraction: number) => void } = {}): Promise<Sequential> {
+export async function loadLayersModel(handlerOrUrl: IOHandler | string, options: { strict?: boolean; onProgress?: (fraction: number) => void } = {}): Promise<LayersModel> {
   const { strict = true, onProgress, ...rest } = options;
   refuseUnknownOptions(rest, ['strict', 'onProgress'], 'loadLayersModel');
   if (!strict) throw new TegakiError('loadLayersModel: strict: false is not supported (every weight must match).');

@@ -6,7 +6,6 @@ import { FORMAT_VERSION } from '../io/model-json.js';
 import { getSaveHandler } from '../io/router.js';
 import type { IOHandler, ModelArtifacts, SaveResult, WeightsManifestEntry } from '../io/types.js';
 import type { Layer } from '../layers/layer.js';
-import { layerToJson } from '../layers/serialization.js';
 import type { ModelMetadata } from './metadata.js';
 
 export const GENERATED_BY = 'tegaki 0.1.0';
@@ -16,6 +15,8 @@ export interface SavableModel {
   readonly name: string;
   readonly layers: readonly Layer[];
   readonly built: boolean;
+  /** { class_name, config } as model.json's modelTopology holds it. */
+  modelTopology(): Record<string, unknown>;
 }
 
 export const weightName = (layer: Layer, name: string): string => `${layer.name}/${name}`;
@@ -47,12 +48,7 @@ export function modelToArtifacts(model: SavableModel, metadata: ModelMetadata): 
     format: 'layers-model',
     generatedBy: GENERATED_BY,
     convertedBy: null,
-    modelTopology: {
-      class_name: 'Sequential',
-      config: { name: model.name, layers: model.layers.map(layerToJson) },
-      keras_version: GENERATED_BY,
-      backend: 'tegaki',
-    },
+    modelTopology: { ...model.modelTopology(), keras_version: GENERATED_BY, backend: 'tegaki' },
     weightSpecs,
     weightData: weightData.buffer,
     userDefinedMetadata: { tegaki: { formatVersion: FORMAT_VERSION, ...metadata } },

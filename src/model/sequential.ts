@@ -1,23 +1,28 @@
-// Sequential: a stack of layers with Keras' compile / fit / evaluate / predict / summary.
+// Sequential: a stack of layers, each feeding the next (TF.js' tf.sequential). It is a LayersModel
+// whose graph it builds itself once the input shape is known. When every layer has fused kernels
+// and the loss is a built-in one, fit, evaluate and predict run those kernels over reused buffers
+// (softmax + cross-entropy from the logits); otherwise the layers' call() runs on the tape.
 
 import type { Labels } from '../backend/backend.js';
-import { asSource, range, type SampleSource } from '../data/source.js';
+import { getBackend } from '../backend/select.js';
+import { range, type SampleSource } from '../data/source.js';
 import { refuseUnknownOptions, TegakiError } from '../errors.js';
-import { ActivatedLayer, Layer, snakeCase, type Weight } from '../layers/layer.js';
-import { getLoss, lossSum, type Loss, type LossName } from '../losses.js';
-import { getMetric, type Metric, type MetricName } from '../metrics.js';
-import { getOptimizer, Optimizer } from '../optimizers/index.js';
+import { InputLayer } from '../layers/input.js';
+import { Layer } from '../layers/layer.js';
+import { ActivatedLayer, FusedLayer } from '../layers/fused.js';
+import { layerToJson } from '../layers/serialization.js';
+import type { SymbolicTensor } from '../layers/layer.js';
+import { lossSum } from '../losses.js';
 import { Random } from '../random.js';
 import { formatShape, sizeOf, Tensor, type Shape } from '../tensor.js';
-import { getBackend } from '../backend/select.js';
-import type { IOHandler, SaveResult } from '../io/types.js';
-import { BatchBuffers, checkBatchSize, LabelBuffers } from './batches.js';
+import { forEachBatch, type ModelData } from './batches.js';
 import type { Logs } from './callbacks.js';
-import { FIT_OPTIONS, fitLoop, type FitOptions, type History } from './fit.js';
-import type { ModelMetadata } from './metadata.js';
-import { saveModelTo } from './save.js';
-import { isRecording } from '../ops/engine.js';
+import type { BatchResult } from './fit.js';
+import { graphOf } from './graph.js';
+import { LayerNames, LayersModel, type BatchOptions } from './layers-model.js';
 import { summaryLines } from './summary.js';
+
+export type { CompileArgs } from './layers-model.js';
 
 export interface SequentialArgs {
   /** Layers to add in order. */
@@ -29,79 +34,58 @@ export interface SequentialArgs {
   seed?: number;
 }
 
-export interface CompileArgs {
-  /** An optimizer, or its name ('sgd', 'rmsprop', 'adam') with Keras defaults. */
-  optimizer: Optimizer | string;
-  /** 'categoricalCrossentropy', 'sparseCategoricalCrossentropy' or 'meanSquaredError' (Keras'
-   *  snake_case names work too). */
-  loss: LossName | string;
-  /** Default: none. ['accuracy'] adds accuracy. */
-  metrics?: (MetricName | string)[];
-}
-
-export interface BatchOptions {
-  /** Default 32. */
-  batchSize?: number;
-}
-
-export interface EvaluateArgs extends BatchOptions {
-  /** Accepted for TF.js programs; evaluate prints nothing. Default 0. */
-  verbose?: number;
-}
-
-export class Sequential {
-  readonly name: string;
-  readonly layers: Layer[] = [];
-  /** Set to end fit: after the current epoch when set by onEpochEnd, else after the current batch. */
-  stopTraining = false;
-  optimizer: Optimizer | null = null;
-  loss: Loss | null = null;
-  metrics: Metric[] = [];
-  /** Class names, input preprocessing, history and seed: saved with the model. */
-  metadata: ModelMetadata = {};
-  /** Seed the model was created with, if any. */
-  readonly seed: number | undefined;
-  readonly rng: Random;
-  private readonly nameCounts = new Map<string, number>();
+export class Sequential extends LayersModel {
+  private readonly stack: Layer[] = [];
+  private readonly names: LayerNames;
+  /** Gradient buffers of the fused path, one per batch size. */
+  private readonly gradBuffers = new Map<number, Tensor>();
 
   constructor(args: SequentialArgs = {}) {
-    this.name = args.name ?? 'sequential';
-    this.seed = args.seed;
-    this.rng = new Random(args.seed ?? (Math.random() * 2 ** 32) >>> 0);
+    if (!args || typeof args !== 'object') throw new TegakiError('sequential expects a config object, e.g. { layers: [...] }.');
+    refuseUnknownOptions(args, ['layers', 'name', 'seed'], 'sequential');
+    super({ name: args.name, seed: args.seed }, 'sequential');
+    this.names = new LayerNames(this.name);
+    if (args.layers !== undefined && !Array.isArray(args.layers)) throw new TegakiError('sequential: layers must be a list of layers.');
     for (const layer of args.layers ?? []) this.add(layer);
+  }
+
+  /** The layers in order (without an input layer, as in TF.js). */
+  override get layers(): Layer[] {
+    return [...this.stack];
   }
 
   /** Append a layer; it is built at once when the input shape is known. */
   add(layer: Layer): void {
     if (!(layer instanceof Layer)) throw new TegakiError('Sequential.add expects a layer, e.g. layers.dense({ units: 10 }).');
-    if (this.layers.length > 0 && layer.declaredInputShape) {
+    if (layer instanceof InputLayer) throw new TegakiError('Sequential.add: give the first layer an inputShape instead of an input layer.');
+    const previous = this.stack.at(-1);
+    if (previous && layer.declaredInputShape) {
       // Keras ignores it too, but silently; say so since it usually means a mistake
-      if (this.layers.at(-1)!.isBuilt && layer.declaredInputShape.join() !== this.layers.at(-1)!.outputShape.join()) {
-        throw new TegakiError(`Layer ${layer.name || layer.className} declares inputShape ${formatShape([null, ...layer.declaredInputShape])} but follows a layer with output ${formatShape([null, ...this.layers.at(-1)!.outputShape])}.`);
+      if (previous.isBuilt && layer.declaredInputShape.join() !== previous.outputShape.join()) {
+        throw new TegakiError(`Layer ${layer.name || layer.className} declares inputShape ${formatShape([null, ...layer.declaredInputShape])} but follows a layer with output ${formatShape([null, ...previous.outputShape])}.`);
       }
     }
-    layer.name = this.uniqueName(layer.name || snakeCase(layer.className));
-    layer.needsInputGradient = this.layers.length > 0;
-    this.layers.push(layer);
-    const inputShape = this.layers.length === 1 ? layer.declaredInputShape : this.layers.at(-2)!.isBuilt ? this.layers.at(-2)!.outputShape : undefined;
-    if (inputShape) layer.build(inputShape, this.rng);
+    this.names.assign(layer);
+    if (layer instanceof FusedLayer) layer.needsInputGradient = this.stack.length > 0;
+    this.stack.push(layer);
+    const inputShape = this.stack.length === 1 ? layer.declaredInputShape : previous!.isBuilt ? previous!.outputShape : undefined;
+    if (inputShape && !layer.isBuilt) layer.buildFor(inputShape, this.rng);
+    // a graph built before (model.inputs was read) grows by this layer
+    if (this.graph && layer.isBuilt) this.graph = graphOf([...this.graph.inputs], [layer.apply(this.graph.outputs[0]!)]);
   }
 
-  private uniqueName(base: string): string {
-    if (this.layers.some((l) => l.name === base)) {
-      // an explicit duplicate name is a user error; automatic names get numbered
-      if (!this.nameCounts.has(base)) throw new TegakiError(`Layer name '${base}' is used twice in model ${this.name}.`);
-    }
-    const count = this.nameCounts.get(base) ?? 0;
-    this.nameCounts.set(base, count + 1);
-    return count === 0 ? base : `${base}_${count}`;
+  /** TF.js' pop: remove the last layer. */
+  pop(): void {
+    if (this.stack.length === 0) throw new TegakiError(`Model ${this.name} has no layers to pop.`);
+    this.stack.pop();
+    this.graph = null;
   }
 
   /** Build every layer for samples of this shape (done automatically when the first layer has inputShape). */
   build(inputShape: Shape): void {
     let shape = inputShape;
-    for (const layer of this.layers) {
-      if (!layer.isBuilt) layer.build(shape, this.rng);
+    for (const layer of this.stack) {
+      if (!layer.isBuilt) layer.buildFor(shape, this.rng);
       else if (layer.inputShape.join() !== shape.join()) {
         throw new TegakiError(`Layer ${layer.name} was built for input ${formatShape([null, ...layer.inputShape])}, not ${formatShape([null, ...shape])}.`);
       }
@@ -109,205 +93,144 @@ export class Sequential {
     }
   }
 
-  get built(): boolean {
-    return this.layers.length > 0 && this.layers.every((l) => l.isBuilt);
-  }
-
-  get inputShape(): number[] {
-    this.requireBuilt();
-    return this.layers[0]!.inputShape;
-  }
-
-  get outputShape(): number[] {
-    this.requireBuilt();
-    return this.layers.at(-1)!.outputShape;
+  override get built(): boolean {
+    return this.stack.length > 0 && this.stack.every((l) => l.isBuilt);
   }
 
   private requireBuilt(): void {
-    if (this.layers.length === 0) throw new TegakiError(`Model ${this.name} has no layers.`);
+    if (this.stack.length === 0) throw new TegakiError(`Model ${this.name} has no layers.`);
     if (!this.built) throw new TegakiError(`Model ${this.name} is not built: give the first layer an inputShape, or call build().`);
   }
 
-  compile(args: CompileArgs): void {
-    this.optimizer = typeof args.optimizer === 'string' ? getOptimizer(args.optimizer) : args.optimizer;
-    if (!(this.optimizer instanceof Optimizer)) throw new TegakiError('compile: optimizer must be an optimizer or its name.');
-    this.loss = getLoss(args.loss);
-    this.metrics = (args.metrics ?? []).map(getMetric);
-  }
-
-  /** The key accuracy is logged under ('acc' as in TF.js), or null when it is not a metric. */
-  get accuracyKey(): string | null {
-    return this.metrics.find((m) => m.kind === 'accuracy')?.key ?? null;
-  }
-
-  /** Trainable weights in layer order. */
-  get trainableWeights(): Weight[] {
-    return this.layers.filter((l) => l.trainable).flatMap((l) => l.weights);
-  }
-
-  getWeights(): Tensor[] {
-    return this.layers.flatMap((l) => l.getWeights());
-  }
-
-  setWeights(weights: readonly Tensor[]): void {
-    let i = 0;
-    for (const layer of this.layers) {
-      layer.setWeights(weights.slice(i, i + layer.weights.length));
-      i += layer.weights.length;
-    }
-    if (i !== weights.length) throw new TegakiError(`Model ${this.name} has ${i} weight arrays, received ${weights.length}.`);
-  }
-
-  countParams(): number {
-    return this.layers.reduce((n, l) => n + l.countParams(), 0);
-  }
-
-  /**
-   * The Keras summary table, printed with printFn (default console.log) and returned. Takes
-   * TF.js' (lineLength, positions, printFn) too; the table keeps Keras' 65 columns.
-   */
-  summary(lineLengthOrPrint?: number | ((line: string) => void), positions?: number[], printFn?: (line: string, ...rest: unknown[]) => void): string {
-    if (typeof lineLengthOrPrint === 'number' || positions !== undefined) throw new TegakiError('summary: lineLength and positions are not supported; the table has Keras\' 65 columns.');
-    const print = (typeof lineLengthOrPrint === 'function' ? lineLengthOrPrint : printFn) ?? console.log;
-    return this.summaryTable(print);
-  }
-
-  private summaryTable(printFn: (line: string) => void): string {
+  override get inputSampleShapes(): number[][] {
     this.requireBuilt();
-    const lines = summaryLines(this.name, this.layers);
-    for (const line of lines) printFn(line);
-    return lines.join('\n');
+    return [this.stack[0]!.inputShape];
   }
 
-  /**
-   * Save in the TensorFlow.js format (metadata included) through an IOHandler, or to the handler a
-   * URL names: 'file://dir' or a plain folder path in Node.js.
-   */
-  async save(handlerOrUrl: IOHandler | string, config: { includeOptimizer?: boolean; trainableOnly?: boolean } = {}): Promise<SaveResult> {
-    const { includeOptimizer = false, trainableOnly = false, ...rest } = config;
-    refuseUnknownOptions(rest, ['includeOptimizer', 'trainableOnly'], 'save');
-    if (includeOptimizer) throw new TegakiError('save: includeOptimizer is not supported yet.');
-    if (trainableOnly) throw new TegakiError('save: trainableOnly is not supported yet.');
-    return saveModelTo(this, this.metadata, handlerOrUrl);
+  override get outputSampleShapes(): number[][] {
+    this.requireBuilt();
+    return [this.stack.at(-1)!.outputShape];
   }
 
-  /** Train; see FitOptions for the defaults. */
-  async fit(x: Tensor | SampleSource, y: Tensor | SampleSource, options: FitOptions = {}): Promise<History> {
-    refuseUnknownOptions(options, FIT_OPTIONS, 'fit');
-    return fitLoop(this, asSource(x, 'x'), asSource(y, 'y'), options);
+  /** The symbolic graph (an input layer, then the stack), made when first asked for. */
+  protected override requireGraph(): ReturnType<LayersModel['requireGraph']> {
+    this.requireBuilt();
+    if (!this.graph) {
+      const input = new InputLayer({ batchInputShape: [null, ...this.stack[0]!.inputShape], name: `${this.name}_input` });
+      let t: SymbolicTensor = input.output;
+      for (const layer of this.stack) t = layer.apply(t);
+      this.graph = graphOf([input.output], [t]);
+    }
+    return this.graph;
   }
 
-  /**
-   * Loss and metrics over a dataset, as TF.js returns them: a scalar tensor of the loss, or
-   * [loss, ...metrics] when the model was compiled with metrics.
-   */
-  evaluate(x: Tensor | SampleSource, y: Tensor | SampleSource, args: EvaluateArgs = {}): Tensor | Tensor[] {
-    refuseUnknownOptions(args, ['batchSize', 'verbose'], 'evaluate');
-    const logs = this.evaluateSource(asSource(x, 'x'), asSource(y, 'y'), args.batchSize ?? 32);
-    const values = Object.values(logs).map((v) => new Tensor([], [v]));
-    return values.length === 1 ? values[0]! : values;
+  override get inputs(): SymbolicTensor[] {
+    return [...this.requireGraph().inputs];
   }
 
-  /** Outputs for every sample, in one new tensor. */
-  predict(x: Tensor | SampleSource, { batchSize = 32 }: BatchOptions = {}): Tensor {
-    // its layers run fused kernels that the tape does not see: a gradient through them would be silently wrong
-    if (isRecording()) throw new TegakiError('Calling a layers model inside a gradient function (grad, minimize, ...) is not supported yet; use fit, or write the model with ops.');
-    const source = asSource(x, 'x');
-    this.ensureBuiltFor(source.sampleShape);
-    checkBatchSize(batchSize);
-    const out = new Tensor([source.length, ...this.outputShape]);
-    const perSample = sizeOf(this.outputShape);
-    this.forEachBatch(source, range(0, source.length), batchSize, (batch, start) => {
-      const y = this.forward(batch, false);
-      out.f32.set(y.f32, start * perSample);
-    });
-    return out;
+  override get outputs(): SymbolicTensor[] {
+    return [...this.requireGraph().outputs];
   }
 
-  /** Run a batch through every layer; the result is reused by the next call. */
-  forward(x: Tensor, training: boolean, rng: Random = this.rng): Tensor {
-    let h = x;
-    for (const layer of this.layers) h = layer.forward(h, { training, rng });
-    return h;
+  protected override checkInputs(sampleShapes: Shape[]): void {
+    if (this.stack.length === 0) throw new TegakiError(`Model ${this.name} has no layers.`);
+    if (!this.built && sampleShapes.length === 1) this.build(sampleShapes[0]!);
+    super.checkInputs(sampleShapes);
   }
 
   /** Build from the data's sample shape when needed, or check that it matches. */
   ensureBuiltFor(sampleShape: Shape): void {
-    if (this.layers.length === 0) throw new TegakiError(`Model ${this.name} has no layers.`);
-    if (!this.built) this.build(sampleShape);
-    const expected = this.inputShape;
-    if (expected.join() !== sampleShape.join()) {
-      throw new TegakiError(`Model ${this.name} expects inputs ${formatShape([null, ...expected])}, received samples of shape ${formatShape([null, ...sampleShape])}.`);
-    }
+    this.checkInputs([sampleShape]);
   }
 
-  /** Labels as the loss wants them, with a clear error when their shape does not fit. */
-  labelsShape(y: SampleSource): { sparse: boolean } {
-    const loss = this.requireCompiled();
-    const out = this.outputShape;
-    const shape = y.sampleShape;
-    if (loss.sparse) {
-      if (shape.length === 0 || (shape.length === 1 && shape[0] === 1)) return { sparse: true };
-      throw new TegakiError(`${loss.name} expects class indices (one number per sample); received labels of shape ${formatShape([null, ...shape])}. Use categoricalCrossentropy for one-hot labels.`);
-    }
-    if (shape.join() === out.join()) return { sparse: false };
-    throw new TegakiError(`${loss.name} expects labels of shape ${formatShape([null, ...out])} like the model's output; received ${formatShape([null, ...shape])}.`);
+  protected override summaryLines(): string[] {
+    this.requireBuilt();
+    return summaryLines(this.name, this.stack);
   }
 
-  requireCompiled(): Loss {
-    if (!this.loss || !this.optimizer) throw new TegakiError(`Model ${this.name} is not compiled: call compile({ optimizer, loss }) first.`);
-    return this.loss;
+  override modelTopology(): Record<string, unknown> {
+    return { class_name: 'Sequential', config: { name: this.name, layers: this.stack.map(layerToJson) } };
+  }
+
+  override execute(xs: Tensor[], training: boolean, rng: Random = this.rng): Tensor[] {
+    let h = xs[0]!;
+    for (const layer of this.stack) {
+      const out = layer.call(h, { training, rng });
+      if (Array.isArray(out)) throw new TegakiError(`Layer ${layer.name}: call returned several tensors; a Sequential layer must return one.`);
+      h = out;
+    }
+    return [h];
+  }
+
+  /** Whether the fused kernels can run this model: built-in layers and a built-in loss. */
+  private get fused(): boolean {
+    return this.stack.every((l) => l instanceof FusedLayer) && this.losses.every((l) => !l.custom);
+  }
+
+  private get fusedLayers(): FusedLayer[] {
+    return this.stack as FusedLayer[];
+  }
+
+  /** Run a batch through every layer's fused kernels; the result is reused by the next call. */
+  forward(x: Tensor, training: boolean, rng: Random = this.rng): Tensor {
+    let h = x;
+    for (const layer of this.fusedLayers) h = layer.forward(h, { training, rng });
+    return h;
   }
 
   /** Softmax + cross-entropy is computed from the logits when the model ends in softmax. */
   private get lossFromLogits(): boolean {
-    const last = this.layers.at(-1);
+    const last = this.stack.at(-1);
     return this.loss!.crossEntropy && last instanceof ActivatedLayer && last.activation === 'softmax';
   }
 
   /** Loss sum and correct count of the batch just run forward; with grad, backpropagate too. */
-  lossOfBatch(output: Tensor, labels: Labels, grad: Tensor | null): { loss: number; correct: number } {
+  lossOfBatch(output: Tensor, labels: Labels, grad: Tensor | null): BatchResult {
     const loss = this.loss!;
     const rows = output.shape[0]!;
     const cols = output.size / rows;
-    const last = this.layers.at(-1)!;
+    const last = this.fusedLayers.at(-1)!;
     const logits = this.lossFromLogits ? (last as ActivatedLayer).logits! : null;
     const lossTotal = lossSum(loss, (logits ?? output).f32, logits !== null, labels, rows, cols, grad?.f32 ?? null, 1 / rows);
     const correct = this.accuracyKey ? getBackend().countCorrect(output.f32, labels, rows, cols) : 0;
     if (grad) {
       let d = logits ? (last as ActivatedLayer).backwardFromPreActivation(grad) : last.backward(grad);
-      for (let i = this.layers.length - 2; i >= 0; i--) d = this.layers[i]!.backward(d);
+      for (let i = this.stack.length - 2; i >= 0; i--) d = this.fusedLayers[i]!.backward(d);
     }
     return { loss: lossTotal, correct };
   }
 
-  evaluateSource(x: SampleSource, y: SampleSource, batchSize: number): Logs {
-    this.ensureBuiltFor(x.sampleShape);
-    const { sparse } = this.labelsShape(y);
-    checkBatchSize(batchSize);
-    if (x.length !== y.length) throw new TegakiError(`x has ${x.length} samples but y has ${y.length}.`);
-    if (x.length === 0) throw new TegakiError('Cannot evaluate on an empty dataset.');
-    let loss = 0;
-    let correct = 0;
-    const labelBuffers = new LabelBuffers(y, sparse);
-    this.forEachBatch(x, range(0, x.length), batchSize, (batch, _start, indices) => {
-      const out = this.forward(batch, false);
-      const r = this.lossOfBatch(out, labelBuffers.gather(indices), null);
-      loss += r.loss;
-      correct += r.correct;
-    });
-    const logs: Logs = { loss: loss / x.length };
-    if (this.accuracyKey) logs[this.accuracyKey] = correct / x.length;
-    return logs;
+  override trainBatch(xs: Tensor[], ys: Tensor[], rng: Random): BatchResult {
+    if (!this.fused) return super.trainBatch(xs, ys, rng);
+    const output = this.forward(xs[0]!, true, rng);
+    let grad = this.gradBuffers.get(output.size);
+    if (!grad) this.gradBuffers.set(output.size, (grad = new Tensor(output.shape)));
+    const r = this.lossOfBatch(output, { data: ys[0]!.f32, sparse: this.loss!.sparse }, grad);
+    this.optimizer!.apply(this.trainableWeights);
+    return r;
   }
 
-  /** Gather batches of the given sample order into a reused buffer and hand each to fn. */
-  forEachBatch(source: SampleSource, order: Int32Array, batchSize: number, fn: (batch: Tensor, start: number, indices: Int32Array) => void): void {
-    const buffers = new BatchBuffers(source);
-    for (let start = 0; start < order.length; start += batchSize) {
-      const indices = order.subarray(start, Math.min(start + batchSize, order.length));
-      fn(buffers.gather(indices), start, indices);
-    }
+  protected override evaluateBatch(xs: Tensor[], ys: Tensor[]): BatchResult {
+    if (!this.fused) return super.evaluateBatch(xs, ys);
+    return this.lossOfBatch(this.forward(xs[0]!, false), { data: ys[0]!.f32, sparse: this.loss!.sparse }, null);
+  }
+
+  /** Loss and metrics of one labelled source (what runs and reports evaluate). */
+  evaluateSource(x: SampleSource, y: SampleSource, batchSize: number): Logs {
+    return this.evaluateSources([x], [y], batchSize);
+  }
+
+  protected override predictSources(sources: readonly SampleSource[], batchSize: number): Tensor[] {
+    if (!this.fused) return super.predictSources(sources, batchSize);
+    const out = new Tensor([sources[0]!.length, ...this.outputShape]);
+    const perSample = sizeOf(this.outputShape);
+    forEachBatch(sources, range(0, sources[0]!.length), batchSize, ([batch], start) => out.f32.set(this.forward(batch!, false).f32, start * perSample));
+    return [out];
+  }
+
+  /** Outputs for every sample, in one new tensor. */
+  override predict(x: ModelData, args: BatchOptions = {}): Tensor {
+    return super.predict(x, args) as Tensor;
   }
 }
 

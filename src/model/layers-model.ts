@@ -1,0 +1,468 @@
+// LayersModel: TF.js' model of layers — tf.model({ inputs, outputs }) over a graph of layer
+// applications, and the base of Sequential. compile / fit / evaluate / predict / save / summary as
+// TF.js has them. Training runs the layers' call() on the gradient tape, so any layer, custom ones
+// included, trains; Sequential adds the fused-kernel path for its built-in layers.
+
+import type { Labels } from '../backend/backend.js';
+import { getBackend } from '../backend/select.js';
+import { range, type SampleSource } from '../data/source.js';
+import { refuseUnknownOptions, TegakiError } from '../errors.js';
+import { snakeCase, type CallArgs, type Layer, type LayerWeight } from '../layers/layer.js';
+import { layerToJson } from '../layers/serialization.js';
+import type { SymbolicTensor } from '../layers/layer.js';
+import { getLoss, type Loss, type LossFunction } from '../losses.js';
+import { getMetric, type Metric } from '../metrics.js';
+import { add, cast } from '../ops/arithmetic.js';
+import { ones } from '../ops/creation.js';
+import { gradientsOf, isRecording, withoutRecording } from '../ops/engine.js';
+import { mean } from '../ops/reduction.js';
+import { concat } from '../ops/shape.js';
+import { getOptimizer, Optimizer } from '../optimizers/index.js';
+import { Random } from '../random.js';
+import { formatShape, Tensor, type Shape } from '../tensor.js';
+import type { IOHandler, SaveResult } from '../io/types.js';
+import { asSources, checkBatchSize, forEachBatch, type ModelData } from './batches.js';
+import type { Logs } from './callbacks.js';
+import { FIT_OPTIONS, fitLoop, type BatchResult, type FitOptions, type History, type LoopModel } from './fit.js';
+import { graphOf, runGraph, type Graph } from './graph.js';
+import type { ModelMetadata } from './metadata.js';
+import { saveModelTo } from './save.js';
+import { functionalSummaryLines } from './summary.js';
+
+export interface ModelArgs {
+  inputs: SymbolicTensor | SymbolicTensor[];
+  outputs: SymbolicTensor | SymbolicTensor[];
+  /** Default 'model'. */
+  name?: string;
+  /** Seed for the initial weights of layers not built yet (and for shuffling and dropout unless fit gets its own). Default: random. */
+  seed?: number;
+}
+
+export interface CompileArgs {
+  /** An optimizer (tf.train.adam(0.01)), or its name ('sgd', 'rmsprop', 'adam', ...) with TF.js' defaults. */
+  optimizer: Optimizer | string;
+  /** A loss name ('categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'meanSquaredError';
+   *  Keras' snake_case too), a function (yTrue, yPred) => Tensor, or one per output. */
+  loss: string | LossFunction | (string | LossFunction)[];
+  /** Default: none. ['accuracy'] adds accuracy. */
+  metrics?: string[];
+}
+
+export interface BatchOptions {
+  /** Default 32. */
+  batchSize?: number;
+  /** Accepted for TF.js programs; nothing is printed. Default 0. */
+  verbose?: number;
+}
+
+/** Unique layer names within a model: automatic names are numbered (dense, dense_1), explicit duplicates refused. */
+export class LayerNames {
+  private readonly counts = new Map<string, number>();
+  private readonly used = new Set<string>();
+
+  constructor(private readonly modelName: string) {}
+
+  /** Give the layer a name if it has none; refuse one already used in this model. */
+  assign(layer: Layer): void {
+    if (layer.name) {
+      if (this.used.has(layer.name)) throw new TegakiError(`Layer name '${layer.name}' is used twice in model ${this.modelName}.`);
+    } else {
+      const base = snakeCase(layer.className);
+      let n = this.counts.get(base) ?? 0;
+      while (this.used.has(n === 0 ? base : `${base}_${n}`)) n++;
+      this.counts.set(base, n + 1);
+      layer.name = n === 0 ? base : `${base}_${n}`;
+    }
+    this.used.add(layer.name);
+  }
+}
+
+export class LayersModel implements LoopModel {
+  readonly name: string;
+  /** Set to end fit: after the current epoch when set by onEpochEnd, else after the current batch. */
+  stopTraining = false;
+  optimizer: Optimizer | null = null;
+  /** One compiled loss per output. */
+  protected losses: Loss[] = [];
+  metrics: Metric[] = [];
+  /** Class names, input preprocessing, history and seed: saved with the model. */
+  metadata: ModelMetadata = {};
+  /** Seed the model was created with, if any. */
+  readonly seed: number | undefined;
+  readonly rng: Random;
+  protected graph: Graph | null = null;
+
+  /** Without inputs and outputs the model has no graph yet (Sequential builds its own). */
+  constructor(args: Partial<ModelArgs> = {}, defaultName = 'model') {
+    this.name = args.name ?? defaultName;
+    this.seed = args.seed;
+    this.rng = new Random(args.seed ?? (Math.random() * 2 ** 32) >>> 0);
+    if (args.inputs === undefined && args.outputs === undefined) return;
+    if (args.inputs === undefined || args.outputs === undefined) throw new TegakiError('tf.model needs both inputs and outputs.');
+    const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+    this.graph = graphOf(list(args.inputs), list(args.outputs));
+    const names = new LayerNames(this.name);
+    for (const layer of this.graph.layers) names.assign(layer);
+    this.buildGraphLayers(this.graph);
+  }
+
+  /** Build every layer of the graph not built yet, for the shapes its nodes receive. */
+  private buildGraphLayers(graph: Graph): void {
+    for (const node of graph.nodes) {
+      if (!node.layer.isBuilt) node.layer.buildFor(node.inputShapes, this.rng);
+      else if (node.inputShapes.some((s, i) => s.join() !== node.layer.inputShapes[i]?.join())) {
+        throw new TegakiError(`Layer ${node.layer.name} is applied to inputs of different shapes (${node.inputShapes.map((s) => formatShape([null, ...s])).join(', ')} and ${node.layer.inputShapes.map((s) => formatShape([null, ...s])).join(', ')}).`);
+      }
+    }
+  }
+
+  /** The layers, input layers first (TF.js' model.layers). */
+  get layers(): Layer[] {
+    return [...(this.graph?.layers ?? [])];
+  }
+
+  /** The symbolic inputs (tf.model({ inputs: model.inputs, ... }) builds on them). */
+  get inputs(): SymbolicTensor[] {
+    return [...this.requireGraph().inputs];
+  }
+
+  get outputs(): SymbolicTensor[] {
+    return [...this.requireGraph().outputs];
+  }
+
+  protected requireGraph(): Graph {
+    if (!this.graph) throw new TegakiError(`Model ${this.name} is not built yet, so it has no inputs or outputs.`);
+    return this.graph;
+  }
+
+  get built(): boolean {
+    return this.graph !== null;
+  }
+
+  /** Shapes of one sample of each input. */
+  get inputSampleShapes(): number[][] {
+    return this.requireGraph().inputs.map((t) => t.sampleShape);
+  }
+
+  get outputSampleShapes(): number[][] {
+    return this.requireGraph().outputs.map((t) => t.sampleShape);
+  }
+
+  /** Shape of one sample of the (first) input, without the batch dimension. */
+  get inputShape(): number[] {
+    return this.inputSampleShapes[0]!;
+  }
+
+  /** Shape of one sample of the (first) output. */
+  get outputShape(): number[] {
+    return this.outputSampleShapes[0]!;
+  }
+
+  /** The layer of that name, or at that index (TF.js' getLayer(name?, index?)). */
+  getLayer(nameOrIndex?: string | number, index?: number): Layer {
+    const layers = this.layers;
+    const at = typeof nameOrIndex === 'number' ? nameOrIndex : nameOrIndex === undefined ? index : undefined;
+    if (at !== undefined) {
+      if (!Number.isInteger(at) || at < 0 || at >= layers.length) throw new TegakiError(`getLayer: index ${at} is out of range; model ${this.name} has ${layers.length} layers.`);
+      return layers[at]!;
+    }
+    const found = layers.find((l) => l.name === nameOrIndex);
+    if (!found) throw new TegakiError(`getLayer: no layer named '${String(nameOrIndex)}' (layers: ${layers.map((l) => l.name).join(', ')}).`);
+    return found;
+  }
+
+  compile(args: CompileArgs): void {
+    if (!args || typeof args !== 'object') throw new TegakiError('compile expects { optimizer, loss }.');
+    refuseUnknownOptions(args, ['optimizer', 'loss', 'metrics'], 'compile');
+    const optimizer = typeof args.optimizer === 'string' ? getOptimizer(args.optimizer) : args.optimizer;
+    if (!(optimizer instanceof Optimizer)) throw new TegakiError('compile: optimizer must be an optimizer (tf.train.adam()) or its name.');
+    const losses = Array.isArray(args.loss) ? args.loss.map(getLoss) : [getLoss(args.loss)];
+    if (!Array.isArray(args.metrics ?? []) ) throw new TegakiError('compile: metrics must be a list, e.g. [\'accuracy\'].');
+    this.optimizer = optimizer;
+    this.losses = losses;
+    this.metrics = (args.metrics ?? []).map(getMetric);
+  }
+
+  /** The loss of the (first) output, once compiled. */
+  get loss(): Loss | null {
+    return this.losses[0] ?? null;
+  }
+
+  requireCompiled(): void {
+    if (this.losses.length === 0 || !this.optimizer) throw new TegakiError(`Model ${this.name} is not compiled: call compile({ optimizer, loss }) first.`);
+  }
+
+  /** The key accuracy is logged under ('acc' as in TF.js), or null when it is not a metric. */
+  get accuracyKey(): string | null {
+    return this.metrics.find((m) => m.kind === 'accuracy')?.key ?? null;
+  }
+
+  /** Every weight, layer by layer (TF.js' model.weights). */
+  get weights(): LayerWeight[] {
+    return this.layers.flatMap((l) => l.weights);
+  }
+
+  /** The weights the optimizer updates, in layer order. */
+  get trainableWeights(): LayerWeight[] {
+    return this.layers.flatMap((l) => l.trainableWeights);
+  }
+
+  get nonTrainableWeights(): LayerWeight[] {
+    return this.layers.flatMap((l) => l.nonTrainableWeights);
+  }
+
+  getWeights(): Tensor[] {
+    return this.layers.flatMap((l) => l.getWeights());
+  }
+
+  setWeights(weights: readonly Tensor[]): void {
+    const count = this.layers.reduce((n, l) => n + l.weights.length, 0);
+    if (!Array.isArray(weights) || weights.length !== count) throw new TegakiError(`Model ${this.name} has ${count} weight arrays, received ${Array.isArray(weights) ? weights.length : typeof weights}.`);
+    let i = 0;
+    for (const layer of this.layers) {
+      layer.setWeights(weights.slice(i, i + layer.weights.length));
+      i += layer.weights.length;
+    }
+  }
+
+  countParams(): number {
+    return this.layers.reduce((n, l) => n + l.countParams(), 0);
+  }
+
+  /**
+   * The Keras summary table, printed with printFn (default console.log) and returned. Takes
+   * TF.js' (lineLength, positions, printFn) too; the table keeps Keras' columns.
+   */
+  summary(lineLengthOrPrint?: number | ((line: string) => void), positions?: number[], printFn?: (line: string, ...rest: unknown[]) => void): string {
+    if (typeof lineLengthOrPrint === 'number' || positions !== undefined) throw new TegakiError('summary: lineLength and positions are not supported; the table has Keras\' columns.');
+    const print = (typeof lineLengthOrPrint === 'function' ? lineLengthOrPrint : printFn) ?? console.log;
+    const lines = this.summaryLines();
+    for (const line of lines) print(line);
+    return lines.join('\n');
+  }
+
+  protected summaryLines(): string[] {
+    return functionalSummaryLines(this.name, this.requireGraph());
+  }
+
+  /** The model's topology as model.json holds it ({ class_name, config }). */
+  modelTopology(): Record<string, unknown> {
+    const graph = this.requireGraph();
+    // a node is named by its position among the layer's nodes that belong to this model
+    const nodeIndex = (t: SymbolicTensor): number => t.sourceLayer.inboundNodes.filter((n) => graph.nodes.includes(n) || graph.inputs.some((i) => i.node === n)).indexOf(t.node);
+    const ref = (t: SymbolicTensor): [string, number, number] => [t.sourceLayer.name, nodeIndex(t), 0];
+    const layers = graph.layers.map((layer) => ({
+      ...layerToJson(layer),
+      name: layer.name,
+      inbound_nodes: graph.nodes.filter((n) => n.layer === layer).map((n) => n.inputs.map((t) => [...ref(t), {}])),
+    }));
+    return { class_name: 'Model', config: { name: this.name, layers, input_layers: graph.inputs.map(ref), output_layers: graph.outputs.map(ref) } };
+  }
+
+  /** TF.js' toJSON: the topology as a JSON string (or the object when returnString is false). */
+  toJSON(_unused?: unknown, returnString = true): string | Record<string, unknown> {
+    const topology = this.modelTopology();
+    return returnString ? JSON.stringify(topology) : topology;
+  }
+
+  /**
+   * Save in the TensorFlow.js format (metadata included) through an IOHandler, or to the handler a
+   * URL names: 'file://dir' or a plain folder path in Node.js.
+   */
+  async save(handlerOrUrl: IOHandler | string, config: { includeOptimizer?: boolean; trainableOnly?: boolean } = {}): Promise<SaveResult> {
+    const { includeOptimizer = false, trainableOnly = false, ...rest } = config;
+    refuseUnknownOptions(rest, ['includeOptimizer', 'trainableOnly'], 'save');
+    if (includeOptimizer) throw new TegakiError('save: includeOptimizer is not supported yet.');
+    if (trainableOnly) throw new TegakiError('save: trainableOnly is not supported yet.');
+    return saveModelTo(this, this.metadata, handlerOrUrl);
+  }
+
+  /** Run the layers on a batch (recorded on the gradient tape inside grad/minimize). */
+  execute(xs: Tensor[], training: boolean, rng: Random = this.rng): Tensor[] {
+    return runGraph(this.requireGraph(), xs, { training, rng });
+  }
+
+  /** TF.js' apply/call on tensors: the outputs, computed with ops (so gradients flow through). */
+  apply(inputs: Tensor | Tensor[], kwargs: CallArgs = {}): Tensor | Tensor[] {
+    const xs = (Array.isArray(inputs) ? inputs : [inputs]).map((x) => (x instanceof Tensor && x.dtype !== 'float32' ? cast(x, 'float32') : x));
+    if (!xs.every((x) => x instanceof Tensor)) throw new TegakiError(`Model ${this.name}: apply expects tensors (a model used as a layer of another model is not supported yet).`);
+    this.checkInputs(xs.map((x) => x.shape.slice(1)));
+    const outs = this.execute(xs, kwargs.training ?? false, kwargs.rng ?? this.rng);
+    return outs.length === 1 ? outs[0]! : outs;
+  }
+
+  call(inputs: Tensor | Tensor[], kwargs: CallArgs = {}): Tensor | Tensor[] {
+    return this.apply(inputs, kwargs);
+  }
+
+  /** Check one sample shape per input (building the model from them when it can). */
+  protected checkInputs(sampleShapes: Shape[]): void {
+    const expected = this.inputSampleShapes;
+    if (sampleShapes.length !== expected.length) throw new TegakiError(`Model ${this.name} has ${expected.length} input${expected.length === 1 ? '' : 's'}, received ${sampleShapes.length}.`);
+    sampleShapes.forEach((shape, i) => {
+      if (shape.join() !== expected[i]!.join()) throw new TegakiError(`Model ${this.name} expects inputs ${formatShape([null, ...expected[i]!])}${expected.length > 1 ? ` at input ${i}` : ''}, received samples of shape ${formatShape([null, ...shape])}.`);
+    });
+  }
+
+  /** Check labels against each output and its loss. */
+  protected checkLabels(ys: readonly SampleSource[]): void {
+    this.requireCompiled();
+    const outs = this.outputSampleShapes;
+    if (ys.length !== outs.length) throw new TegakiError(`Model ${this.name} has ${outs.length} output${outs.length === 1 ? '' : 's'}, received ${ys.length} label tensor${ys.length === 1 ? '' : 's'}.`);
+    if (this.losses.length !== 1 && this.losses.length !== outs.length) throw new TegakiError(`Model ${this.name} has ${outs.length} outputs but was compiled with ${this.losses.length} losses.`);
+    ys.forEach((y, i) => checkLabelShape(this.lossOf(i), y.sampleShape, outs[i]!));
+  }
+
+  private lossOf(output: number): Loss {
+    return this.losses[this.losses.length === 1 ? 0 : output]!;
+  }
+
+  checkData(xs: readonly SampleSource[], ys: readonly SampleSource[]): void {
+    this.checkInputs(xs.map((x) => x.sampleShape));
+    this.checkLabels(ys);
+    if (xs[0]!.length !== ys[0]!.length) throw new TegakiError(`x has ${xs[0]!.length} samples but y has ${ys[0]!.length}.`);
+  }
+
+  /** The mean loss over the batch, summed over outputs (a scalar on the tape). */
+  private batchLoss(ys: readonly Tensor[], outputs: readonly Tensor[]): Tensor {
+    const terms = outputs.map((out, i) => {
+      const perSample = this.lossOf(i).fn(ys[i]!, out);
+      if (!(perSample instanceof Tensor)) throw new TegakiError(`The loss function ${this.lossOf(i).name} must return a tensor.`);
+      return mean(perSample);
+    });
+    return terms.length === 1 ? terms[0]! : terms.reduce((a, b) => add(a, b));
+  }
+
+  /** Correct classifications of the (single) output, when accuracy is a metric. */
+  private correctCount(ys: readonly Tensor[], outputs: readonly Tensor[]): number {
+    if (!this.accuracyKey || outputs.length !== 1) return 0;
+    const out = outputs[0]!;
+    const rows = out.shape[0]!;
+    const labels: Labels = { data: ys[0]!.f32, sparse: this.lossOf(0).sparse };
+    return getBackend().countCorrect(out.f32, labels, rows, out.size / rows);
+  }
+
+  trainBatch(xs: Tensor[], ys: Tensor[], rng: Random): BatchResult {
+    const weights = this.trainableWeights;
+    let outputs: Tensor[] = [];
+    const { value, grads } = gradientsOf(() => {
+      outputs = this.execute(xs, true, rng);
+      return this.batchLoss(ys, outputs);
+    }, weights.map((w) => w.value), undefined, (t) => ones(t.shape), add);
+    weights.forEach((w, i) => {
+      const g = grads[i];
+      if (g) w.grad.f32.set(g.f32);
+      else w.grad.f32.fill(0);
+    });
+    this.optimizer!.apply(weights);
+    const rows = xs[0]!.shape[0]!;
+    return { loss: value.f32[0]! * rows, correct: this.correctCount(ys, outputs) };
+  }
+
+  evaluateSources(xs: readonly SampleSource[], ys: readonly SampleSource[], batchSize: number): Logs {
+    this.checkData(xs, ys);
+    checkBatchSize(batchSize);
+    const length = xs[0]!.length;
+    if (length === 0) throw new TegakiError('Cannot evaluate on an empty dataset.');
+    let loss = 0;
+    let correct = 0;
+    forEachBatch([...xs, ...ys], range(0, length), batchSize, (batches) => {
+      const r = this.evaluateBatch(batches.slice(0, xs.length), batches.slice(xs.length));
+      loss += r.loss;
+      correct += r.correct;
+    });
+    const logs: Logs = { loss: loss / length };
+    if (this.accuracyKey) logs[this.accuracyKey] = correct / length;
+    return logs;
+  }
+
+  /** Loss sum and correct count of one batch, without training. */
+  protected evaluateBatch(xs: Tensor[], ys: Tensor[]): BatchResult {
+    return withoutRecording(() => {
+      const outputs = this.execute(xs, false);
+      return { loss: this.batchLoss(ys, outputs).f32[0]! * xs[0]!.shape[0]!, correct: this.correctCount(ys, outputs) };
+    });
+  }
+
+  /** Train; see FitOptions for the defaults. */
+  async fit(x: ModelData, y: ModelData, options: FitOptions = {}): Promise<History> {
+    refuseUnknownOptions(options, FIT_OPTIONS, 'fit');
+    return fitLoop(this, asSources(x, 'x'), asSources(y, 'y'), options);
+  }
+
+  /**
+   * Loss and metrics over a dataset, as TF.js returns them: a scalar tensor of the loss, or
+   * [loss, ...metrics] when the model was compiled with metrics.
+   */
+  evaluate(x: ModelData, y: ModelData, args: BatchOptions = {}): Tensor | Tensor[] {
+    refuseUnknownOptions(args, ['batchSize', 'verbose'], 'evaluate');
+    const logs = this.evaluateSources(asSources(x, 'x'), asSources(y, 'y'), args.batchSize ?? 32);
+    const values = Object.values(logs).map((v) => new Tensor([], [v]));
+    return values.length === 1 ? values[0]! : values;
+  }
+
+  /**
+   * Outputs for every sample: one tensor, or one per output. Inside a gradient function (grad,
+   * minimize) the inputs run as one batch on the tape, so gradients flow through the model.
+   */
+  predict(x: ModelData, args: BatchOptions = {}): Tensor | Tensor[] {
+    refuseUnknownOptions(args, ['batchSize', 'verbose'], 'predict');
+    if (isRecording()) {
+      const xs = Array.isArray(x) ? x : [x];
+      if (!xs.every((t) => t instanceof Tensor)) throw new TegakiError('predict inside a gradient function takes tensors.');
+      return this.apply(xs as Tensor[]);
+    }
+    const sources = asSources(x, 'x');
+    this.checkInputs(sources.map((s) => s.sampleShape));
+    const batchSize = args.batchSize ?? 32;
+    checkBatchSize(batchSize);
+    const outs = this.predictSources(sources, batchSize);
+    return outs.length === 1 ? outs[0]! : outs;
+  }
+
+  /** Outputs of every sample, in new tensors. */
+  protected predictSources(sources: readonly SampleSource[], batchSize: number): Tensor[] {
+    const length = sources[0]!.length;
+    const parts: Tensor[][] = [];
+    forEachBatch(sources, range(0, length), batchSize, (batches) => parts.push(this.execute(batches, false).map((t) => t.clone())));
+    if (parts.length === 1) return parts[0]!;
+    return this.outputSampleShapes.map((_, i) => concat(parts.map((p) => p[i]!), 0));
+  }
+
+  /** TF.js' predictOnBatch: predict on one batch holding every sample. */
+  predictOnBatch(x: ModelData): Tensor | Tensor[] {
+    const sources = asSources(x, 'x');
+    return this.predict(x, { batchSize: Math.max(sources[0]!.length, 1) });
+  }
+
+  /** TF.js' trainOnBatch: one optimizer step on these samples; the loss, or [loss, ...metrics]. */
+  async trainOnBatch(x: ModelData, y: ModelData): Promise<number | number[]> {
+    const xs = asSources(x, 'x');
+    const ys = asSources(y, 'y');
+    this.checkData(xs, ys);
+    const all = range(0, xs[0]!.length);
+    let result: BatchResult = { loss: 0, correct: 0 };
+    forEachBatch([...xs, ...ys], all, Math.max(all.length, 1), (batches) => (result = this.trainBatch(batches.slice(0, xs.length), batches.slice(xs.length), this.rng)));
+    const n = all.length;
+    return this.accuracyKey ? [result.loss / n, result.correct / n] : result.loss / n;
+  }
+}
+
+/** Labels must fit the loss: class indices for the sparse one, else the output's shape. */
+function checkLabelShape(loss: Loss, shape: Shape, out: Shape): void {
+  if (loss.custom) return;
+  if (loss.sparse) {
+    if (shape.length === 0 || (shape.length === 1 && shape[0] === 1)) return;
+    throw new TegakiError(`${loss.name} expects class indices (one number per sample); received labels of shape ${formatShape([null, ...shape])}. Use categoricalCrossentropy for one-hot labels.`);
+  }
+  if (shape.join() !== out.join()) throw new TegakiError(`${loss.name} expects labels of shape ${formatShape([null, ...out])} like the model's output; received ${formatShape([null, ...shape])}.`);
+}
+
+/** TF.js' tf.model({ inputs, outputs }): a model over the layers between them. */
+export const model = (args: ModelArgs): LayersModel => {
+  if (!args || typeof args !== 'object') throw new TegakiError('tf.model expects { inputs, outputs }.');
+  refuseUnknownOptions(args, ['inputs', 'outputs', 'name', 'seed'], 'tf.model');
+  if (args.inputs === undefined || args.outputs === undefined) throw new TegakiError('tf.model needs both inputs and outputs.');
+  return new LayersModel(args);
+};
+
