@@ -1,50 +1,98 @@
-// Optimizer factories and lookup by name ('sgd', 'rmsprop', 'adam').
+// Optimizers: tf.train's factories with TF.js' positional arguments, lookup by the names
+// compile() accepts, and factories with Keras' option names.
 
-import { TegakiError } from '../errors.js';
-import { Adam, type AdamArgs, Optimizer, RMSprop, type RMSpropArgs, SGD, type SGDArgs } from './optimizer.js';
+import { refuseUnknownOptions, TegakiError } from '../errors.js';
+import { Adadelta, type AdadeltaConfig } from './adadelta.js';
+import { Adagrad, type AdagradConfig } from './adagrad.js';
+import { Adam, type AdamConfig } from './adam.js';
+import { Adamax, type AdamaxConfig } from './adamax.js';
+import { checkNumber, CLOSED_FRACTION, Optimizer, required } from './optimizer.js';
+import { RMSprop, type RMSpropConfig } from './rmsprop.js';
+import { Momentum, type MomentumConfig, SGD, type SGDConfig } from './sgd.js';
 
-export { Adam, Optimizer, RMSprop, SGD };
-export type { AdamArgs, RMSpropArgs, SGDArgs };
+export { Adadelta, Adagrad, Adam, Adamax, Momentum, Optimizer, RMSprop, SGD };
+export type { AdadeltaConfig, AdagradConfig, AdamaxConfig, AdamConfig, MomentumConfig, RMSpropConfig, SGDConfig };
 
-export const sgd = (args: SGDArgs = {}): SGD => new SGD(args);
-export const rmsprop = (args: RMSpropArgs = {}): RMSprop => new RMSprop(args);
-export const adam = (args: AdamArgs = {}): Adam => new Adam(args);
+/**
+ * tf.train: TF.js' optimizer factories with its positional arguments and defaults. An epsilon of
+ * null (the default) is TF.js' backend epsilon, 1e-7.
+ */
+export const train = {
+  sgd: (learningRate: number): SGD => new SGD({ learningRate: required('train.sgd', 'learningRate', learningRate) }),
+  momentum: (learningRate: number, momentum: number, useNesterov = false): Momentum =>
+    new Momentum({ learningRate: required('train.momentum', 'learningRate', learningRate), momentum: required('train.momentum', 'momentum', momentum), useNesterov }),
+  rmsprop: (learningRate: number, decay = 0.9, momentum = 0, epsilon: number | null = null, centered = false): RMSprop =>
+    new RMSprop({ learningRate: required('train.rmsprop', 'learningRate', learningRate), decay, momentum, epsilon, centered }),
+  adam: (learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon: number | null = null): Adam => new Adam({ learningRate, beta1, beta2, epsilon }),
+  adadelta: (learningRate = 0.001, rho = 0.95, epsilon: number | null = null): Adadelta => new Adadelta({ learningRate, rho, epsilon }),
+  adamax: (learningRate = 0.002, beta1 = 0.9, beta2 = 0.999, epsilon: number | null = null, decay = 0): Adamax => new Adamax({ learningRate, beta1, beta2, epsilon, decay }),
+  adagrad: (learningRate: number, initialAccumulatorValue = 0.1): Adagrad =>
+    new Adagrad({ learningRate: required('train.adagrad', 'learningRate', learningRate), initialAccumulatorValue }),
+};
 
+// The classes' defaults are those TF.js' layers give these names (tfjs-layers' getOptimizer).
 const BY_NAME: Record<string, (learningRate?: number) => Optimizer> = {
   sgd: (learningRate) => new SGD({ learningRate }),
   rmsprop: (learningRate) => new RMSprop({ learningRate }),
   adam: (learningRate) => new Adam({ learningRate }),
+  adagrad: (learningRate) => new Adagrad({ learningRate }),
+  adadelta: (learningRate) => new Adadelta({ learningRate }),
+  adamax: (learningRate) => new Adamax({ learningRate }),
 };
 
-export const OPTIMIZER_NAMES = Object.keys(BY_NAME);
+/** The names compile({optimizer}) accepts, as TF.js' layers do. */
+export const COMPILE_OPTIMIZER_NAMES = Object.keys(BY_NAME);
 
-/** An optimizer by (case-insensitive) name with its Keras defaults, optionally another learning rate. */
+/** The optimizers a training run (command line, server) offers: the tutorial's. */
+export const OPTIMIZER_NAMES = ['sgd', 'rmsprop', 'adam'];
+
+/** An optimizer by (case-insensitive) name with TF.js' defaults for it, optionally another learning rate. */
 export function getOptimizer(name: string, learningRate?: number): Optimizer {
   const create = BY_NAME[name.toLowerCase()];
-  if (!create) throw new TegakiError(`Unknown optimizer '${name}'. Expected one of: ${OPTIMIZER_NAMES.join(', ')}.`);
+  if (!create) throw new TegakiError(`Unknown optimizer '${name}'. Expected one of: ${COMPILE_OPTIMIZER_NAMES.join(', ')}.`);
   return create(learningRate);
 }
 
-/**
- * tf.train: TF.js' optimizer factories, positional arguments as TF.js takes them. Options tegaki
- * does not implement yet are refused by name, never ignored.
- */
-export const train = {
-  sgd: (learningRate: number): SGD => new SGD({ learningRate }),
-  momentum: (learningRate: number, momentum: number, useNesterov = false): SGD => new SGD({ learningRate, momentum, nesterov: useNesterov }),
-  rmsprop: (learningRate: number, decay = 0.9, momentum = 0, epsilon: number | null = null, centered = false): RMSprop => {
-    if (momentum !== 0) throw new TegakiError('train.rmsprop: momentum is not supported yet (use 0).');
-    if (centered) throw new TegakiError('train.rmsprop: centered is not supported yet.');
-    return new RMSprop({ learningRate, rho: decay, ...(epsilon !== null ? { epsilon } : {}) });
-  },
-  adam: (learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon: number | null = null): Adam => new Adam({ learningRate, beta1, beta2, ...(epsilon !== null ? { epsilon } : {}) }),
-  adagrad: (): never => {
-    throw new TegakiError('train.adagrad is not supported yet: use sgd, momentum, rmsprop or adam.');
-  },
-  adadelta: (): never => {
-    throw new TegakiError('train.adadelta is not supported yet: use sgd, momentum, rmsprop or adam.');
-  },
-  adamax: (): never => {
-    throw new TegakiError('train.adamax is not supported yet: use sgd, momentum, rmsprop or adam.');
-  },
-};
+export interface SGDArgs {
+  /** Default 0.01. */
+  learningRate?: number;
+  /** Default 0 (plain gradient descent). */
+  momentum?: number;
+  /** Default false. */
+  nesterov?: boolean;
+}
+
+/** Keras' SGD: plain, or TF.js' Momentum when momentum or nesterov is given. */
+export function sgd(args: SGDArgs = {}): SGD | Momentum {
+  refuseUnknownOptions(args, ['learningRate', 'momentum', 'nesterov'], 'optimizers.sgd');
+  const { learningRate, momentum, nesterov } = args;
+  if (momentum === undefined && nesterov === undefined) return new SGD({ learningRate });
+  return new Momentum({ learningRate, momentum: momentum ?? 0, useNesterov: nesterov ?? false });
+}
+
+export interface RMSpropArgs {
+  /** Default 0.001. */
+  learningRate?: number;
+  /** Decay of the mean square (TF.js' decay). Default 0.9. */
+  rho?: number;
+  /** Default 0. */
+  momentum?: number;
+  /** Default 1e-7. */
+  epsilon?: number;
+  /** Default false. */
+  centered?: boolean;
+}
+
+/** Keras' RMSprop, computed as TF.js' RMSProp. */
+export function rmsprop(args: RMSpropArgs = {}): RMSprop {
+  refuseUnknownOptions(args, ['learningRate', 'rho', 'momentum', 'epsilon', 'centered'], 'optimizers.rmsprop');
+  const { rho, ...rest } = args;
+  // checked here so that an error names rho, the option given
+  if (rho !== undefined) checkNumber('optimizers.rmsprop', 'rho', rho, CLOSED_FRACTION);
+  return new RMSprop({ ...rest, decay: rho });
+}
+
+export const adam = (args: AdamConfig = {}): Adam => new Adam(args);
+export const adagrad = (args: AdagradConfig = {}): Adagrad => new Adagrad(args);
+export const adadelta = (args: AdadeltaConfig = {}): Adadelta => new Adadelta(args);
+export const adamax = (args: AdamaxConfig = {}): Adamax => new Adamax(args);

@@ -1,24 +1,35 @@
-// Optimizers with Keras' defaults. Each keeps per-weight slots (momentum, mean square, moments)
-// and updates weights in place through the backend.
+// The optimizer contract shared by every optimizer: per-weight slots (moving averages,
+// accumulators), TF.js' minimize/computeGradients/applyGradients, state for checkpoints, and the
+// checks that refuse hyperparameters by name.
 
-import { getBackend } from '../backend/select.js';
 import { TegakiError } from '../errors.js';
 import type { Weight } from '../layers/layer.js';
 import { variableGrads } from '../ops/gradients.js';
 import { variableNamed, type Variable } from '../ops/variable.js';
 import { Tensor } from '../tensor.js';
 
+/** TF.js' backend epsilon() on its float32 backends: what an optimizer uses when epsilon is null. */
+export const BACKEND_EPSILON = 1e-7;
+
 export abstract class Optimizer {
-  abstract readonly className: string;
   learningRate: number;
   /** Number of updates applied so far. */
   iterations = 0;
   // keyed by the weight's values tensor, which stays the same from step to step
   private readonly slots = new Map<Tensor, Float32Array[]>();
 
-  constructor(learningRate: number) {
-    checkPositive(learningRate, 'learningRate');
-    this.learningRate = learningRate;
+  /** className is TF.js' name for the optimizer (getClassName()); checkpoints record it. */
+  constructor(readonly className: string, learningRate: number) {
+    this.learningRate = checkNumber(className, 'learningRate', learningRate, NON_NEGATIVE);
+  }
+
+  getClassName(): string {
+    return this.className;
+  }
+
+  /** TF.js' setLearningRate; assigning learningRate works as well. */
+  setLearningRate(learningRate: number): void {
+    this.learningRate = checkNumber(this.className, 'learningRate', learningRate, NON_NEGATIVE);
   }
 
   /** Apply one update from the gradients stored in the weights. */
@@ -27,13 +38,15 @@ export abstract class Optimizer {
     for (const w of weights) this.update(w, this.slotsFor(w));
   }
 
-  protected abstract slotCount(): number;
+  /** The starting value of each slot kept per weight, in the order update() receives them. */
+  protected abstract slotInitialValues(): number[];
+  /** One step on w.value from w.grad; this.iterations counts this step (1 on the first). */
   protected abstract update(weight: Weight, slots: Float32Array[]): void;
 
   private slotsFor(w: Weight): Float32Array[] {
     let s = this.slots.get(w.value);
     if (!s) {
-      s = Array.from({ length: this.slotCount() }, () => new Float32Array(w.value.size));
+      s = this.slotInitialValues().map((initial) => new Float32Array(w.value.size).fill(initial));
       this.slots.set(w.value, s);
     }
     return s;
@@ -74,124 +87,45 @@ export abstract class Optimizer {
     weights.forEach((w, i) => this.slotsFor(w).forEach((slot, j) => slot.set(state.slots[i]![j]!)));
   }
 
+  /** The hyperparameters under the keys TF.js' getConfig() uses. */
   abstract getConfig(): Record<string, unknown>;
 }
 
-export function checkPositive(value: number, field: string): void {
-  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-    throw new TegakiError(`Expected a strictly positive value for ${field}. Received ${field}=${JSON.stringify(value)}.`);
-  }
+/** decay·previous + (1 − decay)·value: the moving averages most optimizers keep. */
+export function movingAverage(previous: number, value: number, decay: number): number {
+  return decay * previous + (1 - decay) * value;
 }
 
-export function checkFraction(value: number, field: string): void {
-  if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
-    throw new TegakiError(`Expected ${field} in [0, 1). Received ${field}=${JSON.stringify(value)}.`);
-  }
+/** The values a hyperparameter may take, and how an error names them. */
+export interface Range {
+  holds(value: number): boolean;
+  text: string;
 }
 
-export interface SGDArgs {
-  /** Default 0.01. */
-  learningRate?: number;
-  /** Default 0 (plain gradient descent). */
-  momentum?: number;
-  /** Default false. */
-  nesterov?: boolean;
+export const NON_NEGATIVE: Range = { holds: (v) => v >= 0, text: 'a number >= 0' };
+/** A decay below 1 (the bias corrections divide by 1 − decay^t). */
+export const FRACTION: Range = { holds: (v) => v >= 0 && v < 1, text: 'a number in [0, 1)' };
+/** A decay of 1 is allowed: the average then keeps its first value. */
+export const CLOSED_FRACTION: Range = { holds: (v) => v >= 0 && v <= 1, text: 'a number in [0, 1]' };
+
+/** value, when it is a finite number in range; otherwise an error naming where, the argument and what it received. */
+export function checkNumber(where: string, name: string, value: unknown, range: Range): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || !range.holds(value)) {
+    throw new TegakiError(`${where}: expected ${name} to be ${range.text}, received ${name}=${show(value)}.`);
+  }
+  return value;
 }
 
-export class SGD extends Optimizer {
-  readonly className = 'SGD';
-  readonly momentum: number;
-  readonly nesterov: boolean;
-
-  constructor(args: SGDArgs = {}) {
-    super(args.learningRate ?? 0.01);
-    this.momentum = args.momentum ?? 0;
-    checkFraction(this.momentum, 'momentum');
-    this.nesterov = args.nesterov ?? false;
-  }
-
-  protected slotCount(): number {
-    return this.momentum > 0 ? 1 : 0;
-  }
-
-  protected update(w: Weight, slots: Float32Array[]): void {
-    getBackend().sgdUpdate(w.value.f32, w.grad.f32, slots[0] ?? null, this.learningRate, this.momentum, this.nesterov);
-  }
-
-  getConfig(): Record<string, unknown> {
-    return { learningRate: this.learningRate, momentum: this.momentum, nesterov: this.nesterov };
-  }
+export function checkBoolean(where: string, name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TegakiError(`${where}: expected ${name} to be true or false, received ${name}=${show(value)}.`);
+  return value;
 }
 
-export interface RMSpropArgs {
-  /** Default 0.001. */
-  learningRate?: number;
-  /** Decay of the mean square. Default 0.9. */
-  rho?: number;
-  /** Default 1e-7. */
-  epsilon?: number;
+/** TF.js' positional arguments without a default (learningRate of sgd, momentum, rmsprop, adagrad). */
+export function required<T>(where: string, name: string, value: T | undefined | null): T {
+  if (value === undefined || value === null) throw new TegakiError(`${where}: ${name} is required, received ${name}=${show(value)}.`);
+  return value;
 }
 
-export class RMSprop extends Optimizer {
-  readonly className = 'RMSprop';
-  readonly rho: number;
-  readonly epsilon: number;
-
-  constructor(args: RMSpropArgs = {}) {
-    super(args.learningRate ?? 0.001);
-    this.rho = args.rho ?? 0.9;
-    checkFraction(this.rho, 'rho');
-    this.epsilon = args.epsilon ?? 1e-7;
-  }
-
-  protected slotCount(): number {
-    return 1;
-  }
-
-  protected update(w: Weight, slots: Float32Array[]): void {
-    getBackend().rmspropUpdate(w.value.f32, w.grad.f32, slots[0]!, this.learningRate, this.rho, this.epsilon);
-  }
-
-  getConfig(): Record<string, unknown> {
-    return { learningRate: this.learningRate, rho: this.rho, epsilon: this.epsilon };
-  }
-}
-
-export interface AdamArgs {
-  /** Default 0.001. */
-  learningRate?: number;
-  /** Default 0.9. */
-  beta1?: number;
-  /** Default 0.999. */
-  beta2?: number;
-  /** Default 1e-7. */
-  epsilon?: number;
-}
-
-export class Adam extends Optimizer {
-  readonly className = 'Adam';
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
-
-  constructor(args: AdamArgs = {}) {
-    super(args.learningRate ?? 0.001);
-    this.beta1 = args.beta1 ?? 0.9;
-    this.beta2 = args.beta2 ?? 0.999;
-    checkFraction(this.beta1, 'beta1');
-    checkFraction(this.beta2, 'beta2');
-    this.epsilon = args.epsilon ?? 1e-7;
-  }
-
-  protected slotCount(): number {
-    return 2;
-  }
-
-  protected update(w: Weight, slots: Float32Array[]): void {
-    getBackend().adamUpdate(w.value.f32, w.grad.f32, slots[0]!, slots[1]!, this.learningRate, this.beta1, this.beta2, this.epsilon, this.iterations);
-  }
-
-  getConfig(): Record<string, unknown> {
-    return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
-  }
-}
+// String() for numbers: JSON.stringify would print NaN and Infinity as null
+const show = (value: unknown): string => (typeof value === 'string' || (typeof value === 'object' && value !== null) ? JSON.stringify(value) : String(value));

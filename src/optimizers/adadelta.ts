@@ -1,0 +1,48 @@
+// Adadelta as TF.js has it (AdadeltaOptimizer): the step is the gradient scaled by the ratio of
+// the root mean squares of past steps and of past gradients, times the learning rate.
+
+import { refuseUnknownOptions } from '../errors.js';
+import type { Weight } from '../layers/layer.js';
+import { BACKEND_EPSILON, checkNumber, CLOSED_FRACTION, movingAverage, NON_NEGATIVE, Optimizer } from './optimizer.js';
+
+export interface AdadeltaConfig {
+  /** Default 1, what TF.js' compile({optimizer: 'adadelta'}) uses (train.adadelta defaults to 0.001). */
+  learningRate?: number;
+  /** Decay of both mean squares. Default 0.95. */
+  rho?: number;
+  /** Default (and when null) 1e-7, TF.js' backend epsilon. */
+  epsilon?: number | null;
+}
+
+export class Adadelta extends Optimizer {
+  readonly rho: number;
+  readonly epsilon: number;
+
+  constructor(config: AdadeltaConfig = {}) {
+    super('Adadelta', config.learningRate ?? 1);
+    refuseUnknownOptions(config, ['learningRate', 'rho', 'epsilon'], this.className);
+    this.rho = checkNumber(this.className, 'rho', config.rho ?? 0.95, CLOSED_FRACTION);
+    this.epsilon = checkNumber(this.className, 'epsilon', config.epsilon ?? BACKEND_EPSILON, NON_NEGATIVE);
+  }
+
+  protected slotInitialValues(): number[] {
+    return [0, 0]; // mean squares of the gradients and of the steps
+  }
+
+  protected update(w: Weight, [gradSquares, stepSquares]: Float32Array[]): void {
+    const param = w.value.f32;
+    const grad = w.grad.f32;
+    for (let i = 0; i < param.length; i++) {
+      const g = grad[i];
+      // Keras differs: TF.js divides by the mean square from before this gradient, Keras after it
+      const step = (Math.sqrt(stepSquares[i] + this.epsilon) / Math.sqrt(gradSquares[i] + this.epsilon)) * g;
+      gradSquares[i] = movingAverage(gradSquares[i], g * g, this.rho);
+      stepSquares[i] = movingAverage(stepSquares[i], step * step, this.rho);
+      param[i] -= this.learningRate * step;
+    }
+  }
+
+  getConfig(): Required<AdadeltaConfig> {
+    return { learningRate: this.learningRate, rho: this.rho, epsilon: this.epsilon };
+  }
+}

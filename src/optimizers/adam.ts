@@ -1,0 +1,44 @@
+// Adam as TF.js has it (AdamOptimizer): ε is added to the bias-corrected √v, on the backend's
+// adamUpdate kernel.
+
+import { getBackend } from '../backend/select.js';
+import { refuseUnknownOptions } from '../errors.js';
+import type { Weight } from '../layers/layer.js';
+import { BACKEND_EPSILON, checkNumber, FRACTION, NON_NEGATIVE, Optimizer } from './optimizer.js';
+
+export interface AdamConfig {
+  /** Default 0.001. */
+  learningRate?: number;
+  /** Decay of the first moment. Default 0.9. */
+  beta1?: number;
+  /** Decay of the second moment. Default 0.999. */
+  beta2?: number;
+  /** Default (and when null) 1e-7, TF.js' backend epsilon. */
+  epsilon?: number | null;
+}
+
+export class Adam extends Optimizer {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+
+  constructor(config: AdamConfig = {}) {
+    super('Adam', config.learningRate ?? 0.001);
+    refuseUnknownOptions(config, ['learningRate', 'beta1', 'beta2', 'epsilon'], this.className);
+    this.beta1 = checkNumber(this.className, 'beta1', config.beta1 ?? 0.9, FRACTION);
+    this.beta2 = checkNumber(this.className, 'beta2', config.beta2 ?? 0.999, FRACTION);
+    this.epsilon = checkNumber(this.className, 'epsilon', config.epsilon ?? BACKEND_EPSILON, NON_NEGATIVE);
+  }
+
+  protected slotInitialValues(): number[] {
+    return [0, 0]; // first and second moments
+  }
+
+  protected update(w: Weight, [m, v]: Float32Array[]): void {
+    getBackend().adamUpdate(w.value.f32, w.grad.f32, m!, v!, this.learningRate, this.beta1, this.beta2, this.epsilon, this.iterations);
+  }
+
+  getConfig(): Required<AdamConfig> {
+    return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+  }
+}

@@ -1,0 +1,75 @@
+// RMSProp as TF.js has it (RMSPropOptimizer): the gradient divided by the root of its mean square,
+// optionally centered (minus the squared mean gradient) and with momentum. The plain form runs on
+// the backend's rmspropUpdate kernel and keeps one slot, as checkpoints of tutorial runs expect.
+
+import { getBackend } from '../backend/select.js';
+import { refuseUnknownOptions } from '../errors.js';
+import type { Weight } from '../layers/layer.js';
+import { BACKEND_EPSILON, checkBoolean, checkNumber, CLOSED_FRACTION, movingAverage, NON_NEGATIVE, Optimizer } from './optimizer.js';
+
+export interface RMSpropConfig {
+  /** Default 0.001. */
+  learningRate?: number;
+  /** Decay of the mean square (Keras' rho). Default 0.9. */
+  decay?: number;
+  /** Default 0 (each step is the scaled gradient alone). */
+  momentum?: number;
+  /** Default (and when null) 1e-7, TF.js' backend epsilon. */
+  epsilon?: number | null;
+  /** Divide by an estimate of the variance instead of the mean square. Default false. */
+  centered?: boolean;
+}
+
+export class RMSprop extends Optimizer {
+  readonly decay: number;
+  readonly momentum: number;
+  readonly epsilon: number;
+  readonly centered: boolean;
+
+  constructor(config: RMSpropConfig = {}) {
+    super('RMSProp', config.learningRate ?? 0.001);
+    refuseUnknownOptions(config, ['learningRate', 'decay', 'momentum', 'epsilon', 'centered'], this.className);
+    this.decay = checkNumber(this.className, 'decay', config.decay ?? 0.9, CLOSED_FRACTION);
+    this.momentum = checkNumber(this.className, 'momentum', config.momentum ?? 0, NON_NEGATIVE);
+    this.epsilon = checkNumber(this.className, 'epsilon', config.epsilon ?? BACKEND_EPSILON, NON_NEGATIVE);
+    this.centered = checkBoolean(this.className, 'centered', config.centered ?? false);
+  }
+
+  private get plain(): boolean {
+    return this.momentum === 0 && !this.centered;
+  }
+
+  protected slotInitialValues(): number[] {
+    // mean square; then the step with momentum and, when centered, the mean gradient
+    if (this.plain) return [0];
+    return this.centered ? [0, 0, 0] : [0, 0];
+  }
+
+  protected update(w: Weight, slots: Float32Array[]): void {
+    if (this.plain) getBackend().rmspropUpdate(w.value.f32, w.grad.f32, slots[0], this.learningRate, this.decay, this.epsilon);
+    else this.updateWithMomentum(w.value.f32, w.grad.f32, slots);
+  }
+
+  private updateWithMomentum(param: Float32Array, grad: Float32Array, [meanSquare, moment, meanGrad]: Float32Array[]): void {
+    for (let i = 0; i < param.length; i++) {
+      const g = grad[i];
+      const ms = movingAverage(meanSquare[i], g * g, this.decay);
+      meanSquare[i] = ms;
+      let denominator = ms + this.epsilon;
+      if (this.centered) {
+        const mg = movingAverage(meanGrad[i], g, this.decay);
+        meanGrad[i] = mg;
+        // As TF.js: ε is subtracted, so where the gradient varies less than ε the step is NaN.
+        // Keras (and TensorFlow's own kernel) add ε instead.
+        denominator = ms - (mg * mg + this.epsilon);
+      }
+      const step = this.momentum * moment[i] + (this.learningRate * g) / Math.sqrt(denominator);
+      moment[i] = step;
+      param[i] -= step;
+    }
+  }
+
+  getConfig(): Required<RMSpropConfig> {
+    return { learningRate: this.learningRate, decay: this.decay, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
+  }
+}
