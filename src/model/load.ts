@@ -3,9 +3,9 @@
 // what its files do not hold.
 
 import { refuseUnknownOptions, TegakiError } from '../errors.js';
-import { weightValues } from '../io/model-json.js';
 import { getLoadHandler } from '../io/router.js';
 import type { IOHandler, ModelArtifacts } from '../io/types.js';
+import { decodeWeights } from '../io/weights.js';
 import { snakeCase, type Layer } from '../layers/layer.js';
 import { layerFromJson, type LayerJson } from '../layers/serialization.js';
 import { formatShape, sizeOf, type Shape } from '../tensor.js';
@@ -102,7 +102,7 @@ export function modelFromArtifacts(artifacts: ModelArtifacts, where: string): Se
   const inputShape = layers[0]!.declaredInputShape ?? declared;
   if (!inputShape) throw new TegakiError(`${where}: the first layer has no batch_input_shape, so the input shape is unknown.`);
   if (inputShape.some((d) => !Number.isSafeInteger(d) || d <= 0)) throw new TegakiError(`${where}: input shape ${JSON.stringify(inputShape)} must be positive integers.`);
-  const values = weightValues(artifacts, where);
+  const values = decodeWeights(artifacts.weightSpecs, artifacts.weightData, where);
   checkWeightShapes(layers, inputShape, values, where);
   const model = new Sequential({ name });
   for (const layer of layers) model.add(layer);
