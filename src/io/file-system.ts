@@ -9,9 +9,11 @@ import { randomBytes } from 'node:crypto';
 import { TegakiError } from '../errors.js';
 import { writeFileAtomic } from './atomic.js';
 import { describeFsError, pathKind, readRegularFile, regularFileSize } from './files.js';
-import { artifactsFromModelJson, firstNonFiniteWeight, modelJsonFor, parseModelJson } from './model-json.js';
+import { getModelArtifactsInfoForJSON } from './artifacts.js';
+import { artifactsFromModelJson, modelJsonFor, parseModelJson } from './model-json.js';
 import { registerLoadRouter, registerSaveRouter } from './router.js';
-import { artifactsInfo, type IOHandler, type ModelArtifacts, type SaveResult } from './types.js';
+import type { IOHandler, ModelArtifacts, SaveResult } from './types.js';
+import { decodeWeights, firstNonFiniteWeight, joinShards, weightShards } from './weights.js';
 
 /** model.json is topology and metadata: anything near this size is not one. */
 const MAX_MODEL_JSON_BYTES = 64 * 1024 * 1024;
@@ -57,9 +59,10 @@ export function readArtifacts(path: string, options: ReadOptions = {}): ModelArt
 /**
  * Write artifacts into dir: a fresh weights file first, then model.json pointing at it (the old
  * model.json keeps pointing at the old weights until it is replaced), then the old weights go.
+ * Only what tegaki can load again is written.
  */
 export function writeArtifacts(dir: string, artifacts: ModelArtifacts): SaveResult {
-  const bad = firstNonFiniteWeight(artifacts);
+  const bad = firstNonFiniteWeight(decodeWeights(artifacts.weightSpecs, artifacts.weightData, `${dir}: model not saved`));
   if (bad) throw new TegakiError(`${dir}: model not saved: weight ${bad} is not a finite number (did training diverge?).`);
   const weightsFile = `weights-${randomBytes(4).toString('hex')}.bin`;
   const json = modelJsonFor(artifacts, weightsFile);
@@ -71,7 +74,7 @@ export function writeArtifacts(dir: string, artifacts: ModelArtifacts): SaveResu
   }
   const weightsPath = join(dir, weightsFile);
   try {
-    writeFileAtomic(weightsPath, new Uint8Array(artifacts.weightData ?? new ArrayBuffer(0)));
+    writeFileAtomic(weightsPath, joinShards(weightShards(artifacts.weightData, 'weightData')));
     writeFileAtomic(join(dir, 'model.json'), JSON.stringify(json, null, 1));
   } catch (e) {
     // leave what was there before, and nothing of this attempt
@@ -83,7 +86,7 @@ export function writeArtifacts(dir: string, artifacts: ModelArtifacts): SaveResu
   for (const f of readdirSync(dir)) {
     if ((/^weights-[0-9a-f]+\.bin$/.test(f) && f !== weightsFile) || /^\.(weights-[0-9a-f]+\.bin|model\.json)\.\d+\.\d+\.tmp$/.test(f)) rmSync(join(dir, f), { force: true });
   }
-  return { modelArtifactsInfo: artifactsInfo(artifacts) };
+  return { modelArtifactsInfo: getModelArtifactsInfoForJSON(artifacts) };
 }
 
 /** The folder a file:// URL or plain path names, or null for other URL schemes. */

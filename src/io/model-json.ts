@@ -3,8 +3,8 @@
 // allocated from it: a manifest must describe exactly the bytes of its weight files.
 
 import { TegakiError } from '../errors.js';
-import { formatShape, sizeOf } from '../tensor.js';
-import type { ModelArtifacts, ModelJSON, WeightsManifestEntry, WeightsManifestGroupConfig } from './types.js';
+import type { ModelArtifacts, ModelJSON, WeightsManifestGroupConfig } from './types.js';
+import { checkWeightSpec, refuseUnknownFields, weightByteLength } from './weights.js';
 
 /** Bumped when tegaki's reading of model.json changes incompatibly. */
 export const FORMAT_VERSION = 1;
@@ -12,31 +12,14 @@ export const FORMAT_VERSION = 1;
 const fileName = (path: string): string => path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The element count of a manifest shape, or an error naming the weight. */
-function checkedShape(shape: unknown, where: string): number[] {
-  if (!Array.isArray(shape)) throw new TegakiError(`${where}: shape is missing or not a list.`);
-  if (shape.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new TegakiError(`${where}: shape ${JSON.stringify(shape)} must be non-negative integers.`);
-  if (!Number.isSafeInteger(sizeOf(shape) * 4)) throw new TegakiError(`${where}: shape ${JSON.stringify(shape)} is impossibly large.`);
-  return shape as number[];
-}
-
 function checkGroup(group: unknown, g: number, file: string, names: Set<string>): WeightsManifestGroupConfig {
   const where = `${file}: weightsManifest[${g}]`;
   if (!isObject(group) || !Array.isArray(group['paths']) || !Array.isArray(group['weights'])) throw new TegakiError(`${where} must have paths and weights lists.`);
+  refuseUnknownFields(group, ['paths', 'weights'], where);
   for (const p of group['paths']) {
     if (typeof p !== 'string' || p === '' || p.includes('/') || p.includes('\\') || p.startsWith('.')) throw new TegakiError(`${where}: weight path ${JSON.stringify(p)} must be a file name beside model.json.`);
   }
-  const weights = group['weights'].map((w: unknown, i: number): WeightsManifestEntry => {
-    const at = `${where}.weights[${i}]`;
-    if (!isObject(w) || typeof w['name'] !== 'string') throw new TegakiError(`${at} must be an object with a name.`);
-    const name = w['name'];
-    if (names.has(name)) throw new TegakiError(`${file}: weight '${name}' is listed twice.`);
-    names.add(name);
-    const shape = checkedShape(w['shape'], `${file}: weight '${name}'`);
-    if (w['quantization'] !== undefined) throw new TegakiError(`${file}: weight '${name}' is quantized (${JSON.stringify(w['quantization'])}); tegaki reads float32 weights only.`);
-    if (w['dtype'] !== undefined && w['dtype'] !== 'float32') throw new TegakiError(`${file}: weight '${name}' has dtype ${JSON.stringify(w['dtype'])}; tegaki reads float32 weights only.`);
-    return { name, shape, dtype: 'float32' };
-  });
+  const weights = group['weights'].map((w: unknown, i: number) => checkWeightSpec(w, file, `weightsManifest[${g}].weights[${i}]`, names));
   return { paths: group['paths'] as string[], weights };
 }
 
@@ -64,7 +47,7 @@ export function parseModelJson(text: string, file: string): ModelJSON {
 }
 
 /** Bytes a manifest group's weights take. */
-const groupBytes = (group: WeightsManifestGroupConfig): number => group.weights.reduce((n, w) => n + sizeOf(w.shape) * 4, 0);
+const groupBytes = (group: WeightsManifestGroupConfig): number => group.weights.reduce((n, w) => n + weightByteLength(w), 0);
 
 /** Where the weight files come from: their sizes (checked first) and their bytes. */
 export interface WeightFiles {
@@ -129,34 +112,3 @@ export function modelJsonFor(artifacts: ModelArtifacts, weightsFile: string): Mo
   if (artifacts.userDefinedMetadata !== undefined) json.userDefinedMetadata = artifacts.userDefinedMetadata;
   return json;
 }
-
-/** The first non-finite float32 weight, as 'name[index] = value', or null when all are finite. */
-export function firstNonFiniteWeight(artifacts: ModelArtifacts): string | null {
-  const data = artifacts.weightData;
-  if (!data) return null;
-  let offset = 0;
-  for (const spec of artifacts.weightSpecs ?? []) {
-    const n = sizeOf(spec.shape);
-    const values = new Float32Array(data, offset, n);
-    for (let i = 0; i < n; i++) if (!Number.isFinite(values[i]!)) return `${spec.name}[${i}] = ${values[i]}`;
-    offset += n * 4;
-  }
-  return null;
-}
-
-/** The float32 values of each weight spec, checking that weightData holds exactly them. */
-export function weightValues(artifacts: ModelArtifacts, where: string): Map<string, { shape: number[]; values: Float32Array }> {
-  const specs = artifacts.weightSpecs ?? [];
-  const data = artifacts.weightData ?? new ArrayBuffer(0);
-  const need = specs.reduce((n, s) => n + sizeOf(s.shape) * 4, 0);
-  if (data.byteLength !== need) throw new TegakiError(`${where}: weight data has ${data.byteLength} bytes, the weight specs need ${need}.`);
-  const out = new Map<string, { shape: number[]; values: Float32Array }>();
-  let offset = 0;
-  for (const spec of specs) {
-    const n = sizeOf(spec.shape);
-    out.set(spec.name, { shape: spec.shape, values: new Float32Array(data, offset, n) });
-    offset += n * 4;
-  }
-  return out;
-}
-

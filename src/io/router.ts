@@ -19,8 +19,11 @@ export function registerLoadRouter(router: IORouter): void {
   loadRouters.push(router);
 }
 
+/** Every handler the routers give for url. */
+const claims = (routers: IORouter[], url: string): IOHandler[] => routers.map((r) => r(url)).filter((h): h is IOHandler => h !== null);
+
 function route(routers: IORouter[], url: string, what: 'save' | 'load'): IOHandler {
-  const handlers = routers.map((r) => r(url)).filter((h): h is IOHandler => h !== null);
+  const handlers = claims(routers, url);
   if (handlers.length === 0) {
     const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1];
     throw new TegakiError(`Cannot ${what} '${url}': ${scheme ? `no handler for ${scheme}:// here` : 'no handler for plain paths here'}${saveRouters.length === 0 ? ' (file paths and file:// work in Node.js)' : ''}.`);
@@ -33,3 +36,7 @@ function route(routers: IORouter[], url: string, what: 'save' | 'load'): IOHandl
 export const getSaveHandler = (url: string): IOHandler => route(saveRouters, url, 'save');
 /** The one handler that loads from url. */
 export const getLoadHandler = (url: string): IOHandler => route(loadRouters, url, 'load');
+/** Every handler that claims url for saving, maybe none (TF.js' tf.io.getSaveHandlers). */
+export const getSaveHandlers = (url: string): IOHandler[] => claims(saveRouters, url);
+/** Every handler that claims url for loading, maybe none (TF.js' tf.io.getLoadHandlers). */
+export const getLoadHandlers = (url: string): IOHandler[] => claims(loadRouters, url);

@@ -1,13 +1,24 @@
 // The TensorFlow.js model-artifact types: what a model turns into when saved (topology JSON, weight
 // specs, weight bytes) and the handler interface that stores or loads it anywhere.
 
+/** How the TF.js converter stored a float32 weight in fewer bytes (io/weights.ts decodes it). */
+export interface WeightQuantization {
+  /** uint8 and uint16 hold q with value = q·scale + min; float16 holds the value in half precision. */
+  dtype: 'uint8' | 'uint16' | 'float16';
+  scale?: number;
+  min?: number;
+  /** The dtype before quantization; the converter writes 'float32'. */
+  original_dtype?: string;
+}
+
 /** One weight in a weights manifest: `name`, its shape, its dtype. */
 export interface WeightsManifestEntry {
   name: string;
   shape: number[];
   dtype: 'float32' | 'int32' | 'bool' | 'string' | 'complex64';
-  /** Written by the TF.js converter; read by tegaki where noted in io/model-json.ts. */
-  quantization?: { dtype: string; scale?: number; min?: number };
+  /** 'optimizer' marks optimizer state (TF.js' includeOptimizer), which tegaki refuses to load. */
+  group?: 'model' | 'optimizer';
+  quantization?: WeightQuantization;
 }
 
 /** A group of weights stored in the files `paths`, concatenated. */
@@ -15,6 +26,9 @@ export interface WeightsManifestGroupConfig {
   paths: string[];
   weights: WeightsManifestEntry[];
 }
+
+/** The weights of weightSpecs one after another: one buffer, or shards to read in order. */
+export type WeightData = ArrayBuffer | ArrayBuffer[];
 
 /** model.json as TF.js writes it. */
 export interface ModelJSON {
@@ -31,8 +45,7 @@ export interface ModelJSON {
 export interface ModelArtifacts {
   modelTopology?: Record<string, unknown>;
   weightSpecs?: WeightsManifestEntry[];
-  /** The weights of weightSpecs, one after another. */
-  weightData?: ArrayBuffer;
+  weightData?: WeightData;
   format?: string;
   generatedBy?: string;
   convertedBy?: string | null;
@@ -56,16 +69,4 @@ export interface SaveResult {
 export interface IOHandler {
   save?(artifacts: ModelArtifacts): Promise<SaveResult>;
   load?(): Promise<ModelArtifacts>;
-}
-
-/** Sizes of the artifacts, as TF.js reports them after a save. */
-export function artifactsInfo(artifacts: ModelArtifacts): ModelArtifactsInfo {
-  const utf8Bytes = (value: unknown): number => new TextEncoder().encode(JSON.stringify(value ?? null)).length;
-  return {
-    dateSaved: new Date(),
-    modelTopologyType: 'JSON',
-    modelTopologyBytes: utf8Bytes(artifacts.modelTopology),
-    weightSpecsBytes: utf8Bytes(artifacts.weightSpecs),
-    weightDataBytes: artifacts.weightData?.byteLength ?? 0,
-  };
 }

@@ -3,9 +3,9 @@
 // cannot make us allocate what its files do not hold.
 
 import { refuseUnknownOptions, TegakiError } from '../errors.js';
-import { weightValues } from '../io/model-json.js';
 import { getLoadHandler } from '../io/router.js';
 import type { IOHandler, ModelArtifacts } from '../io/types.js';
+import { decodeWeights } from '../io/weights.js';
 import { snakeCase, type Layer } from '../layers/layer.js';
 import { FusedLayer } from '../layers/fused.js';
 import { layerFromJson, type LayerJson } from '../layers/serialization.js';
@@ -77,7 +77,7 @@ function readLayer(json: LayerJson, at: string): Layer {
 
 type WeightShapes = Map<string, { layer: string; shape: number[] }>;
 /** The file's weights by name; null when a model is made from its topology alone (new weights). */
-type Values = ReturnType<typeof weightValues> | null;
+type Values = ReturnType<typeof decodeWeights> | null;
 
 /** The weights each layer will have for the sample shapes it receives, without allocating them. */
 function expectedWeights(layers: readonly { layer: Layer; inputShape: Shape }[]): WeightShapes {
@@ -226,7 +226,7 @@ export function modelFromArtifacts(artifacts: ModelArtifacts, where: string, opt
   if (!isObject(artifacts.modelTopology)) throw new TegakiError(`${where}: no modelTopology; not a TensorFlow.js layers model.`);
   // Keras nests the topology once more under model_config
   const top = isObject(artifacts.modelTopology['model_config']) ? artifacts.modelTopology['model_config'] : artifacts.modelTopology;
-  const values = options.weights === 'initialize' ? null : weightValues(artifacts, where);
+  const values = options.weights === 'initialize' ? null : decodeWeights(artifacts.weightSpecs, artifacts.weightData, where);
   const kind = top['class_name'];
   const model = kind === 'Sequential' ? sequentialFromTopology(top, values, where)
     : kind === 'Model' || kind === 'Functional' ? functionalFromTopology(top, values, where)
