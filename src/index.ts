@@ -11,6 +11,7 @@ export { TegakiError } from './errors.js';
 export * as layers from './layers/index.js';
 export * as optimizers from './optimizers/index.js';
 export * as io from './io/index.js';
+export * as data from './dataset/index.js';
 export { Sequential, sequential, type SequentialArgs, type CompileArgs } from './model/sequential.js';
 export type { FitOptions, History, TrainingSnapshot } from './model/fit.js';
 export { CustomCallback, EarlyStopping, earlyStopping, TerminateOnNaN, terminateOnNaN, type Callback, type FitParams, type Logs } from './model/callbacks.js';
