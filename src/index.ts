@@ -12,6 +12,7 @@ export { TegakiError } from './errors.js';
 export * as layers from './layers/index.js';
 export * as optimizers from './optimizers/index.js';
 export * as io from './io/index.js';
+export * as data from './dataset/index.js';
 export { Sequential, sequential, type SequentialArgs, type CompileArgs } from './model/sequential.js';
 export { LayersModel, model, type ModelArgs } from './model/layers-model.js';
 export { input } from './layers/input.js';
