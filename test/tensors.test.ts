@@ -201,8 +201,6 @@ test('a TF.js training loop (optimizer.minimize, a custom loss) ends where Tenso
     w.dispose();
     b.dispose();
   }
-  assert.throws(() => tg.train.rmsprop(0.1, 0.9, 0.5), /momentum is not supported yet/);
-  assert.throws(() => tg.train.adagrad(), /adagrad is not supported yet/);
 });
 
 test('edge cases TF.js defines: scalar axes, counting down, float math on integers, subgradients at kinks', () => {

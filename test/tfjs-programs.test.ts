@@ -106,7 +106,6 @@ test('options tegaki does not implement are refused by name, never ignored', asy
     [() => tg.layers.maxPooling2d({ poolSize: 2, dataFormat: 'channelsFirst' as never }), /MaxPooling2D: dataFormat="channelsFirst" is not supported yet/],
     [() => tg.layers.dropout({ rate: 0.5, noiseShape: [1] } as never), /Dropout: option 'noiseShape' is not supported/],
     [() => tg.layers.dense({ units: 3, dtype: 'int32' } as never), /Dense: dtype 'int32' is not supported/],
-    [() => tg.train.rmsprop(0.01, 0.9, 0, null, true), /centered is not supported yet/],
   ];
   for (const [make, message] of refusals) assert.throws(make, (e: Error) => e instanceof tg.TegakiError && message.test(e.message), String(message));
   // honoured: TF.js' inputDim, dataFormat and dilationRate at their defaults
