@@ -197,3 +197,27 @@ test('functional mistakes get one clear error each', () => {
   m.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
   assert.throws(() => m.evaluate([tg.ones([2, 4]), tg.ones([3, 4])], tg.ones([2, 2])), /same number of samples, received 2 and 3/);
 });
+
+async function datasetProgram(t: Lib, initial?: number[][]) {
+  const model = t.sequential();
+  model.add(t.layers.dense({ units: 8, activation: 'relu', inputShape: [3] }));
+  model.add(t.layers.dense({ units: 3, activation: 'softmax' }));
+  model.compile({ optimizer: t.train.sgd(0.2), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  if (initial) model.setWeights(initial.map((w, i) => t.tensor(w, model.getWeights()[i]!.shape)));
+  const start = weightsOf(model);
+  const rows = Array.from({ length: N }, (_, i) => Array.from(EXTRA.subarray(i * 3, i * 3 + 3)));
+  const labels = LABELS.map((l) => [0, 1, 2].map((c) => (c === l ? 1 : 0)));
+  const batches = t.data.zip({ xs: t.data.array(rows), ys: t.data.array(labels) }).batch(5);
+  const history = await model.fitDataset(batches, { epochs: 3, verbose: 0, validationData: batches.take(2) });
+  const evaluated = ((await model.evaluateDataset(batches as never, {})) as tfjs.Scalar[]).map((s) => s.dataSync()[0]!);
+  return { start, history: history.history, evaluated, weights: weightsOf(model) };
+}
+
+test('fitDataset and evaluateDataset on a tf.data pipeline give TF.js\' numbers', async () => {
+  const theirs = await datasetProgram(tf);
+  const mine = await datasetProgram(ours, theirs.start);
+  assert.deepEqual(Object.keys(mine.history).sort(), Object.keys(theirs.history).sort());
+  for (const key of Object.keys(theirs.history)) checkClose(mine.history[key] as number[], theirs.history[key] as number[], 1e-4, `history.${key}`);
+  checkClose(mine.evaluated, theirs.evaluated, 1e-4, 'evaluateDataset');
+  checkClose(mine.weights.flat(), theirs.weights.flat(), 1e-4, 'trained weights');
+});

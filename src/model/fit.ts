@@ -77,7 +77,16 @@ function yieldDue(yieldEvery: FitOptions['yieldEvery'], sinceLastMs: number, epo
   return !epochEnd && sinceLastMs > (typeof yieldEvery === 'number' ? yieldEvery : AUTO_YIELD_MS);
 }
 
-function defaultOutput(): ProgressOutput {
+/** fit's callbacks option as a list, each checked to be an object of hooks. */
+export function callbackList(option: FitOptions['callbacks'], where: string): RestoringCallback[] {
+  const callbacks: RestoringCallback[] = option === undefined ? [] : Array.isArray(option) ? option : [option];
+  for (const [i, cb] of callbacks.entries()) {
+    if (!cb || typeof cb !== 'object') throw new TegakiError(`${where}: callbacks[${i}] must be an object with hooks such as onEpochEnd.`);
+  }
+  return callbacks;
+}
+
+export function defaultOutput(): ProgressOutput {
   const stdout = (globalThis as { process?: { stdout?: ProgressOutput } }).process?.stdout;
   return stdout ?? { write: (text: string) => console.log(text.replace(/\n$/, '')) };
 }
@@ -137,10 +146,7 @@ export async function fitLoop(model: LoopModel, x: Sources, y: Sources, options:
   if (!['auto', 'batch', 'epoch', 'never'].includes(String(yieldEvery)) && !(typeof yieldEvery === 'number' && yieldEvery >= 0)) {
     throw new TegakiError(`Expected yieldEvery to be 'auto', 'batch', 'epoch', 'never' or a number of milliseconds. Received yieldEvery=${JSON.stringify(yieldEvery)}.`);
   }
-  const callbacks: RestoringCallback[] = options.callbacks === undefined ? [] : Array.isArray(options.callbacks) ? options.callbacks : [options.callbacks];
-  for (const [i, cb] of callbacks.entries()) {
-    if (!cb || typeof cb !== 'object') throw new TegakiError(`fit: callbacks[${i}] must be an object with hooks such as onEpochEnd.`);
-  }
+  const callbacks = callbackList(options.callbacks, 'fit');
   if (!Number.isInteger(epochs) || epochs < 0) throw new TegakiError(`Expected epochs to be a non-negative integer. Received epochs=${JSON.stringify(epochs)}.`);
   checkBatchSize(batchSize);
   model.requireCompiled();

@@ -24,7 +24,9 @@ import type { IOHandler, SaveResult } from '../io/types.js';
 import { asSources, checkBatchSize, forEachBatch, type ModelData } from './batches.js';
 import type { Logs } from './callbacks.js';
 import { FIT_OPTIONS, fitLoop, type BatchResult, type FitOptions, type History, type LoopModel } from './fit.js';
+import { evaluateDatasetLogs, fitDatasetLoop, type FitDatasetOptions } from './fit-dataset.js';
 import { graphOf, runGraph, type Graph } from './graph.js';
+import type { Dataset } from '../dataset/index.js';
 import type { ModelMetadata } from './metadata.js';
 import { saveModelTo } from './save.js';
 import { functionalSummaryLines } from './summary.js';
@@ -396,9 +398,7 @@ export class LayersModel implements LoopModel {
    */
   evaluate(x: ModelData, y: ModelData, args: BatchOptions = {}): Tensor | Tensor[] {
     refuseUnknownOptions(args, ['batchSize', 'verbose'], 'evaluate');
-    const logs = this.evaluateSources(asSources(x, 'x'), asSources(y, 'y'), args.batchSize ?? 32);
-    const values = Object.values(logs).map((v) => new Tensor([], [v]));
-    return values.length === 1 ? values[0]! : values;
+    return scalarsOf(this.evaluateSources(asSources(x, 'x'), asSources(y, 'y'), args.batchSize ?? 32));
   }
 
   /**
@@ -429,6 +429,18 @@ export class LayersModel implements LoopModel {
     return this.outputSampleShapes.map((_, i) => concat(parts.map((p) => p[i]!), 0));
   }
 
+  /** TF.js' fitDataset: train on a tf.data Dataset of batches ({ xs, ys } or [xs, ys]). */
+  async fitDataset(dataset: Dataset, options: FitDatasetOptions): Promise<History> {
+    if (!options || typeof options !== 'object') throw new TegakiError('fitDataset expects options with epochs.');
+    return fitDatasetLoop(this, dataset, options);
+  }
+
+  /** TF.js' evaluateDataset: loss (and metrics) over a Dataset of batches; `batches` limits how many. */
+  async evaluateDataset(dataset: Dataset, args: { batches?: number; verbose?: number } = {}): Promise<Tensor | Tensor[]> {
+    refuseUnknownOptions(args, ['batches', 'verbose'], 'evaluateDataset');
+    return scalarsOf(await evaluateDatasetLogs(this, dataset, args.batches, 'evaluateDataset'));
+  }
+
   /** TF.js' predictOnBatch: predict on one batch holding every sample. */
   predictOnBatch(x: ModelData): Tensor | Tensor[] {
     const sources = asSources(x, 'x');
@@ -446,6 +458,12 @@ export class LayersModel implements LoopModel {
     const n = all.length;
     return this.accuracyKey ? [result.loss / n, result.correct / n] : result.loss / n;
   }
+}
+
+/** Logs as TF.js' evaluate returns them: a scalar of the loss, or [loss, ...metrics]. */
+function scalarsOf(logs: Logs): Tensor | Tensor[] {
+  const values = Object.values(logs).map((v) => new Tensor([], [v]));
+  return values.length === 1 ? values[0]! : values;
 }
 
 /** Labels must fit the loss: class indices for the sparse one, else the output's shape. */
