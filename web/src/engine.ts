@@ -1,7 +1,7 @@
 // The network in the browser: a saved model fetched from the server and run with tegaki's
 // TypeScript backend (the same engine as in Node; only the file reading differs).
 
-import { io, modelFromArtifacts, setBackend, Tensor, type Sequential } from '../../src/index.js';
+import { io, modelFromArtifacts, Sequential, setBackend, Tensor } from '../../src/index.js';
 import { formatShape } from '../../src/tensor.js';
 import { modelUrl } from './api.js';
 
@@ -27,7 +27,9 @@ export async function fetchModel(id: string): Promise<Sequential> {
     if (weights.ok) files.set(path, new Uint8Array(await weights.arrayBuffer()));
   }
   const artifacts = io.artifactsFromModelJson(json, 'model.json', { size: (p) => files.get(p)?.length ?? null, read: (p) => files.get(p)! });
-  return modelFromArtifacts(artifacts, `model ${id}`);
+  const model = modelFromArtifacts(artifacts, `model ${id}`);
+  if (!(model instanceof Sequential)) throw new Error(`Model ${id} is a functional model; the app shows Sequential models.`);
+  return model;
 }
 
 /** Class probabilities for one 28×28 image (values in [0, 1]). */
@@ -39,7 +41,7 @@ export function predict(model: Sequential, pixels: Float32Array): Float32Array {
 export function activations(model: Sequential, pixels: Float32Array): LayerActivation[] {
   let h = new Tensor([1, ...model.inputShape], pixels);
   return model.layers.map((layer) => {
-    h = layer.forward(h, { training: false, rng: model.rng });
+    h = layer.call(h, { training: false }) as Tensor;
     return { name: layer.name, className: layer.className, shape: formatShape([null, ...layer.outputShape]), dims: [...layer.outputShape], values: h.f32.slice() };
   });
 }
