@@ -116,9 +116,31 @@ test('options tegaki does not implement are refused by name, never ignored', asy
   model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
   const x = tg.ones([4, 3]);
   const y = tg.zeros([4, 2]);
-  await assert.rejects(model.fit(x, y, { classWeight: { 0: 2 } } as never), /fit: option 'classWeight' is not supported/);
+  await assert.rejects(model.fit(x, y, { sampleWeight: tg.ones([4]) } as never), /fit: option 'sampleWeight' is not supported/);
   assert.throws(() => model.evaluate(x, y, { sampleWeight: tg.ones([4]) } as never), /evaluate: option 'sampleWeight' is not supported/);
   assert.throws(() => model.summary(80), /lineLength and positions are not supported/);
+});
+
+test('classWeight weighs each class\'s samples in the loss as TF.js does', async () => {
+  const run = async (t: Lib, initial?: number[][]) => {
+    const model = t.sequential();
+    model.add(t.layers.dense({ units: 5, activation: 'tanh', inputShape: [4] }));
+    model.add(t.layers.dense({ units: 3, activation: 'softmax' }));
+    model.compile({ optimizer: t.train.sgd(0.3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    if (initial) model.setWeights(initial.map((w, i) => t.tensor(w, model.getWeights()[i]!.shape)));
+    const start = model.getWeights().map((w) => Array.from(w.dataSync()));
+    const ys = t.oneHot(t.tensor1d(LABELS, 'int32'), 3).toFloat();
+    const history = await model.fit(t.tensor2d(X, [48, 4]), ys, { epochs: 3, batchSize: 16, shuffle: false, verbose: 0, classWeight: { 0: 1, 1: 4, 2: 0.5 } });
+    return { start, loss: history.history['loss'] as number[], weights: model.getWeights().map((w) => Array.from(w.dataSync())) };
+  };
+  const theirs = await run(tf);
+  const mine = await run(ours, theirs.start);
+  checkClose(mine.loss, theirs.loss, 1e-4, 'weighted loss per epoch');
+  checkClose(mine.weights.flat(), theirs.weights.flat(), 1e-4, 'trained weights');
+  const model = tg.sequential({ layers: [tg.layers.dense({ units: 3, inputShape: [4], activation: 'softmax' })] });
+  model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
+  await assert.rejects(model.fit(tg.tensor2d(X, [48, 4]), tg.tensor1d(LABELS), { classWeight: { 0: 1, 1: 2 }, verbose: 0 }), /classWeight must contain all classes in the training data. The class 2 exists/);
+  await assert.rejects(model.fit(tg.tensor2d(X, [48, 4]), tg.tensor1d(LABELS), { classWeight: { 0: 'x' } as never, verbose: 0 }), /classWeight must map class indices to finite numbers/);
 });
 
 test('yieldEvery and onYield: fit lets the event loop run when TF.js says it would', async () => {

@@ -41,6 +41,7 @@ export class InputLayer extends Layer {
 export function input(config: InputConfig): SymbolicTensor {
   if (!config || typeof config !== 'object') throw new TegakiError('input expects a config such as { shape: [784] }.');
   refuseUnknownOptions(config, ['shape', 'batchShape', 'name', 'dtype', 'sparse'], 'input');
+  if (config.shape !== undefined && config.batchShape !== undefined) throw new TegakiError('input: give shape or batchShape, not both (shape does not include the batch dimension).');
   if (config.shape === undefined && config.batchShape === undefined) throw new TegakiError('input: give shape (one sample, e.g. [28, 28, 1]) or batchShape.');
   if (config.dtype !== undefined && config.dtype !== 'float32') throw new TegakiError(`input: dtype '${String(config.dtype)}' is not supported (float32 only).`);
   const layer = new InputLayer({

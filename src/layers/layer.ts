@@ -97,6 +97,10 @@ export abstract class Layer {
     if (ownOptions) checkLayerOptions(args, ownOptions, new.target.name);
     this.name = args.name ?? '';
     this.trainable = args.trainable ?? true;
+    const given = (v: unknown): boolean => v !== undefined && v !== null;
+    if (given(args.inputShape) && given(args.batchInputShape) && JSON.stringify([null, ...(args.inputShape as number[])]) !== JSON.stringify(args.batchInputShape)) {
+      throw new TegakiError(`${new.target.name}: inputShape ${JSON.stringify(args.inputShape)} and batchInputShape ${JSON.stringify(args.batchInputShape)} disagree; give one.`);
+    }
     if (args.inputShape !== undefined && args.inputShape !== null) {
       if (!Array.isArray(args.inputShape) || args.inputShape.some((d) => !Number.isInteger(d) || d <= 0)) {
         throw new TegakiError(`Expected inputShape to be positive integers. Received inputShape=${JSON.stringify(args.inputShape)}.`);

@@ -251,6 +251,7 @@ function checkBackupJson(json: unknown, where: string): BackupJson {
   if (!isRandomState(s['dropoutState'])) fail('snapshot.dropoutState');
   const sums = s['sums'];
   if (!isObject(sums) || !['loss', 'correct', 'seen'].every((k) => typeof sums[k] === 'number')) fail('snapshot.sums');
+  if (sums['extra'] !== undefined && (!isObject(sums['extra']) || !Object.values(sums['extra']).every((v) => typeof v === 'number'))) fail('snapshot.sums.extra');
   const history = s['history'];
   if (!isObject(history) || !Array.isArray(history['epoch']) || !isObject(history['history'])) fail('snapshot.history');
   if (!Object.values(history['history']).every((v) => Array.isArray(v) && v.every((x) => typeof x === 'number' || x === null))) fail('snapshot.history');

@@ -9,7 +9,8 @@ import { Random } from '../random.js';
 import { Tensor } from '../tensor.js';
 import { asSources, type ModelData } from './batches.js';
 import type { Logs } from './callbacks.js';
-import { callbackList, defaultOutput, type BatchResult, type FitOptions, type History, type LoopModel } from './fit.js';
+import { classWeightsPerOutput } from './class-weight.js';
+import { addBatch, callbackList, defaultOutput, meanLogs, type EpochSums, type FitOptions, type History, type LoopModel } from './fit.js';
 import { ProgressBar } from './progress.js';
 
 export interface FitDatasetOptions {
@@ -22,13 +23,16 @@ export interface FitDatasetOptions {
   validationData?: Dataset | [ModelData, ModelData];
   /** Batches of a validation Dataset to use; default: all. */
   validationBatches?: number;
+  /** Batch size for validationData given as tensors. Default 32. */
+  validationBatchSize?: number;
   callbacks?: FitOptions['callbacks'];
   verbose?: 0 | 1 | 2;
   seed?: number;
   progressOutput?: FitOptions['progressOutput'];
+  classWeight?: FitOptions['classWeight'];
 }
 
-export const FIT_DATASET_OPTIONS = ['epochs', 'batchesPerEpoch', 'initialEpoch', 'validationData', 'validationBatches', 'callbacks', 'verbose', 'seed', 'progressOutput'];
+export const FIT_DATASET_OPTIONS = ['epochs', 'batchesPerEpoch', 'initialEpoch', 'validationData', 'validationBatches', 'validationBatchSize', 'callbacks', 'verbose', 'seed', 'progressOutput', 'classWeight'];
 
 /** One element's inputs and labels, as lists (one tensor per model input and output). */
 function splitElement(element: unknown, where: string): { xs: Tensor[]; ys: Tensor[] } {
@@ -82,6 +86,7 @@ export async function fitDatasetLoop(model: LoopModel, dataset: Dataset, options
   model.requireCompiled();
   const callbacks = callbackList(options.callbacks, 'fitDataset');
   if (callbacks.some((cb) => cb.restoreState || cb.setSnapshotSource)) throw new TegakiError('fitDataset: backupAndRestore works with fit, not fitDataset.');
+  const classWeights = classWeightsPerOutput(options.classWeight, model.outputNames);
   const rng = new Random(options.seed ?? model.rng.nextUint32());
   const out = options.progressOutput ?? defaultOutput();
   const steps = batchesPerEpoch ?? (dataset.size !== null && dataset.size !== Infinity ? dataset.size : null);
@@ -89,7 +94,7 @@ export async function fitDatasetLoop(model: LoopModel, dataset: Dataset, options
   const history: History = { epoch: [], history: {} };
   model.stopTraining = false;
   for (const cb of callbacks) cb.setModel?.(model);
-  for (const cb of callbacks) cb.setParams?.({ epochs, initialEpoch, samples: 0, steps: steps ?? 0, batchSize: 0, verbose, doValidation: options.validationData !== undefined, metrics: accuracyKey ? ['loss', accuracyKey] : ['loss'] });
+  for (const cb of callbacks) cb.setParams?.({ epochs, initialEpoch, samples: 0, steps: steps ?? 0, batchSize: 0, verbose, doValidation: options.validationData !== undefined, metrics: model.metricKeys });
   for (const cb of callbacks) await cb.onTrainBegin?.({});
   // with batchesPerEpoch one pass continues across epochs, as in TF.js
   let iterator = batchesPerEpoch !== undefined ? await dataset.iterator() : null;
@@ -99,8 +104,8 @@ export async function fitDatasetLoop(model: LoopModel, dataset: Dataset, options
     if (verbose > 0) out.write(`Epoch ${epoch + 1}/${epochs}\n`);
     if (batchesPerEpoch === undefined) iterator = await dataset.iterator();
     const bar = verbose === 1 && steps !== null ? new ProgressBar(steps, out) : null;
-    const sums: BatchResult & { seen: number } = { loss: 0, correct: 0, seen: 0 };
-    const running = (): [string, number][] => (accuracyKey ? [['loss', sums.loss / sums.seen], [accuracyKey, sums.correct / sums.seen]] : [['loss', sums.loss / sums.seen]]);
+    const sums: EpochSums = { loss: 0, correct: 0, seen: 0 };
+    const running = (): [string, number][] => meanLogs(sums, accuracyKey);
     for (let step = 0; batchesPerEpoch === undefined || step < batchesPerEpoch; step++) {
       const next = await iterator!.next();
       if (next.done) {
@@ -112,13 +117,10 @@ export async function fitDatasetLoop(model: LoopModel, dataset: Dataset, options
       model.checkData(sources(xs), sources(ys));
       const n = xs[0]!.shape[0]!;
       for (const cb of callbacks) await cb.onBatchBegin?.(step, { batch: step, size: n });
-      const r = model.trainBatch(xs, ys, rng);
-      sums.loss += r.loss;
-      sums.correct += r.correct;
-      sums.seen += n;
+      const r = model.trainBatch(xs, ys, rng, classWeights);
+      addBatch(sums, r, n);
       bar?.update(step + 1, running(), false);
-      const batchLogs: Logs = { batch: step, size: n, loss: r.loss / n };
-      if (accuracyKey) batchLogs[accuracyKey] = r.correct / n;
+      const batchLogs: Logs = { batch: step, size: n, ...Object.fromEntries(meanLogs({ ...r, seen: n }, accuracyKey)) };
       for (const cb of callbacks) await cb.onBatchEnd?.(step, batchLogs);
       if (model.stopTraining) break;
     }
@@ -127,7 +129,7 @@ export async function fitDatasetLoop(model: LoopModel, dataset: Dataset, options
     const val = options.validationData;
     if (val !== undefined) {
       const v = val instanceof Dataset ? await evaluateDatasetLogs(model, val, options.validationBatches, 'fitDataset validationData')
-        : model.evaluateSources(...validationSources(val), 32);
+        : model.evaluateSources(...validationSources(val), options.validationBatchSize ?? 32);
       for (const [k, value] of Object.entries(v)) logs[`val_${k}`] = value;
     }
     const values = Object.entries(logs) as [string, number][];

@@ -6,13 +6,39 @@ import type { Optimizer } from '../optimizers/optimizer.js';
 import { Random } from '../random.js';
 import type { Tensor } from '../tensor.js';
 import { asSources, BatchBuffers, checkBatchSize, type ModelData } from './batches.js';
+import { classWeightsPerOutput, type ClassWeight, type ClassWeightOption } from './class-weight.js';
 import type { Callback, Logs, TrainableModel } from './callbacks.js';
 import { ProgressBar, type ProgressOutput } from './progress.js';
 
-/** The loss summed over a batch's samples, and how many of them were classified right. */
+/** The loss summed over a batch's samples, how many of them were classified right, and other logged values summed over its samples. */
 export interface BatchResult {
   loss: number;
   correct: number;
+  /** Per-output losses and metric functions (key → sum over the batch). */
+  extra?: Record<string, number>;
+}
+
+/** Running sums of an epoch, and the logs they give (loss, accuracy, then the rest as the model names them). */
+export interface EpochSums {
+  loss: number;
+  correct: number;
+  seen: number;
+  extra?: Record<string, number>;
+}
+
+export function addBatch(sums: EpochSums, r: BatchResult, samples: number): void {
+  sums.loss += r.loss;
+  sums.correct += r.correct;
+  sums.seen += samples;
+  for (const [k, v] of Object.entries(r.extra ?? {})) (sums.extra ??= {})[k] = (sums.extra[k] ?? 0) + v;
+}
+
+/** The means of the sums, in log order: loss, accuracy (under its key), then the others. */
+export function meanLogs(sums: EpochSums, accuracyKey: string | null): [string, number][] {
+  const values: [string, number][] = [['loss', sums.loss / sums.seen]];
+  if (accuracyKey) values.push([accuracyKey, sums.correct / sums.seen]);
+  for (const [k, v] of Object.entries(sums.extra ?? {})) values.push([k, v / sums.seen]);
+  return values;
 }
 
 /** What the loop needs from a model (LayersModel and Sequential implement it). */
@@ -20,11 +46,15 @@ export interface LoopModel extends TrainableModel {
   readonly rng: Random;
   readonly optimizer: Optimizer | null;
   readonly accuracyKey: string | null;
+  /** Every key the logs hold ('loss', the accuracy key, per-output losses, metric functions). */
+  readonly metricKeys: string[];
   requireCompiled(): void;
   /** Check the inputs and labels (one source per model input and output), building the model from them when needed. */
   checkData(xs: readonly SampleSource[], ys: readonly SampleSource[]): void;
-  /** One optimizer step on a batch (one tensor per input and output). */
-  trainBatch(xs: Tensor[], ys: Tensor[], rng: Random): BatchResult;
+  /** Output names, for options given per output (classWeight). */
+  readonly outputNames: string[];
+  /** One optimizer step on a batch (one tensor per input and output); classWeights weigh each sample's loss by its class. */
+  trainBatch(xs: Tensor[], ys: Tensor[], rng: Random, classWeights?: (ClassWeight | null)[] | null): BatchResult;
   evaluateSources(xs: readonly SampleSource[], ys: readonly SampleSource[], batchSize: number): Logs;
 }
 
@@ -45,6 +75,8 @@ export interface FitOptions {
   verbose?: 0 | 1 | 2;
   /** Seed for shuffling and dropout. Default: drawn from the model's seed. */
   seed?: number;
+  /** Weights of each class's samples in the loss, e.g. { 0: 1, 1: 5 } (per output: a list or an object by output name). */
+  classWeight?: ClassWeightOption;
   /** Epoch to start from (when resuming). Default 0. */
   initialEpoch?: number;
   /** Where the progress goes. Default: standard output. */
@@ -57,7 +89,7 @@ export interface FitOptions {
 }
 
 /** The options fit takes; any other is refused by name. */
-export const FIT_OPTIONS: readonly string[] = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'seed', 'initialEpoch', 'progressOutput', 'yieldEvery'];
+export const FIT_OPTIONS: readonly string[] = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'seed', 'initialEpoch', 'progressOutput', 'yieldEvery', 'classWeight'];
 
 export interface History {
   epoch: number[];
@@ -129,7 +161,7 @@ export interface TrainingSnapshot {
   shuffleState: number[];
   dropoutState: number[];
   /** Running sums of the epoch so far, for the progress bar and logs. */
-  sums: { loss: number; correct: number; seen: number };
+  sums: EpochSums;
   history: History;
 }
 
@@ -151,6 +183,7 @@ export async function fitLoop(model: LoopModel, x: Sources, y: Sources, options:
   checkBatchSize(batchSize);
   model.requireCompiled();
   model.checkData(x, y);
+  const classWeights = classWeightsPerOutput(options.classWeight, model.outputNames);
   const { trainX, trainY, val } = splitData(model, x, y, options);
   const samples = trainX[0]!.length;
   if (samples === 0) throw new TegakiError('Cannot fit on an empty dataset.');
@@ -168,7 +201,7 @@ export async function fitLoop(model: LoopModel, x: Sources, y: Sources, options:
   const initialEpoch = options.initialEpoch ?? 0;
   for (const cb of callbacks) cb.setModel?.(model);
   for (const cb of callbacks) {
-    cb.setParams?.({ epochs, initialEpoch, samples, steps, batchSize, verbose, doValidation: val !== null, metrics: accuracyKey ? ['loss', accuracyKey] : ['loss'] });
+    cb.setParams?.({ epochs, initialEpoch, samples, steps, batchSize, verbose, doValidation: val !== null, metrics: model.metricKeys });
   }
   let resumed: TrainingSnapshot | null = null;
   for (const cb of callbacks) resumed = (await cb.restoreState?.()) ?? resumed;
@@ -180,7 +213,7 @@ export async function fitLoop(model: LoopModel, x: Sources, y: Sources, options:
     epoch: initialEpoch, step: 0, shuffleState: shuffleRng.getState(), dropoutState: dropoutRng.getState(), sums: { loss: 0, correct: 0, seen: 0 }, history,
   };
   if (resumed) dropoutRng.setState(resumed.dropoutState);
-  const snapshot = (): TrainingSnapshot => ({ ...state, sums: { ...state.sums }, dropoutState: dropoutRng.getState(), history: structuredClone(history) });
+  const snapshot = (): TrainingSnapshot => ({ ...state, sums: structuredClone(state.sums), dropoutState: dropoutRng.getState(), history: structuredClone(history) });
   for (const cb of callbacks) cb.setSnapshotSource?.(snapshot);
   for (const cb of callbacks) await cb.onTrainBegin?.({});
   let lastYield = performance.now();
@@ -201,23 +234,16 @@ export async function fitLoop(model: LoopModel, x: Sources, y: Sources, options:
     if (shuffle) shuffleRng.shuffle(order);
     const bar = verbose === 1 ? new ProgressBar(steps, out) : null;
     const sums = state.sums;
-    const running = (): [string, number][] => {
-      const values: [string, number][] = [['loss', sums.loss / sums.seen]];
-      if (accuracyKey) values.push([accuracyKey, sums.correct / sums.seen]);
-      return values;
-    };
+    const running = (): [string, number][] => meanLogs(sums, accuracyKey);
     for (let step = state.step; step < steps; step++) {
       const indices = order.subarray(step * batchSize, Math.min((step + 1) * batchSize, order.length));
       for (const cb of callbacks) await cb.onBatchBegin?.(step, { batch: step, size: indices.length });
       const gather = (buffers: BatchBuffers[]): Tensor[] => buffers.map((b) => b.gather(indices));
-      const r = model.trainBatch(gather(xBuffers), gather(yBuffers), dropoutRng);
-      sums.loss += r.loss;
-      sums.correct += r.correct;
-      sums.seen += indices.length;
+      const r = model.trainBatch(gather(xBuffers), gather(yBuffers), dropoutRng, classWeights);
+      addBatch(sums, r, indices.length);
       state.step = step + 1;
       bar?.update(step + 1, running(), false);
-      const batchLogs: Logs = { batch: step, size: indices.length, loss: r.loss / indices.length };
-      if (accuracyKey) batchLogs[accuracyKey] = r.correct / indices.length;
+      const batchLogs: Logs = { batch: step, size: indices.length, ...Object.fromEntries(meanLogs({ ...r, seen: indices.length }, accuracyKey)) };
       for (const cb of callbacks) await cb.onBatchEnd?.(step, batchLogs);
       if (yieldDue(yieldEvery, performance.now() - lastYield, false)) {
         await yieldToEventLoop();

@@ -11,8 +11,8 @@ import { snakeCase, type CallArgs, type Layer, type LayerWeight } from '../layer
 import { layerToJson } from '../layers/serialization.js';
 import type { SymbolicTensor } from '../layers/layer.js';
 import { getLoss, type Loss, type LossFunction } from '../losses.js';
-import { getMetric, type Metric } from '../metrics.js';
-import { add, cast } from '../ops/arithmetic.js';
+import { getMetric, type Metric, type MetricFunction } from '../metrics.js';
+import { add, cast, mul } from '../ops/arithmetic.js';
 import { ones } from '../ops/creation.js';
 import { gradientsOf, isRecording, withoutRecording } from '../ops/engine.js';
 import { mean } from '../ops/reduction.js';
@@ -22,8 +22,9 @@ import { Random } from '../random.js';
 import { formatShape, Tensor, type Shape } from '../tensor.js';
 import type { IOHandler, SaveResult } from '../io/types.js';
 import { asSources, checkBatchSize, forEachBatch, type ModelData } from './batches.js';
+import { sampleWeightsOf, type ClassWeight } from './class-weight.js';
 import type { Logs } from './callbacks.js';
-import { FIT_OPTIONS, fitLoop, type BatchResult, type FitOptions, type History, type LoopModel } from './fit.js';
+import { addBatch, FIT_OPTIONS, fitLoop, meanLogs, type BatchResult, type EpochSums, type FitOptions, type History, type LoopModel } from './fit.js';
 import { evaluateDatasetLogs, fitDatasetLoop, type FitDatasetOptions } from './fit-dataset.js';
 import { graphOf, runGraph, type Graph } from './graph.js';
 import type { Dataset } from '../dataset/index.js';
@@ -46,8 +47,8 @@ export interface CompileArgs {
   /** A loss name ('categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'meanSquaredError';
    *  Keras' snake_case too), a function (yTrue, yPred) => Tensor, or one per output. */
   loss: string | LossFunction | (string | LossFunction)[];
-  /** Default: none. ['accuracy'] adds accuracy. */
-  metrics?: string[];
+  /** Default: none. ['accuracy'] adds accuracy; a function (yTrue, yPred) => Tensor is logged under its name. */
+  metrics?: (string | MetricFunction)[];
 }
 
 export interface BatchOptions {
@@ -194,9 +195,17 @@ export class LayersModel implements LoopModel {
     if (this.losses.length === 0 || !this.optimizer) throw new TegakiError(`Model ${this.name} is not compiled: call compile({ optimizer, loss }) first.`);
   }
 
-  /** The key accuracy is logged under ('acc' as in TF.js), or null when it is not a metric. */
+  /** The key a single output's accuracy is logged under ('acc' as in TF.js), or null (not a metric, or several outputs: see metricKeys). */
   get accuracyKey(): string | null {
+    if (this.losses.length > 1 || (this.graph && this.graph.outputs.length > 1)) return null;
     return this.metrics.find((m) => m.kind === 'accuracy')?.key ?? null;
+  }
+
+  /** Every key the logs hold, in TF.js' order: loss, each output's loss, then each output's metrics (prefixed by its name when there are several). */
+  get metricKeys(): string[] {
+    const names = this.outputNames;
+    if (names.length === 1) return ['loss', ...this.metrics.map((m) => m.key)];
+    return ['loss', ...names.map((n) => `${n}_loss`), ...names.flatMap((n) => this.metrics.map((m) => `${n}_${m.key}`))];
   }
 
   /** Every weight, layer by layer (TF.js' model.weights). */
@@ -325,31 +334,57 @@ export class LayersModel implements LoopModel {
     if (xs[0]!.length !== ys[0]!.length) throw new TegakiError(`x has ${xs[0]!.length} samples but y has ${ys[0]!.length}.`);
   }
 
-  /** The mean loss over the batch, summed over outputs (a scalar on the tape). */
-  private batchLoss(ys: readonly Tensor[], outputs: readonly Tensor[]): Tensor {
-    const terms = outputs.map((out, i) => {
-      const perSample = this.lossOf(i).fn(ys[i]!, out);
-      if (!(perSample instanceof Tensor)) throw new TegakiError(`The loss function ${this.lossOf(i).name} must return a tensor.`);
-      return mean(perSample);
-    });
-    return terms.length === 1 ? terms[0]! : terms.reduce((a, b) => add(a, b));
+  /** Names of the output layers (what per-output options are keyed by). */
+  get outputNames(): string[] {
+    return this.outputs.map((t) => t.sourceLayer.name);
   }
 
-  /** Correct classifications of the (single) output, when accuracy is a metric. */
-  private correctCount(ys: readonly Tensor[], outputs: readonly Tensor[]): number {
-    if (!this.accuracyKey || outputs.length !== 1) return 0;
-    const out = outputs[0]!;
+  /** Each output's mean loss over the batch (each sample's weighted by its class when given): scalars on the tape. */
+  private lossTerms(ys: readonly Tensor[], outputs: readonly Tensor[], classWeights?: (ClassWeight | null)[] | null): Tensor[] {
+    return outputs.map((out, i) => {
+      const perSample = this.lossOf(i).fn(ys[i]!, out);
+      if (!(perSample instanceof Tensor)) throw new TegakiError(`The loss function ${this.lossOf(i).name} must return a tensor.`);
+      const weights = classWeights?.[i];
+      return mean(weights ? mul(perSample, sampleWeightsOf(ys[i]!, weights)) : perSample);
+    });
+  }
+
+  /** How many samples of an output are classified right. */
+  private correctOf(y: Tensor, out: Tensor, output: number): number {
     const rows = out.shape[0]!;
-    const labels: Labels = { data: ys[0]!.f32, sparse: this.lossOf(0).sparse };
+    const labels: Labels = { data: y.f32, sparse: this.lossOf(output).sparse };
     return getBackend().countCorrect(out.f32, labels, rows, out.size / rows);
   }
 
-  trainBatch(xs: Tensor[], ys: Tensor[], rng: Random): BatchResult {
+  /** The batch's loss and metrics as sums over its samples, from the outputs and their loss terms. */
+  private batchResult(ys: readonly Tensor[], outputs: readonly Tensor[], terms: readonly Tensor[]): BatchResult {
+    return withoutRecording(() => {
+      const rows = outputs[0]!.shape[0]!;
+      const loss = terms.reduce((n, t) => n + t.f32[0]!, 0) * rows;
+      const single = outputs.length === 1;
+      const extra: Record<string, number> = {};
+      const names = single ? [''] : this.outputNames;
+      if (!single) names.forEach((n, i) => (extra[`${n}_loss`] = terms[i]!.f32[0]! * rows));
+      let correct = 0;
+      outputs.forEach((out, i) => {
+        for (const m of this.metrics) {
+          const value = m.kind === 'accuracy' ? this.correctOf(ys[i]!, out, i) : mean(m.fn(ys[i]!, out)).f32[0]! * rows;
+          if (single && m.kind === 'accuracy') correct = value;
+          else extra[single ? m.key : `${names[i]}_${m.key}`] = value;
+        }
+      });
+      return { loss, correct, extra };
+    });
+  }
+
+  trainBatch(xs: Tensor[], ys: Tensor[], rng: Random, classWeights?: (ClassWeight | null)[] | null): BatchResult {
     const weights = this.trainableWeights;
     let outputs: Tensor[] = [];
-    const { value, grads } = gradientsOf(() => {
+    let terms: Tensor[] = [];
+    const { grads } = gradientsOf(() => {
       outputs = this.execute(xs, true, rng);
-      return this.batchLoss(ys, outputs);
+      terms = this.lossTerms(ys, outputs, classWeights);
+      return terms.reduce((a, b) => add(a, b));
     }, weights.map((w) => w.value), undefined, (t) => ones(t.shape), add);
     weights.forEach((w, i) => {
       const g = grads[i];
@@ -357,8 +392,7 @@ export class LayersModel implements LoopModel {
       else w.grad.f32.fill(0);
     });
     this.optimizer!.apply(weights);
-    const rows = xs[0]!.shape[0]!;
-    return { loss: value.f32[0]! * rows, correct: this.correctCount(ys, outputs) };
+    return this.batchResult(ys, outputs, terms);
   }
 
   evaluateSources(xs: readonly SampleSource[], ys: readonly SampleSource[], batchSize: number): Logs {
@@ -366,23 +400,18 @@ export class LayersModel implements LoopModel {
     checkBatchSize(batchSize);
     const length = xs[0]!.length;
     if (length === 0) throw new TegakiError('Cannot evaluate on an empty dataset.');
-    let loss = 0;
-    let correct = 0;
+    const sums: EpochSums = { loss: 0, correct: 0, seen: 0 };
     forEachBatch([...xs, ...ys], range(0, length), batchSize, (batches) => {
-      const r = this.evaluateBatch(batches.slice(0, xs.length), batches.slice(xs.length));
-      loss += r.loss;
-      correct += r.correct;
+      addBatch(sums, this.evaluateBatch(batches.slice(0, xs.length), batches.slice(xs.length)), batches[0]!.shape[0]!);
     });
-    const logs: Logs = { loss: loss / length };
-    if (this.accuracyKey) logs[this.accuracyKey] = correct / length;
-    return logs;
+    return Object.fromEntries(meanLogs(sums, this.accuracyKey));
   }
 
   /** Loss sum and correct count of one batch, without training. */
   protected evaluateBatch(xs: Tensor[], ys: Tensor[]): BatchResult {
     return withoutRecording(() => {
       const outputs = this.execute(xs, false);
-      return { loss: this.batchLoss(ys, outputs).f32[0]! * xs[0]!.shape[0]!, correct: this.correctCount(ys, outputs) };
+      return this.batchResult(ys, outputs, this.lossTerms(ys, outputs));
     });
   }
 
@@ -455,8 +484,8 @@ export class LayersModel implements LoopModel {
     const all = range(0, xs[0]!.length);
     let result: BatchResult = { loss: 0, correct: 0 };
     forEachBatch([...xs, ...ys], all, Math.max(all.length, 1), (batches) => (result = this.trainBatch(batches.slice(0, xs.length), batches.slice(xs.length), this.rng)));
-    const n = all.length;
-    return this.accuracyKey ? [result.loss / n, result.correct / n] : result.loss / n;
+    const values = meanLogs({ ...result, seen: all.length }, this.accuracyKey).map(([, v]) => v);
+    return values.length === 1 ? values[0]! : values;
   }
 }
 

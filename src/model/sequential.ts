@@ -17,6 +17,7 @@ import { Random } from '../random.js';
 import { formatShape, sizeOf, Tensor, type Shape } from '../tensor.js';
 import { forEachBatch, type ModelData } from './batches.js';
 import type { Logs } from './callbacks.js';
+import type { ClassWeight } from './class-weight.js';
 import type { BatchResult } from './fit.js';
 import { graphOf } from './graph.js';
 import { LayerNames, LayersModel, type BatchOptions } from './layers-model.js';
@@ -124,6 +125,11 @@ export class Sequential extends LayersModel {
     return this.graph;
   }
 
+  override get outputNames(): string[] {
+    this.requireBuilt();
+    return [this.stack.at(-1)!.name];
+  }
+
   override get inputs(): SymbolicTensor[] {
     return [...this.requireGraph().inputs];
   }
@@ -162,9 +168,9 @@ export class Sequential extends LayersModel {
     return [h];
   }
 
-  /** Whether the fused kernels can run this model: built-in layers and a built-in loss. */
+  /** Whether the fused kernels can run this model: built-in layers, a built-in loss, no metric functions. */
   private get fused(): boolean {
-    return this.stack.every((l) => l instanceof FusedLayer) && this.losses.every((l) => !l.custom);
+    return this.stack.every((l) => l instanceof FusedLayer) && this.losses.every((l) => !l.custom) && this.metrics.every((m) => m.kind === 'accuracy');
   }
 
   private get fusedLayers(): FusedLayer[] {
@@ -200,8 +206,9 @@ export class Sequential extends LayersModel {
     return { loss: lossTotal, correct };
   }
 
-  override trainBatch(xs: Tensor[], ys: Tensor[], rng: Random): BatchResult {
-    if (!this.fused) return super.trainBatch(xs, ys, rng);
+  override trainBatch(xs: Tensor[], ys: Tensor[], rng: Random, classWeights?: (ClassWeight | null)[] | null): BatchResult {
+    // the fused loss kernels weigh every sample alike: class weights train on the tape
+    if (!this.fused || classWeights?.[0]) return super.trainBatch(xs, ys, rng, classWeights);
     const output = this.forward(xs[0]!, true, rng);
     let grad = this.gradBuffers.get(output.size);
     if (!grad) this.gradBuffers.set(output.size, (grad = new Tensor(output.shape)));
