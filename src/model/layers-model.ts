@@ -7,9 +7,8 @@ import type { Labels } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { range, type SampleSource } from '../data/source.js';
 import { refuseUnknownOptions, TegakiError } from '../errors.js';
-import { snakeCase, type CallArgs, type Layer, type LayerWeight } from '../layers/layer.js';
+import { snakeCase, SymbolicTensor, type CallArgs, type Layer, type LayerWeight } from '../layers/layer.js';
 import { layerToJson } from '../layers/serialization.js';
-import type { SymbolicTensor } from '../layers/layer.js';
 import { getLoss, type Loss, type LossFunction } from '../losses.js';
 import { getMetric, type Metric, type MetricFunction } from '../metrics.js';
 import { add, cast, mul } from '../ops/arithmetic.js';
@@ -30,6 +29,7 @@ import { graphOf, runGraph, type Graph } from './graph.js';
 import type { Dataset } from '../dataset/index.js';
 import type { ModelMetadata } from './metadata.js';
 import { saveModelTo } from './save.js';
+import { ModelLayer, type NestableModel } from './nested.js';
 import { functionalSummaryLines } from './summary.js';
 
 export interface ModelArgs {
@@ -80,7 +80,7 @@ export class LayerNames {
   }
 }
 
-export class LayersModel implements LoopModel {
+export class LayersModel implements LoopModel, NestableModel {
   readonly name: string;
   /** Set to end fit: after the current epoch when set by onEpochEnd, else after the current batch. */
   stopTraining = false;
@@ -94,6 +94,9 @@ export class LayersModel implements LoopModel {
   readonly seed: number | undefined;
   readonly rng: Random;
   protected graph: Graph | null = null;
+  /** The layer this model is when nested in another (one, so every use shares its weights). */
+  private nested: ModelLayer | null = null;
+  private trainableFlag = true;
 
   /** Without inputs and outputs the model has no graph yet (Sequential builds its own). */
   constructor(args: Partial<ModelArgs> = {}, defaultName = 'model') {
@@ -117,6 +120,27 @@ export class LayersModel implements LoopModel {
         throw new TegakiError(`Layer ${node.layer.name} is applied to inputs of different shapes (${node.inputShapes.map((s) => formatShape([null, ...s])).join(', ')} and ${node.layer.inputShapes.map((s) => formatShape([null, ...s])).join(', ')}).`);
       }
     }
+  }
+
+  /** 'Model' (or 'Sequential'), as model.json names the class. */
+  get topologyClassName(): string {
+    return 'Model';
+  }
+
+  /** TF.js' model.trainable: setting it freezes (or unfreezes) every layer. */
+  get trainable(): boolean {
+    return this.trainableFlag;
+  }
+
+  set trainable(value: boolean) {
+    this.trainableFlag = value;
+    for (const layer of this.layers) layer.trainable = value;
+  }
+
+  /** This model as a layer of another (sequential.add(model), model.apply(symbolic)). */
+  asLayer(): ModelLayer {
+    this.nested ??= new ModelLayer(this);
+    return this.nested;
   }
 
   /** The layers, input layers first (TF.js' model.layers). */
@@ -293,10 +317,17 @@ export class LayersModel implements LoopModel {
     return runGraph(this.requireGraph(), xs, { training, rng });
   }
 
-  /** TF.js' apply/call on tensors: the outputs, computed with ops (so gradients flow through). */
-  apply(inputs: Tensor | Tensor[], kwargs: CallArgs = {}): Tensor | Tensor[] {
-    const xs = (Array.isArray(inputs) ? inputs : [inputs]).map((x) => (x instanceof Tensor && x.dtype !== 'float32' ? cast(x, 'float32') : x));
-    if (!xs.every((x) => x instanceof Tensor)) throw new TegakiError(`Model ${this.name}: apply expects tensors (a model used as a layer of another model is not supported yet).`);
+  /**
+   * TF.js' apply/call: on tensors, the outputs computed with ops (so gradients flow through); on
+   * a symbolic tensor, this model as a layer of a functional model.
+   */
+  apply(inputs: SymbolicTensor | SymbolicTensor[], kwargs?: CallArgs): SymbolicTensor;
+  apply(inputs: Tensor | Tensor[], kwargs?: CallArgs): Tensor | Tensor[];
+  apply(inputs: Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[], kwargs: CallArgs = {}): Tensor | Tensor[] | SymbolicTensor {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    if (list.length > 0 && list.every((x) => x instanceof SymbolicTensor)) return this.asLayer().apply(list as SymbolicTensor[]);
+    const xs = (list as unknown[]).map((x) => (x instanceof Tensor && x.dtype !== 'float32' ? cast(x, 'float32') : x));
+    if (!xs.every((x) => x instanceof Tensor)) throw new TegakiError(`Model ${this.name}: apply expects tensors, or symbolic tensors from tf.input().`);
     this.checkInputs(xs.map((x) => x.shape.slice(1)));
     const outs = this.execute(xs, kwargs.training ?? false, kwargs.rng ?? this.rng);
     return outs.length === 1 ? outs[0]! : outs;
@@ -304,6 +335,11 @@ export class LayersModel implements LoopModel {
 
   call(inputs: Tensor | Tensor[], kwargs: CallArgs = {}): Tensor | Tensor[] {
     return this.apply(inputs, kwargs);
+  }
+
+  /** Check one sample shape per input (building an unbuilt Sequential from them). */
+  checkInputShapes(sampleShapes: Shape[]): void {
+    this.checkInputs(sampleShapes);
   }
 
   /** Check one sample shape per input (building the model from them when it can). */

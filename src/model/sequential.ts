@@ -55,8 +55,13 @@ export class Sequential extends LayersModel {
     return [...this.stack];
   }
 
-  /** Append a layer; it is built at once when the input shape is known. */
-  add(layer: Layer): void {
+  override get topologyClassName(): string {
+    return 'Sequential';
+  }
+
+  /** Append a layer (or a model, which then acts as one layer); it is built at once when the input shape is known. */
+  add(layerOrModel: Layer | LayersModel): void {
+    const layer = layerOrModel instanceof LayersModel ? layerOrModel.asLayer() : layerOrModel;
     if (!(layer instanceof Layer)) throw new TegakiError('Sequential.add expects a layer, e.g. layers.dense({ units: 10 }).');
     if (layer instanceof InputLayer) throw new TegakiError('Sequential.add: give the first layer an inputShape instead of an input layer.');
     const previous = this.stack.at(-1);
