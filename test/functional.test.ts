@@ -292,3 +292,14 @@ test('a model nested in another (sequential.add(model), model.apply(input)) trai
   const model = tg.sequential({ layers: [tg.sequential({ layers: [tg.layers.dense({ units: 2, inputShape: [3] })] }) as never] });
   await assert.rejects(model.save(tg.io.withSaveHandler(async () => ({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', modelTopologyBytes: 0, weightSpecsBytes: 0, weightDataBytes: 0 } }))), /nested in another model: saving .* is not supported yet/);
 });
+
+test('pop() after model.outputs was read keeps one node per layer, so layer.output still works', () => {
+  const model = tg.sequential({ layers: [tg.layers.dense({ units: 4, inputShape: [3], name: 'first' }), tg.layers.dense({ units: 2, name: 'second' })] });
+  assert.deepEqual(model.outputs[0]!.shape, [null, 2]);
+  model.pop();
+  assert.deepEqual(model.outputs[0]!.shape, [null, 4]);
+  assert.equal(model.getLayer('first').output.sourceLayer.name, 'first');
+  model.add(tg.layers.dense({ units: 5, name: 'third' }));
+  assert.deepEqual(model.outputs[0]!.shape, [null, 5]);
+  assert.deepEqual((model.predict(tg.ones([2, 3])) as tg.Tensor).shape, [2, 5]);
+});

@@ -82,9 +82,11 @@ export class Sequential extends LayersModel {
 
   /** TF.js' pop: remove the last layer. */
   pop(): void {
-    if (this.stack.length === 0) throw new TegakiError(`Model ${this.name} has no layers to pop.`);
-    this.stack.pop();
-    this.graph = null;
+    const removed = this.stack.pop();
+    if (!removed) throw new TegakiError(`Model ${this.name} has no layers to pop.`);
+    // the graph ends where the removed layer's node began (its layers keep their one node each)
+    const node = this.graph && removed.inboundNodes.find((n) => this.graph!.nodes.includes(n));
+    this.graph = node && this.stack.length > 0 ? graphOf([...this.graph!.inputs], [node.inputs[0]!]) : null;
   }
 
   /** Build every layer for samples of this shape (done automatically when the first layer has inputShape). */
