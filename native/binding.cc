@@ -120,7 +120,7 @@ Napi::Value Matmul(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// Geometry arrives as 13 numbers from index `at`, in ConvGeometry field order.
+// Geometry arrives as 15 numbers from index `at`, in ConvGeometry field order.
 bool conv_geom(Args& in, size_t at, ConvGeom& g) {
   g.batch = in.dim(at, "batch");
   g.inH = in.dim(at + 1, "inH");
@@ -135,12 +135,16 @@ bool conv_geom(Args& in, size_t at, ConvGeom& g) {
   g.strideW = in.dim(at + 10, "strideW", 1);
   g.padTop = in.dim(at + 11, "padTop");
   g.padLeft = in.dim(at + 12, "padLeft");
-  // the kernels also index patches (kH*kW*inC) and padded rows; all of them must fit
+  g.dilationH = in.dim(at + 13, "dilationH", 1);
+  g.dilationW = in.dim(at + 14, "dilationW", 1);
+  // the kernels also index patches (kH*kW*inC) and padded rows as far as the dilated filter
+  // reaches (kH*dilationH bounds it); all of them must fit
   in.count({g.batch, g.inH, g.inW, g.inC}, "conv geometry");
   in.count({g.batch, g.outH, g.outW, g.outC}, "conv geometry");
   in.count({g.kH, g.kW, g.inC, g.outC}, "conv geometry");
   in.count({g.batch, g.outH, g.outW, g.kH, g.kW, g.inC}, "conv geometry");
-  in.count({g.inH + g.padTop + g.kH, g.inW + g.padLeft + g.kW, g.strideH, g.strideW}, "conv geometry");
+  long reachH = in.count({g.kH, g.dilationH}, "conv geometry"), reachW = in.count({g.kW, g.dilationW}, "conv geometry");
+  in.count({g.inH + g.padTop + reachH, g.inW + g.padLeft + reachW, g.strideH, g.strideW}, "conv geometry");
   return in.ok;
 }
 

@@ -3,6 +3,8 @@
 // the three passes are three GEMMs (see src/backend/ts/conv.ts, the reference). Forward and
 // the filter gradient never write the im2col matrix: the GEMM's packing gathers its rows
 // straight from x (conv_patch), which saves a pass over pixels·patch floats each.
+// Dilated convolutions take the GEMM path (conv_patch and col2im know dilation; the direct
+// kernel does not), so the undilated fast paths stay as they were.
 #include <string.h>
 
 #include "tegaki.h"
@@ -18,8 +20,12 @@ bool cols_is_x(const ConvGeom& g) {
   return g.kH == 1 && g.kW == 1 && g.strideH == 1 && g.strideW == 1 && g.padTop == 0 && g.padLeft == 0 && g.outH == g.inH && g.outW == g.inW;
 }
 
+bool dilated(const ConvGeom& g) { return g.dilationH != 1 || g.dilationW != 1; }
+
 // A GEMM with K this small spends its time packing (see conv_direct_impl.h).
-bool direct(const ConvGeom& g) { return g.kH <= kDirectPatch && g.kW <= kDirectPatch && g.inC <= kDirectPatch && patch_size(g) <= kDirectPatch && !cols_is_x(g); }
+bool direct(const ConvGeom& g) {
+  return g.kH <= kDirectPatch && g.kW <= kDirectPatch && g.inC <= kDirectPatch && patch_size(g) <= kDirectPatch && !cols_is_x(g) && !dilated(g);
+}
 
 struct Col2imJob {
   float* dx;
@@ -40,10 +46,10 @@ void col2im_images(void* ctx, long begin, long end) {
     for (long oy = 0; oy < g.outH; oy++) {
       for (long ox = 0; ox < g.outW; ox++, src += patch) {
         for (long ky = 0; ky < g.kH; ky++) {
-          long iy = oy * g.strideH - g.padTop + ky;
+          long iy = oy * g.strideH - g.padTop + ky * g.dilationH;
           if (iy < 0 || iy >= g.inH) continue;
           for (long kx = 0; kx < g.kW; kx++) {
-            long ix = ox * g.strideW - g.padLeft + kx;
+            long ix = ox * g.strideW - g.padLeft + kx * g.dilationW;
             if (ix < 0 || ix >= g.inW) continue;
             float* dst = dxb + (iy * g.inW + ix) * g.inC;
             const float* s = src + (ky * g.kW + kx) * g.inC;
@@ -61,13 +67,14 @@ void conv_patch(const ConvGeom& g, const float* x, long pixel, long q0, long len
   const long plane = g.outH * g.outW, rowC = g.kW * g.inC;
   const long b = pixel / plane, oy = pixel % plane / g.outW, ox = pixel % g.outW;
   const long iy0 = oy * g.strideH - g.padTop, ix0 = ox * g.strideW - g.padLeft;
-  const bool rowInside = ix0 >= 0 && ix0 + g.kW <= g.inW;
+  // A kernel row is one contiguous run of x only when its taps are adjacent (no column dilation).
+  const bool rowInside = g.dilationW == 1 && ix0 >= 0 && ix0 + g.kW <= g.inW;
   const float* xb = x + b * g.inH * g.inW * g.inC;
   // Divide once, then walk (ky, kx, c): this runs for every GEMM row, and divisions dominate
   // for a small patch such as the first layer's 3×3×1.
   long ky = q0 / rowC, kx = q0 % rowC / g.inC, c = q0 % g.inC;
   while (len > 0) {
-    const long iy = iy0 + ky, ix = ix0 + kx;
+    const long iy = iy0 + ky * g.dilationH, ix = ix0 + kx * g.dilationW;
     // A run of contiguous source floats: the rest of a kernel row when it lies inside the
     // image, else the rest of one tap's channels.
     long run = rowInside ? rowC - kx * g.inC - c : g.inC - c;

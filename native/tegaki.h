@@ -86,8 +86,10 @@ const SimdKernels& simd();  // the selected path's kernels
 inline void gemm(const GemmArgs& g) { simd().gemm(g); }
 
 // ---- conv (conv.cc) ----
+// Tap (ky, kx) of output (oy, ox) reads x at (oy·strideH − padTop + ky·dilationH,
+// ox·strideW − padLeft + kx·dilationW); dilation 1 is the ordinary convolution.
 struct ConvGeom {
-  long batch, inH, inW, inC, outH, outW, outC, kH, kW, strideH, strideW, padTop, padLeft;
+  long batch, inH, inW, inC, outH, outW, outC, kH, kW, strideH, strideW, padTop, padLeft, dilationH, dilationW;
 };
 // out[0, len) = im2col row `pixel`, columns [q0, q0 + len): the patch values it multiplies.
 void conv_patch(const ConvGeom& g, const float* x, long pixel, long q0, long len, float* out);

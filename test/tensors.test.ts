@@ -232,7 +232,7 @@ test('edge cases TF.js defines: scalar axes, counting down, float math on intege
     [() => tg.slice(tg.scalar(3), 0), /slice: cannot slice a scalar/],
     [() => tg.slice(tg.tensor([1, 2, 3]), [0, 0], [1, 1]), /begin \[0,0\] has more entries than the tensor's rank 1/],
     [() => tg.conv2d(tg.ones([1, 3, 3, 1]), tg.ones([2, 2, 1, 1]), 1, undefined as never), /conv2d: pad must be 'valid', 'same', a number/],
-    [() => tg.ones([1, 3, 3, 1]).conv2d(tg.ones([2, 2, 1, 1]), 1, 'same', 'NHWC', 2), /conv2d: dilations other than 1 are not supported yet/],
+    [() => tg.ones([1, 3, 3, 1]).conv2d(tg.ones([2, 2, 1, 1]), 2, 'same', 'NHWC', 2), /conv2d: either strides or dilations must be 1/],
     [() => tg.tensor([[1, 2], [3, 4]], [4]), /the inferred shape \(2,2\) does not match the provided shape \(4\)/],
   ] as const) {
     assert.throws(fn, (e: Error) => e instanceof tg.TegakiError && message.test(e.message), String(message));

@@ -5,7 +5,9 @@
 import type { Shape, TypedArray } from '../tensor.js';
 
 /** Shapes of one conv2d call. x is [batch, inH, inW, inC] (NHWC), w is [kH, kW, inC, outC] (HWIO),
- *  y is [batch, outH, outW, outC]. padTop/padLeft are the zero rows/columns before the input. */
+ *  y is [batch, outH, outW, outC]. padTop/padLeft are the zero rows/columns before the input.
+ *  Tap (ky, kx) of output (oy, ox) reads x at (oy·strideH − padTop + ky·dilationH,
+ *  ox·strideW − padLeft + kx·dilationW). */
 export interface ConvGeometry {
   batch: number;
   inH: number;
@@ -20,6 +22,11 @@ export interface ConvGeometry {
   strideW: number;
   padTop: number;
   padLeft: number;
+  /** Rows between taps of the filter (atrous convolution). Default 1, so geometries written
+   *  without dilation keep their meaning; at 1 every kernel keeps its undilated fast paths. */
+  dilationH?: number;
+  /** Columns between taps of the filter. Default 1. */
+  dilationW?: number;
 }
 
 /** Shapes of one max-pool call: x is [batch, inH, inW, channels], y is [batch, outH, outW, channels]. */

@@ -1,4 +1,5 @@
-// Conv2D: y = act(conv(x, W) + b) on NHWC inputs, W is [kH, kW, inC, filters] as in Keras.
+// Conv2D: y = act(conv(x, W) + b) on NHWC inputs, W is [kH, kW, inC, filters] as in Keras, with
+// taps dilationRate apart (atrous convolution) when asked.
 
 import { activationName, type ActivationName } from '../activations.js';
 import type { ConvGeometry } from '../backend/backend.js';
@@ -7,6 +8,7 @@ import { TegakiError } from '../errors.js';
 import { initializerOption, type Initializer, type InitializerName } from '../initializers.js';
 import { add } from '../ops/arithmetic.js';
 import { conv2d } from '../ops/nn.js';
+import { dilatedWindow } from '../ops/windows.js';
 import { formatShape, type Shape, Tensor } from '../tensor.js';
 import { singleInput, singleSampleShape, type CallArgs, type LayerArgs, type LayerInput, type WeightSpec, type Padding, paddingOption, positivePair, requireDefault, windowGeometry, type BatchShape } from './layer.js';
 import { ActivatedLayer, activationOp, type ForwardOptions } from './fused.js';
@@ -30,15 +32,19 @@ export interface Conv2DArgs extends LayerArgs {
   biasInitializer?: InitializerName | Initializer;
   /** Only 'channelsLast' (NHWC). */
   dataFormat?: 'channelsLast';
-  /** Only 1. */
+  /** Rows and columns between the kernel's taps, or one number for both; above 1 only with
+   *  strides 1. Default 1. */
   dilationRate?: number | [number, number];
 }
+
+type Window = ReturnType<typeof windowGeometry>;
 
 export class Conv2D extends ActivatedLayer {
   static override readonly className = 'Conv2D';
   readonly filters: number;
   readonly kernelSize: [number, number];
   readonly strides: [number, number];
+  readonly dilationRate: [number, number];
   readonly padding: Padding;
   readonly activation: ActivationName;
   readonly useBias: boolean;
@@ -50,13 +56,17 @@ export class Conv2D extends ActivatedLayer {
   constructor(args: Conv2DArgs) {
     super(args, ['filters', 'kernelSize', 'strides', 'padding', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'dataFormat', 'dilationRate']);
     requireDefault(args.dataFormat, ['channelsLast'], 'dataFormat', 'Conv2D');
-    requireDefault(args.dilationRate, [1, [1, 1]], 'dilationRate', 'Conv2D');
     if (!Number.isInteger(args.filters) || args.filters <= 0) {
       throw new TegakiError(`Expected a strictly positive integer for filters of Conv2D. Received filters=${JSON.stringify(args.filters)}.`);
     }
     this.filters = args.filters;
     this.kernelSize = positivePair(args.kernelSize, 'kernelSize', 'Conv2D');
     this.strides = positivePair(args.strides ?? 1, 'strides', 'Conv2D');
+    this.dilationRate = positivePair(args.dilationRate ?? 1, 'dilationRate', 'Conv2D');
+    // TF.js accepts this layer and fails at its first call (in tf.conv2d); Keras 3 refuses it here.
+    if (this.strides.some((v) => v > 1) && this.dilationRate.some((v) => v > 1)) {
+      throw new TegakiError(`Conv2D: strides > 1 is not supported together with dilationRate > 1. Received strides=${JSON.stringify(this.strides)} and dilationRate=${JSON.stringify(this.dilationRate)}.`);
+    }
     this.padding = paddingOption(args.padding, 'Conv2D');
     this.activation = activationName(args.activation, 'Conv2D');
     this.useBias = args.useBias ?? true;
@@ -69,16 +79,26 @@ export class Conv2D extends ActivatedLayer {
     if (inputShape.length !== 3) {
       throw new TegakiError(`Conv2D layer ${this.name} expects images (None, height, width, channels); received ${formatShape([null, ...inputShape])}.`);
     }
-    const h = windowGeometry(inputShape[0]!, this.kernelSize[0], this.strides[0], this.padding);
-    const w = windowGeometry(inputShape[1]!, this.kernelSize[1], this.strides[1], this.padding);
+    const [h, w] = this.windows(inputShape[0]!, inputShape[1]!);
     if (h.out <= 0 || w.out <= 0) {
-      throw new TegakiError(`Conv2D layer ${this.name}: a ${this.kernelSize.join('×')} window does not fit input ${formatShape([null, ...inputShape])} with 'valid' padding.`);
+      const dilated = this.isDilated ? ` dilated by ${this.dilationRate.join('×')}` : '';
+      throw new TegakiError(`Conv2D layer ${this.name}: a ${this.kernelSize.join('×')} window${dilated} does not fit input ${formatShape([null, ...inputShape])} with 'valid' padding.`);
     }
     return [null, h.out, w.out, this.filters];
   }
 
+  private get isDilated(): boolean {
+    return this.dilationRate.some((d) => d !== 1);
+  }
+
+  /** Output size and leading padding along height and width: the dilated kernel's reach sets both. */
+  private windows(inH: number, inW: number): [Window, Window] {
+    const along = (size: number, i: 0 | 1): Window => windowGeometry(size, dilatedWindow(this.kernelSize[i], this.dilationRate[i]), this.strides[i], this.padding);
+    return [along(inH, 0), along(inW, 1)];
+  }
+
   override call(inputs: LayerInput, _kwargs: CallArgs = {}): Tensor {
-    const z = conv2d(singleInput(inputs, this), this.kernel, this.strides, this.padding);
+    const z = conv2d(singleInput(inputs, this), this.kernel, this.strides, this.padding, 'NHWC', this.dilationRate);
     return activationOp(this.activation, this.bias ? add(z, this.bias) : z);
   }
 
@@ -98,12 +118,11 @@ export class Conv2D extends ActivatedLayer {
   private geometryFor(batch: number): ConvGeometry {
     if (this.geometry?.batch === batch) return this.geometry;
     const [inH, inW, inC] = this.inputShape as [number, number, number];
-    const h = windowGeometry(inH, this.kernelSize[0], this.strides[0], this.padding);
-    const w = windowGeometry(inW, this.kernelSize[1], this.strides[1], this.padding);
+    const [h, w] = this.windows(inH, inW);
     this.geometry = {
       batch, inH, inW, inC, outH: h.out, outW: w.out, outC: this.filters,
       kH: this.kernelSize[0], kW: this.kernelSize[1], strideH: this.strides[0], strideW: this.strides[1],
-      padTop: h.padBefore, padLeft: w.padBefore,
+      padTop: h.padBefore, padLeft: w.padBefore, dilationH: this.dilationRate[0], dilationW: this.dilationRate[1],
     };
     return this.geometry;
   }
@@ -143,6 +162,7 @@ export class Conv2D extends ActivatedLayer {
       strides: [...this.strides],
       padding: this.padding,
       dataFormat: 'channelsLast',
+      dilationRate: [...this.dilationRate],
       activation: this.activation,
       useBias: this.useBias,
       kernelInitializer: this.kernelInitializer,

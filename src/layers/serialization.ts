@@ -92,7 +92,7 @@ export function layerToJson(layer: Layer): LayerJson {
   } else if (layer instanceof Conv2D) {
     Object.assign(config, {
       filters: layer.filters, kernel_size: layer.kernelSize, strides: layer.strides, padding: layer.padding,
-      data_format: 'channels_last', dilation_rate: [1, 1], activation: layer.activation, use_bias: layer.useBias,
+      data_format: 'channels_last', dilation_rate: layer.dilationRate, activation: layer.activation, use_bias: layer.useBias,
       kernel_initializer: initializerJson(layer.kernelInitializer), bias_initializer: initializerJson(layer.biasInitializer),
       kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null,
     });
@@ -136,16 +136,14 @@ export function layerFromJson(json: LayerJson, where: string): Layer {
         kernelInitializer: initializerFromJson(c['kernel_initializer'], 'glorotUniform'),
         biasInitializer: initializerFromJson(c['bias_initializer'], 'zeros'),
       });
-    case 'Conv2D': {
-      const dilation = c['dilation_rate'];
-      if (dilation !== undefined && JSON.stringify(dilation) !== '[1,1]' && dilation !== 1) fail(`dilation_rate ${JSON.stringify(dilation)} is not supported`);
+    case 'Conv2D':
       return new Conv2D({
         ...base, filters: c['filters'] as number, kernelSize: c['kernel_size'] as [number, number],
-        strides: (c['strides'] ?? 1) as [number, number], padding: c['padding'] as never, activation, useBias,
+        strides: (c['strides'] ?? 1) as [number, number], dilationRate: (c['dilation_rate'] ?? 1) as [number, number],
+        padding: c['padding'] as never, activation, useBias,
         kernelInitializer: initializerFromJson(c['kernel_initializer'], 'glorotUniform'),
         biasInitializer: initializerFromJson(c['bias_initializer'], 'zeros'),
       });
-    }
     case 'MaxPooling2D':
       return new MaxPooling2D({ ...base, poolSize: c['pool_size'] as [number, number], strides: (c['strides'] ?? undefined) as [number, number], padding: c['padding'] as never });
     case 'Dropout':

@@ -1,7 +1,7 @@
-// The neural-network ops of tfjs-core: softmax and logSoftmax along the last axis, conv2d, maxPool
-// and avgPool (NHWC, 'valid'/'same'/explicit padding), and oneHot. Convolution and pooling run on
-// the backend's kernels, their gradients on the backward kernels (so they have no gradient of
-// their own: a second-order gradient through them is refused, never wrong).
+// The neural-network ops of tfjs-core: softmax and logSoftmax along the last axis, conv2d (dilated
+// too), maxPool and avgPool (NHWC, 'valid'/'same'/explicit padding), and oneHot. Convolution and
+// pooling run on the backend's kernels, their gradients on the backward kernels (so they have no
+// gradient of their own: a second-order gradient through them is refused, never wrong).
 
 import type { ConvGeometry, PoolGeometry } from '../backend/backend.js';
 import { TegakiError } from '../errors.js';
@@ -10,7 +10,7 @@ import { mul, reshape, sub, sum, type Input } from './arithmetic.js';
 import { castRaw, compute, convert, kernels } from './convert.js';
 import { record } from './engine.js';
 import { logSumExp } from './reduction.js';
-import { windowGeometry } from './windows.js';
+import { dilatedWindow, windowGeometry } from './windows.js';
 
 /** TF.js' softmax over the last axis (TF.js supports no other). */
 export function softmax(logits: Input, dim = -1): Tensor {
@@ -60,23 +60,38 @@ function unbatch(out: Tensor, batched: boolean): Tensor {
   return batched ? out : reshape(out, out.shape.slice(1));
 }
 
-/** TF.js' conv2d (NHWC input, [kH, kW, inC, outC] filter). */
+/** Strides and dilations as pairs; like TF.js, refuses both above 1 at once. */
+function convSteps(strides: number | [number, number], dilations: number | [number, number]): { strides: [number, number]; dilations: [number, number] } {
+  const s = pair(strides, 'strides', 'conv2d');
+  const d = pair(dilations, 'dilations', 'conv2d');
+  if (s.some((v) => v !== 1) && d.some((v) => v !== 1)) throw new TegakiError(`conv2d: either strides or dilations must be 1, received strides ${JSON.stringify(strides)} and dilations ${JSON.stringify(dilations)}.`);
+  return { strides: s, dilations: d };
+}
+
+/**
+ * TF.js' conv2d (NHWC input, [kH, kW, inC, outC] filter). With dilations, taps sit `dilation`
+ * apart, so the filter reaches (k − 1)·dilation + 1 positions and padding follows that reach.
+ * TF.js differs: TF.js 4.22 refuses the gradient of a dilated conv2d; here it is computed.
+ */
 export function conv2d(x: Input, filter: Input, strides: number | [number, number], pad: PadArg, dataFormat: 'NHWC' | 'NCHW' = 'NHWC', dilations: number | [number, number] = [1, 1], dimRoundingMode?: string): Tensor {
   const input = convert(x, 'x', 'conv2d');
   const w = convert(filter, 'filter', 'conv2d', 'float32');
   if (dataFormat !== 'NHWC') throw new TegakiError(`conv2d: dataFormat '${dataFormat}' is not supported (NHWC only).`);
-  if (pair(dilations, 'dilations', 'conv2d').some((d) => d !== 1)) throw new TegakiError('conv2d: dilations other than 1 are not supported yet.');
   if (dimRoundingMode !== undefined) throw new TegakiError('conv2d: dimRoundingMode is not supported.');
   const { x4, batched } = asBatch(input, 'conv2d');
   if (w.rank !== 4) throw new TegakiError(`conv2d: filter must be rank 4 [kH, kW, inC, outC], received rank ${w.rank}.`);
   const [batch, inH, inW, inC] = x4.shape as [number, number, number, number];
   const [kH, kW, fC, outC] = w.shape as [number, number, number, number];
   if (fC !== inC) throw new TegakiError(`conv2d: the input has ${inC} channels but the filter expects ${fC}.`);
-  const [sH, sW] = pair(strides, 'strides', 'conv2d');
-  const h = windowDim(inH, kH, sH, pad, 1, 'conv2d');
-  const wd = windowDim(inW, kW, sW, pad, 2, 'conv2d');
-  if (h.out <= 0 || wd.out <= 0) throw new TegakiError(`conv2d: a ${kH}×${kW} filter does not fit an input of ${inH}×${inW}.`);
-  const g: ConvGeometry = { batch, inH, inW, inC, outH: h.out, outW: wd.out, outC, kH, kW, strideH: sH, strideW: sW, padTop: h.padBefore, padLeft: wd.padBefore };
+  const { strides: [sH, sW], dilations: [dH, dW] } = convSteps(strides, dilations);
+  const reachH = dilatedWindow(kH, dH), reachW = dilatedWindow(kW, dW);
+  const h = windowDim(inH, reachH, sH, pad, 1, 'conv2d');
+  const wd = windowDim(inW, reachW, sW, pad, 2, 'conv2d');
+  if (h.out <= 0 || wd.out <= 0) {
+    const dilated = dH !== 1 || dW !== 1 ? ` dilated by ${dH}×${dW} (reaching ${reachH}×${reachW})` : '';
+    throw new TegakiError(`conv2d: a ${kH}×${kW} filter${dilated} does not fit an input of ${inH}×${inW}.`);
+  }
+  const g: ConvGeometry = { batch, inH, inW, inC, outH: h.out, outW: wd.out, outC, kH, kW, strideH: sH, strideW: sW, padTop: h.padBefore, padLeft: wd.padBefore, dilationH: dH, dilationW: dW };
   const out = compute([batch, g.outH, g.outW, outC], 'float32', (o) => kernels().conv2d(o.f32, x4.f32, w.f32, null, g));
   record([x4, w], out, (dy) => {
     const dx = compute(x4.shape, 'float32', (o) => kernels().conv2dBackwardInput(o.f32, dy.f32, w.f32, g));

@@ -20,3 +20,9 @@ export function windowGeometry(inSize: number, window: number, stride: number, p
   }
   return { out: Math.max(Math.floor((inSize - window) / stride) + 1, 0), padBefore: 0 };
 }
+
+/** How far a window reaches when dilation − 1 positions separate its taps: (window − 1)·dilation + 1.
+ *  Padding and output size follow from this reach, as in TensorFlow's atrous convolution. */
+export function dilatedWindow(window: number, dilation: number): number {
+  return (window - 1) * dilation + 1;
+}

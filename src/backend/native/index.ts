@@ -58,6 +58,12 @@ export interface NativeBackend extends Backend {
 
 const ACT: Record<ElementwiseActivation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
 
+/** The addon's 15 geometry numbers (native/binding.cc conv_geom). Dilated convolutions run in
+ *  the addon too, on its GEMM path (its direct kernel for small patches is undilated only). */
+function convArgs(g: ConvGeometry): number[] {
+  return [g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft, g.dilationH ?? 1, g.dilationW ?? 1];
+}
+
 function wrap(addon: Addon): NativeBackend {
   return {
     name: 'native',
@@ -67,13 +73,13 @@ function wrap(addon: Addon): NativeBackend {
       addon.matmul(c, a, b, m, n, k, options?.transA ?? false, options?.transB ?? false, options?.accumulate ?? false);
     },
     conv2d(y, x, w, bias, g: ConvGeometry, act: ElementwiseActivation = 'linear') {
-      addon.conv2d(y, x, w, bias, ACT[act], g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft);
+      addon.conv2d(y, x, w, bias, ACT[act], ...convArgs(g));
     },
     conv2dBackwardInput(dx, dy, w, g) {
-      addon.conv2dBackwardInput(dx, dy, w, g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft);
+      addon.conv2dBackwardInput(dx, dy, w, ...convArgs(g));
     },
     conv2dBackwardFilter(dw, x, dy, g) {
-      addon.conv2dBackwardFilter(dw, x, dy, g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft);
+      addon.conv2dBackwardFilter(dw, x, dy, ...convArgs(g));
     },
     maxPool(y, argmax, x, g: PoolGeometry) {
       addon.maxPool(y, argmax, x, g.batch, g.inH, g.inW, g.channels, g.outH, g.outW, g.poolH, g.poolW, g.strideH, g.strideW, g.padTop, g.padLeft);
