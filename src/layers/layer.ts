@@ -4,10 +4,13 @@
 // computeOutputShape and getConfig describe it. Symbolic tensors (tf.input(), layer.apply on them)
 // describe functional models. Built-in layers also have fused kernels (fused.ts).
 
-import { refuseUnknownOptions, TegakiError } from '../errors.js';
+import { refuseUnknownOptions, shown, TegakiError } from '../errors.js';
 import { initialize, initializerOption, type Initializer, type InitializerName } from '../initializers.js';
 import { Random } from '../random.js';
 import { formatShape, Tensor, type Shape } from '../tensor.js';
+
+/** Values one weight may hold: 2^28 (1 GiB of float32), above VGG16's largest; a config cannot ask for more. */
+export const MAX_WEIGHT_VALUES = 2 ** 28;
 
 /** Options every layer accepts. */
 export interface LayerArgs {
@@ -103,15 +106,16 @@ export abstract class Layer {
     }
     if (args.inputShape !== undefined && args.inputShape !== null) {
       if (!Array.isArray(args.inputShape) || args.inputShape.some((d) => !Number.isInteger(d) || d <= 0)) {
-        throw new TegakiError(`Expected inputShape to be positive integers. Received inputShape=${JSON.stringify(args.inputShape)}.`);
+        throw new TegakiError(`Expected inputShape to be positive integers. Received inputShape=${shown(args.inputShape)}.`);
       }
       this.declaredInputShape = [...args.inputShape];
     } else if (args.batchInputShape !== undefined && args.batchInputShape !== null) {
       // what getConfig writes, so that new Layer(layer.getConfig()) keeps the input shape
       const shape = args.batchInputShape;
       if (!Array.isArray(shape) || shape.length < 2 || shape.slice(1).some((d) => !Number.isInteger(d) || d! <= 0)) {
-        throw new TegakiError(`Expected batchInputShape to be [null, ...positive integers]. Received batchInputShape=${JSON.stringify(shape)}.`);
+        throw new TegakiError(`Expected batchInputShape to be [null, ...positive integers]. Received batchInputShape=${shown(shape)}.`);
       }
+      if (shape[0] !== null && shape[0] !== undefined) throw new TegakiError(`${new.target.name}: a fixed batch size (batchInputShape[0] = ${shown(shape[0])}) is not supported; use null.`);
       this.declaredInputShape = shape.slice(1) as number[];
     }
   }
@@ -219,6 +223,8 @@ export abstract class Layer {
     if (regularizer !== undefined && regularizer !== null) throw new TegakiError(`${where}: regularizers are not supported yet.`);
     if (constraint !== undefined && constraint !== null) throw new TegakiError(`${where}: constraints are not supported yet.`);
     if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) throw new TegakiError(`${where}: shape must be non-negative integers, received ${JSON.stringify(shape)}.`);
+    const size = shape.reduce((n, d) => n * d, 1);
+    if (size > MAX_WEIGHT_VALUES) throw new TegakiError(`${where}: shape ${shown(shape)} holds ${size} values, more than the ${MAX_WEIGHT_VALUES} a weight may have.`);
     const value = new Tensor([...shape]);
     initialize(value.f32, shape, initializerOption(initializer, 'glorotUniform', where), this.initRng ?? new Random((Math.random() * 2 ** 32) >>> 0));
     const weight = new LayerWeight(name, value, trainable);

@@ -20,14 +20,20 @@ export interface SerializableLayerClass {
 
 const registered = new Map<string, SerializableLayerClass>();
 
+const BUILT_IN = ['Dense', 'Conv2D', 'MaxPooling2D', 'Dropout', 'Flatten', 'Activation', 'InputLayer', 'Add', 'Average', 'Concatenate', 'Maximum', 'Minimum', 'Multiply', 'Sequential', 'Model', 'Functional'];
+
 /** TF.js' serialization.registerClass: models saved with this custom layer class load again. */
 export function registerClass(cls: SerializableLayerClass): SerializableLayerClass {
   if (typeof cls !== 'function' || !(cls.prototype instanceof Layer)) throw new TegakiError('registerClass expects a class that extends tf.layers.Layer.');
   const name = cls.className;
   if (typeof name !== 'string' || name === '') throw new TegakiError(`registerClass: class ${cls.name} needs a static className (e.g. static className = '${cls.name}').`);
+  if (BUILT_IN.includes(name)) throw new TegakiError(`registerClass: '${name}' is a built-in layer class; give the custom class another className.`);
   registered.set(name, cls);
   return cls;
 }
+
+/** Config fields that change a layer's computation, which tegaki's layers do not implement (null is fine). */
+const UNSUPPORTED_FIELDS = ['kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint', 'noise_shape', 'seed'];
 
 const MERGE_CLASSES: Record<string, new (args: Record<string, unknown>) => Layer> = { Add, Average, Maximum, Minimum, Multiply };
 
@@ -127,6 +133,10 @@ export function layerFromJson(json: LayerJson, where: string): Layer {
   };
   if (c['data_format'] !== undefined && c['data_format'] !== 'channels_last') fail(`data_format '${String(c['data_format'])}' is not supported (only channels_last)`);
   if (c['dtype'] !== undefined && c['dtype'] !== 'float32') fail(`dtype '${String(c['dtype'])}' is not supported (only float32)`);
+  // what tegaki's layers would otherwise leave out of their computation
+  const unsupported = UNSUPPORTED_FIELDS.find((f) => c[f] !== undefined && c[f] !== null);
+  if (unsupported) fail(`${unsupported} is not supported yet`);
+  if (Array.isArray(batchInputShape) && batchInputShape[0] !== null && batchInputShape[0] !== undefined) fail(`a fixed batch size (batch_input_shape[0] = ${String(batchInputShape[0])}) is not supported; use null`);
   const activation = c['activation'] as never;
   const useBias = c['use_bias'] !== false;
   switch (json.class_name) {

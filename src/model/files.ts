@@ -2,11 +2,11 @@
 // checkpoints and servers (model.save('file://dir') and loadLayersModel are the async TF.js forms).
 
 import { readArtifacts, shownModelJson, writeArtifacts, type ReadOptions } from '../io/file-system.js';
-import { modelFromArtifacts } from './load.js';
+import { modelFromArtifacts, topologyClassName } from './load.js';
 import type { ModelMetadata } from './metadata.js';
 import { modelToArtifacts, type SavableModel } from './save.js';
 import { TegakiError } from '../errors.js';
-import { Sequential } from './sequential.js';
+import type { Sequential } from './sequential.js';
 
 /**
  * Load a Sequential model saved by tegaki or TensorFlow.js: `dir` or `dir/model.json` (the
@@ -14,9 +14,11 @@ import { Sequential } from './sequential.js';
  */
 export function loadModel(path: string, options: ReadOptions = {}): Sequential {
   const where = shownModelJson(path, options);
-  const model = modelFromArtifacts(readArtifacts(path, options), where);
-  if (!(model instanceof Sequential)) throw new TegakiError(`${where}: a functional model; this command takes Sequential models (load it with tf.loadLayersModel in a program).`);
-  return model;
+  const artifacts = readArtifacts(path, options);
+  // refused before anything is built
+  const kind = topologyClassName(artifacts);
+  if (kind === 'Model' || kind === 'Functional') throw new TegakiError(`${where}: a functional model; the command line and app take Sequential models (load it with tf.loadLayersModel in a program).`);
+  return modelFromArtifacts(artifacts, where) as Sequential;
 }
 
 /** Save to dir/model.json and a weights file; a crash at any moment leaves a loadable model. */

@@ -91,10 +91,11 @@ export async function fitDatasetLoop(model: LoopModel, dataset: Dataset, options
   const out = options.progressOutput ?? defaultOutput();
   const steps = batchesPerEpoch ?? (dataset.size !== null && dataset.size !== Infinity ? dataset.size : null);
   const accuracyKey = model.accuracyKey;
+  const metricKeys = model.metricKeys;
   const history: History = { epoch: [], history: {} };
   model.stopTraining = false;
   for (const cb of callbacks) cb.setModel?.(model);
-  for (const cb of callbacks) cb.setParams?.({ epochs, initialEpoch, samples: 0, steps: steps ?? 0, batchSize: 0, verbose, doValidation: options.validationData !== undefined, metrics: model.metricKeys });
+  for (const cb of callbacks) cb.setParams?.({ epochs, initialEpoch, samples: 0, steps: steps ?? 0, batchSize: 0, verbose, doValidation: options.validationData !== undefined, metrics: metricKeys });
   for (const cb of callbacks) await cb.onTrainBegin?.({});
   // with batchesPerEpoch one pass continues across epochs, as in TF.js
   let iterator = batchesPerEpoch !== undefined ? await dataset.iterator() : null;
@@ -105,7 +106,7 @@ export async function fitDatasetLoop(model: LoopModel, dataset: Dataset, options
     if (batchesPerEpoch === undefined) iterator = await dataset.iterator();
     const bar = verbose === 1 && steps !== null ? new ProgressBar(steps, out) : null;
     const sums: EpochSums = { loss: 0, correct: 0, seen: 0 };
-    const running = (): [string, number][] => meanLogs(sums, accuracyKey);
+    const running = (): [string, number][] => meanLogs(sums, accuracyKey, metricKeys);
     for (let step = 0; batchesPerEpoch === undefined || step < batchesPerEpoch; step++) {
       const next = await iterator!.next();
       if (next.done) {
@@ -120,7 +121,7 @@ export async function fitDatasetLoop(model: LoopModel, dataset: Dataset, options
       const r = model.trainBatch(xs, ys, rng, classWeights);
       addBatch(sums, r, n);
       bar?.update(step + 1, running(), false);
-      const batchLogs: Logs = { batch: step, size: n, ...Object.fromEntries(meanLogs({ ...r, seen: n }, accuracyKey)) };
+      const batchLogs: Logs = { batch: step, size: n, ...Object.fromEntries(meanLogs({ ...r, seen: n }, accuracyKey, metricKeys)) };
       for (const cb of callbacks) await cb.onBatchEnd?.(step, batchLogs);
       if (model.stopTraining) break;
     }

@@ -33,12 +33,13 @@ export function addBatch(sums: EpochSums, r: BatchResult, samples: number): void
   for (const [k, v] of Object.entries(r.extra ?? {})) (sums.extra ??= {})[k] = (sums.extra[k] ?? 0) + v;
 }
 
-/** The means of the sums, in log order: loss, accuracy (under its key), then the others. */
-export function meanLogs(sums: EpochSums, accuracyKey: string | null): [string, number][] {
+/** The means of the sums in the model's log order (metricKeys): loss, then the others. */
+export function meanLogs(sums: EpochSums, accuracyKey: string | null, order: readonly string[]): [string, number][] {
   const values: [string, number][] = [['loss', sums.loss / sums.seen]];
   if (accuracyKey) values.push([accuracyKey, sums.correct / sums.seen]);
   for (const [k, v] of Object.entries(sums.extra ?? {})) values.push([k, v / sums.seen]);
-  return values;
+  const rank = (key: string): number => (order.includes(key) ? order.indexOf(key) : order.length);
+  return values.sort((a, b) => rank(a[0]) - rank(b[0]));
 }
 
 /** What the loop needs from a model (LayersModel and Sequential implement it). */
@@ -196,12 +197,13 @@ export async function fitLoop(model: LoopModel, x: Sources, y: Sources, options:
   const yBuffers = trainY.map((source) => new BatchBuffers(source));
   const steps = Math.ceil(samples / batchSize);
   const accuracyKey = model.accuracyKey;
+  const metricKeys = model.metricKeys;
 
   model.stopTraining = false;
   const initialEpoch = options.initialEpoch ?? 0;
   for (const cb of callbacks) cb.setModel?.(model);
   for (const cb of callbacks) {
-    cb.setParams?.({ epochs, initialEpoch, samples, steps, batchSize, verbose, doValidation: val !== null, metrics: model.metricKeys });
+    cb.setParams?.({ epochs, initialEpoch, samples, steps, batchSize, verbose, doValidation: val !== null, metrics: metricKeys });
   }
   let resumed: TrainingSnapshot | null = null;
   for (const cb of callbacks) resumed = (await cb.restoreState?.()) ?? resumed;
@@ -234,7 +236,7 @@ export async function fitLoop(model: LoopModel, x: Sources, y: Sources, options:
     if (shuffle) shuffleRng.shuffle(order);
     const bar = verbose === 1 ? new ProgressBar(steps, out) : null;
     const sums = state.sums;
-    const running = (): [string, number][] => meanLogs(sums, accuracyKey);
+    const running = (): [string, number][] => meanLogs(sums, accuracyKey, metricKeys);
     for (let step = state.step; step < steps; step++) {
       const indices = order.subarray(step * batchSize, Math.min((step + 1) * batchSize, order.length));
       for (const cb of callbacks) await cb.onBatchBegin?.(step, { batch: step, size: indices.length });
@@ -243,7 +245,7 @@ export async function fitLoop(model: LoopModel, x: Sources, y: Sources, options:
       addBatch(sums, r, indices.length);
       state.step = step + 1;
       bar?.update(step + 1, running(), false);
-      const batchLogs: Logs = { batch: step, size: indices.length, ...Object.fromEntries(meanLogs({ ...r, seen: indices.length }, accuracyKey)) };
+      const batchLogs: Logs = { batch: step, size: indices.length, ...Object.fromEntries(meanLogs({ ...r, seen: indices.length }, accuracyKey, metricKeys)) };
       for (const cb of callbacks) await cb.onBatchEnd?.(step, batchLogs);
       if (yieldDue(yieldEvery, performance.now() - lastYield, false)) {
         await yieldToEventLoop();

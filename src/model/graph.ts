@@ -62,7 +62,8 @@ export function graphOf(inputList: unknown[], outputList: unknown[]): Graph {
   const nodeDepth = new Map<LayerNode, number>();
   const layerDepth = new Map<Layer, number>();
   for (const node of [...order].reverse()) {
-    const depth = nodeDepth.get(node) ?? 0;
+    // a shared layer sits at its deepest use, and its nodes are counted from there (TF.js' rule)
+    const depth = Math.max(nodeDepth.get(node) ?? 0, layerDepth.get(node.layer) ?? 0);
     nodeDepth.set(node, depth);
     layerDepth.set(node.layer, Math.max(layerDepth.get(node.layer) ?? 0, depth));
     for (const input of node.inputs) nodeDepth.set(input.node, Math.max(nodeDepth.get(input.node) ?? 0, depth + 1));
@@ -71,6 +72,20 @@ export function graphOf(inputList: unknown[], outputList: unknown[]): Graph {
   const layers = [...layerIndex.keys()].sort((a, b) => layerDepth.get(b)! - layerDepth.get(a)! || layerIndex.get(a)! - layerIndex.get(b)!);
   const nodes = order.filter((n) => !given.has(n));
   return { inputs, outputs, nodes, layers };
+}
+
+/** A layer's nodes that belong to the graph, in the layer's order: what a node index in model.json counts. */
+export function nodesInGraph(graph: Graph, layer: Layer): LayerNode[] {
+  const inGraph = graphNodeSet(graph);
+  return layer.inboundNodes.filter((n) => inGraph.has(n));
+}
+
+const nodeSets = new WeakMap<Graph, Set<LayerNode>>();
+
+function graphNodeSet(graph: Graph): Set<LayerNode> {
+  let set = nodeSets.get(graph);
+  if (!set) nodeSets.set(graph, (set = new Set([...graph.nodes, ...graph.inputs.map((t) => t.node)])));
+  return set;
 }
 
 /** Run the graph's layers on tensors, one per input; returns one tensor per output. */

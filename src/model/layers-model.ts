@@ -25,7 +25,7 @@ import { sampleWeightsOf, type ClassWeight } from './class-weight.js';
 import type { Logs } from './callbacks.js';
 import { addBatch, FIT_OPTIONS, fitLoop, meanLogs, type BatchResult, type EpochSums, type FitOptions, type History, type LoopModel } from './fit.js';
 import { evaluateDatasetLogs, fitDatasetLoop, type FitDatasetOptions } from './fit-dataset.js';
-import { graphOf, runGraph, type Graph } from './graph.js';
+import { graphOf, nodesInGraph, runGraph, type Graph } from './graph.js';
 import type { Dataset } from '../dataset/index.js';
 import type { ModelMetadata } from './metadata.js';
 import { saveModelTo } from './save.js';
@@ -46,7 +46,7 @@ export interface CompileArgs {
   optimizer: Optimizer | string;
   /** A loss name ('categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'meanSquaredError';
    *  Keras' snake_case too), a function (yTrue, yPred) => Tensor, or one per output. */
-  loss: string | LossFunction | (string | LossFunction)[];
+  loss: string | LossFunction | (string | LossFunction)[] | Record<string, string | LossFunction>;
   /** Default: none. ['accuracy'] adds accuracy; a function (yTrue, yPred) => Tensor is logged under its name. */
   metrics?: (string | MetricFunction)[];
 }
@@ -64,6 +64,17 @@ export class LayerNames {
   private readonly used = new Set<string>();
 
   constructor(private readonly modelName: string) {}
+
+  /** Name every layer of a new model: the names they have are reserved first, then the others numbered. */
+  assignAll(layers: readonly Layer[]): void {
+    for (const layer of layers) if (layer.name) this.assign(layer);
+    for (const layer of layers) if (!layer.name) this.assign(layer);
+  }
+
+  /** A name free again (the layer left the model). */
+  release(name: string): void {
+    this.used.delete(name);
+  }
 
   /** Give the layer a name if it has none; refuse one already used in this model. */
   assign(layer: Layer): void {
@@ -107,8 +118,7 @@ export class LayersModel implements LoopModel, NestableModel {
     if (args.inputs === undefined || args.outputs === undefined) throw new TegakiError('tf.model needs both inputs and outputs.');
     const list = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
     this.graph = graphOf(list(args.inputs), list(args.outputs));
-    const names = new LayerNames(this.name);
-    for (const layer of this.graph.layers) names.assign(layer);
+    new LayerNames(this.name).assignAll(this.graph.layers);
     this.buildGraphLayers(this.graph);
   }
 
@@ -203,11 +213,31 @@ export class LayersModel implements LoopModel, NestableModel {
     refuseUnknownOptions(args, ['optimizer', 'loss', 'metrics'], 'compile');
     const optimizer = typeof args.optimizer === 'string' ? getOptimizer(args.optimizer) : args.optimizer;
     if (!(optimizer instanceof Optimizer)) throw new TegakiError('compile: optimizer must be an optimizer (tf.train.adam()) or its name.');
-    const losses = Array.isArray(args.loss) ? args.loss.map(getLoss) : [getLoss(args.loss)];
-    if (!Array.isArray(args.metrics ?? []) ) throw new TegakiError('compile: metrics must be a list, e.g. [\'accuracy\'].');
+    const losses = this.compiledLosses(args.loss);
+    if (!Array.isArray(args.metrics ?? [])) throw new TegakiError('compile: metrics must be a list, e.g. [\'accuracy\'].');
+    const metrics = (args.metrics ?? []).map(getMetric);
+    if (metrics.filter((m) => m.kind === 'accuracy').length > 1) throw new TegakiError('compile: give one accuracy metric (which one is picked from the loss and labels, as in TF.js).');
     this.optimizer = optimizer;
     this.losses = losses;
-    this.metrics = (args.metrics ?? []).map(getMetric);
+    this.metrics = metrics;
+  }
+
+  /** One loss, a list with one per output, or an object by output name (TF.js' forms). */
+  private compiledLosses(loss: CompileArgs['loss']): Loss[] {
+    const outputs = this.graph ? this.outputNames : null;
+    if (loss && typeof loss === 'object' && !Array.isArray(loss)) {
+      if (!outputs) throw new TegakiError('compile: losses by output name need a model with its outputs known.');
+      const byName = loss as Record<string, string | LossFunction>;
+      const unknown = Object.keys(byName).find((k) => !outputs.includes(k));
+      if (unknown) throw new TegakiError(`compile: loss for '${unknown}', which is not an output (outputs: ${outputs.join(', ')}).`);
+      return outputs.map((name) => {
+        if (byName[name] === undefined) throw new TegakiError(`compile: no loss for output '${name}'.`);
+        return getLoss(byName[name]!);
+      });
+    }
+    const list = Array.isArray(loss) ? loss.map(getLoss) : [getLoss(loss)];
+    if (Array.isArray(loss) && outputs && list.length !== outputs.length) throw new TegakiError(`compile: ${list.length} losses for ${outputs.length} outputs (${outputs.join(', ')}).`);
+    return list;
   }
 
   /** The loss of the (first) output, once compiled. */
@@ -283,13 +313,13 @@ export class LayersModel implements LoopModel, NestableModel {
   /** The model's topology as model.json holds it ({ class_name, config }). */
   modelTopology(): Record<string, unknown> {
     const graph = this.requireGraph();
-    // a node is named by its position among the layer's nodes that belong to this model
-    const nodeIndex = (t: SymbolicTensor): number => t.sourceLayer.inboundNodes.filter((n) => graph.nodes.includes(n) || graph.inputs.some((i) => i.node === n)).indexOf(t.node);
-    const ref = (t: SymbolicTensor): [string, number, number] => [t.sourceLayer.name, nodeIndex(t), 0];
+    // a node is named by its position among the layer's nodes that belong to this model, and
+    // each layer lists its nodes in that order, so a loader numbers them the same way
+    const ref = (t: SymbolicTensor): [string, number, number] => [t.sourceLayer.name, nodesInGraph(graph, t.sourceLayer).indexOf(t.node), 0];
     const layers = graph.layers.map((layer) => ({
       ...layerToJson(layer),
       name: layer.name,
-      inbound_nodes: graph.nodes.filter((n) => n.layer === layer).map((n) => n.inputs.map((t) => [...ref(t), {}])),
+      inbound_nodes: nodesInGraph(graph, layer).filter((n) => n.inputs.length > 0).map((n) => n.inputs.map((t) => [...ref(t), {}])),
     }));
     return { class_name: 'Model', config: { name: this.name, layers, input_layers: graph.inputs.map(ref), output_layers: graph.outputs.map(ref) } };
   }
@@ -440,7 +470,7 @@ export class LayersModel implements LoopModel, NestableModel {
     forEachBatch([...xs, ...ys], range(0, length), batchSize, (batches) => {
       addBatch(sums, this.evaluateBatch(batches.slice(0, xs.length), batches.slice(xs.length)), batches[0]!.shape[0]!);
     });
-    return Object.fromEntries(meanLogs(sums, this.accuracyKey));
+    return Object.fromEntries(meanLogs(sums, this.accuracyKey, this.metricKeys));
   }
 
   /** Loss sum and correct count of one batch, without training. */
@@ -488,6 +518,7 @@ export class LayersModel implements LoopModel, NestableModel {
   /** Outputs of every sample, in new tensors. */
   protected predictSources(sources: readonly SampleSource[], batchSize: number): Tensor[] {
     const length = sources[0]!.length;
+    if (length === 0) return this.outputSampleShapes.map((shape) => new Tensor([0, ...shape]));
     const parts: Tensor[][] = [];
     forEachBatch(sources, range(0, length), batchSize, (batches) => parts.push(this.execute(batches, false).map((t) => t.clone())));
     if (parts.length === 1) return parts[0]!;
@@ -520,7 +551,8 @@ export class LayersModel implements LoopModel, NestableModel {
     const all = range(0, xs[0]!.length);
     let result: BatchResult = { loss: 0, correct: 0 };
     forEachBatch([...xs, ...ys], all, Math.max(all.length, 1), (batches) => (result = this.trainBatch(batches.slice(0, xs.length), batches.slice(xs.length), this.rng)));
-    const values = meanLogs({ ...result, seen: all.length }, this.accuracyKey).map(([, v]) => v);
+    if (all.length === 0) throw new TegakiError('trainOnBatch: the batch has no samples.');
+    const values = meanLogs({ ...result, seen: all.length }, this.accuracyKey, this.metricKeys).map(([, v]) => v);
     return values.length === 1 ? values[0]! : values;
   }
 }

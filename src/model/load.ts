@@ -2,11 +2,12 @@
 // are checked against the weight specs before any weight is allocated, so a hostile model.json
 // cannot make us allocate what its files do not hold.
 
-import { refuseUnknownOptions, TegakiError } from '../errors.js';
+import { refuseUnknownOptions, shown, TegakiError } from '../errors.js';
 import { getLoadHandler } from '../io/router.js';
 import type { IOHandler, ModelArtifacts } from '../io/types.js';
 import { decodeWeights } from '../io/weights.js';
-import { snakeCase, type Layer } from '../layers/layer.js';
+import { InputLayer } from '../layers/input.js';
+import type { Layer } from '../layers/layer.js';
 import { FusedLayer } from '../layers/fused.js';
 import { layerFromJson, type LayerJson } from '../layers/serialization.js';
 import type { SymbolicTensor } from '../layers/layer.js';
@@ -38,41 +39,24 @@ function sequentialTopology(top: Record<string, unknown>, where: string): { name
   return { name, layers };
 }
 
-/** The layers of the topology, unbuilt and named as Sequential would name them, and the input shape a leading InputLayer declares. */
+/** The layers of the topology, unbuilt (Sequential names those without a name), and the input shape a leading InputLayer declares. */
 function layersFromTopology(list: unknown[], where: string): { layers: Layer[]; inputShape: number[] | undefined } {
   const layers: Layer[] = [];
-  const counts = new Map<string, number>();
   let inputShape: number[] | undefined;
   for (const [i, entry] of list.entries()) {
     const json = entry as LayerJson;
-    const at = `${where}: layer ${i}${isObject(json) && isObject(json.config) && typeof json.config['name'] === 'string' ? ` (${json.config['name']})` : ''}`;
-    if (isObject(json) && json.class_name === 'InputLayer') {
-      const config = isObject(json.config) ? json.config : {};
-      const shape = config['batch_input_shape'] ?? config['batch_shape'];
-      if (!Array.isArray(shape) || shape.length < 2) throw new TegakiError(`${at}: InputLayer needs batch_input_shape [null, ...].`);
-      inputShape = shape.slice(1) as number[];
-      continue;
-    }
+    const at = `${where}: layer ${i}${isObject(json) && isObject(json.config) && typeof json.config['name'] === 'string' ? ` (${json.config['name'].slice(0, 80)})` : ''}`;
     const layer = readLayer(json, at);
-    if (!layer.name) {
-      const base = snakeCase(layer.className);
-      const n = counts.get(base) ?? 0;
-      counts.set(base, n + 1);
-      layer.name = n === 0 ? base : `${base}_${n}`;
-    }
-    layers.push(layer);
+    if (!(layer instanceof InputLayer)) layers.push(layer);
+    else if (i === 0) inputShape = layer.inputShape;
+    else throw new TegakiError(`${at}: an InputLayer can only come first in a Sequential model.`);
   }
   return { layers, inputShape };
 }
 
 /** One layer from its JSON; errors name where it is. */
 function readLayer(json: LayerJson, at: string): Layer {
-  try {
-    return layerFromJson(json, at);
-  } catch (e) {
-    if (e instanceof TegakiError && !e.message.startsWith(at)) throw new TegakiError(`${at}: ${e.message}`);
-    throw e;
-  }
+  return prefixed(at, () => layerFromJson(json, at));
 }
 
 type WeightShapes = Map<string, { layer: string; shape: number[] }>;
@@ -121,7 +105,7 @@ function sequentialFromTopology(top: Record<string, unknown>, values: Values, wh
   if (layers.length === 0) throw new TegakiError(`${where}: the model has no layers besides its input.`);
   const inputShape = layers[0]!.declaredInputShape ?? declared;
   if (!inputShape) throw new TegakiError(`${where}: the first layer has no batch_input_shape, so the input shape is unknown.`);
-  if (inputShape.some((d) => !Number.isSafeInteger(d) || d <= 0)) throw new TegakiError(`${where}: input shape ${JSON.stringify(inputShape)} must be positive integers.`);
+  if (inputShape.some((d) => !Number.isSafeInteger(d) || d <= 0)) throw new TegakiError(`${where}: input shape ${shown(inputShape)} must be positive integers.`);
   if (values) checkBuiltInWeights(stackShapes(layers, inputShape, where), values, where);
   const model = new Sequential({ name });
   for (const layer of layers) model.add(layer);
@@ -131,59 +115,98 @@ function sequentialFromTopology(top: Record<string, unknown>, values: Values, wh
 
 /** A reference [layer name, node index, tensor index, ...] to a symbolic tensor. */
 function tensorRef(ref: unknown, outputs: Map<string, SymbolicTensor[]>, at: string): SymbolicTensor | null {
-  if (!Array.isArray(ref) || typeof ref[0] !== 'string' || !Number.isInteger(ref[1]) || (ref[2] !== undefined && ref[2] !== 0)) throw new TegakiError(`${at}: ${JSON.stringify(ref)?.slice(0, 80)} is not a reference [layer, node, 0].`);
+  if (!Array.isArray(ref) || typeof ref[0] !== 'string' || !Number.isInteger(ref[1]) || (ref[2] !== undefined && ref[2] !== 0)) throw new TegakiError(`${at}: ${shown(ref)} is not a reference [layer, node, 0].`);
+  // call arguments such as { training: true } would change what the layer computes
+  if (ref[3] !== undefined && !(isObject(ref[3]) && Object.keys(ref[3]).length === 0)) throw new TegakiError(`${at}: call arguments ${shown(ref[3])} in an inbound node are not supported.`);
   return outputs.get(ref[0])?.[ref[1] as number] ?? null;
 }
 
-/** A functional model ('Model' or Keras 3's 'Functional'): layers, then their nodes applied in dependency order. */
+/** A functional layer entry of model.json: the layer and its inbound nodes, applied in order. */
+interface PendingLayer {
+  layer: Layer;
+  nodes: unknown[];
+  /** The next node to apply. */
+  next: number;
+  at: string;
+}
+
+/** One layer of a functional topology, checked: a name of its own (entry and config agree) and inbound nodes. */
+function functionalLayer(entry: unknown, i: number, where: string): PendingLayer {
+  const at = `${where}: layer ${i}${isObject(entry) && typeof entry['name'] === 'string' ? ` (${entry['name'].slice(0, 80)})` : ''}`;
+  if (!isObject(entry)) throw new TegakiError(`${at}: not a layer.`);
+  const config = isObject(entry['config']) ? entry['config'] : {};
+  if (entry['name'] !== undefined && config['name'] !== undefined && entry['name'] !== config['name']) throw new TegakiError(`${at}: name and config.name differ.`);
+  const layer = readLayer({ class_name: entry['class_name'] as string, config: { ...config, name: entry['name'] ?? config['name'] } }, at);
+  if (!layer.name) throw new TegakiError(`${at}: every layer needs a name.`);
+  const nodes = entry['inbound_nodes'] ?? [];
+  if (!Array.isArray(nodes)) throw new TegakiError(`${at}: inbound_nodes must be a list.`);
+  if (layer instanceof InputLayer && nodes.length > 0) throw new TegakiError(`${at}: an InputLayer has no inbound nodes.`);
+  return { layer, nodes, next: 0, at };
+}
+
+/**
+ * A functional model ('Model' or Keras 3's 'Functional'): its layers, then their nodes applied as
+ * their inputs become available — each layer waits on the one it needs and is woken once that
+ * layer has a new output, so the work grows with the nodes, not their square.
+ */
 function functionalFromTopology(top: Record<string, unknown>, values: Values, where: string): LayersModel {
   const config = isObject(top['config']) ? top['config'] : {};
   const list = config['layers'];
   if (!Array.isArray(list) || list.length === 0) throw new TegakiError(`${where}: the model has no layers.`);
-  const pending: { layer: Layer; nodes: unknown[]; at: string }[] = [];
   const outputs = new Map<string, SymbolicTensor[]>();
+  const pending: PendingLayer[] = [];
   for (const [i, entry] of list.entries()) {
-    const at = `${where}: layer ${i}${isObject(entry) && typeof entry['name'] === 'string' ? ` (${entry['name']})` : ''}`;
-    if (!isObject(entry)) throw new TegakiError(`${at}: not a layer.`);
-    const layer = readLayer({ class_name: entry['class_name'] as string, config: { ...(isObject(entry['config']) ? entry['config'] : {}), name: entry['name'] ?? (isObject(entry['config']) ? entry['config']['name'] : undefined) } }, at);
-    if (!layer.name || outputs.has(layer.name)) throw new TegakiError(`${at}: every layer needs a name of its own.`);
-    outputs.set(layer.name, layer.className === 'InputLayer' ? [layer.output] : []);
-    const nodes = entry['inbound_nodes'] ?? [];
-    if (!Array.isArray(nodes)) throw new TegakiError(`${at}: inbound_nodes must be a list.`);
-    if (layer.className !== 'InputLayer') pending.push({ layer, nodes: [...nodes], at });
+    const p = functionalLayer(entry, i, where);
+    if (outputs.has(p.layer.name)) throw new TegakiError(`${p.at}: the name ${p.layer.name} is used twice.`);
+    outputs.set(p.layer.name, p.layer instanceof InputLayer ? [p.layer.output] : []);
+    if (!(p.layer instanceof InputLayer)) pending.push(p);
   }
-  // apply each node once its inputs exist; a pass that applies nothing means some never will
+  const waiting = new Map<string, PendingLayer[]>();
   const shapes: { layer: Layer; inputShape: Shape }[] = [];
-  for (let progress = true; progress; ) {
-    progress = false;
-    for (const p of pending) {
-      while (p.nodes.length > 0) {
-        const refs = p.nodes[0];
-        if (!Array.isArray(refs) || refs.length === 0) throw new TegakiError(`${p.at}: an inbound node must list its inputs.`);
-        const inputs = refs.map((r) => tensorRef(r, outputs, p.at));
-        if (inputs.some((t) => t === null)) break;
-        const out = p.layer.apply(inputs.length === 1 ? inputs[0]! : (inputs as SymbolicTensor[]));
-        checkSampleSize(out.sampleShape, `layer ${p.layer.name} outputs`, where);
-        if (outputs.get(p.layer.name)!.length === 0) shapes.push({ layer: p.layer, inputShape: inputs[0]!.sampleShape });
-        outputs.get(p.layer.name)!.push(out);
-        p.nodes.shift();
-        progress = true;
+  const ready = [...pending];
+  while (ready.length > 0) {
+    const p = ready.pop()!;
+    while (p.next < p.nodes.length) {
+      const refs = p.nodes[p.next];
+      if (!Array.isArray(refs) || refs.length === 0) throw new TegakiError(`${p.at}: an inbound node must list its inputs.`);
+      const inputs = refs.map((r) => tensorRef(r, outputs, p.at));
+      const missing = inputs.findIndex((t) => t === null);
+      if (missing >= 0) {
+        const name = (refs[missing] as unknown[])[0] as string;
+        waiting.set(name, [...(waiting.get(name) ?? []), p]);
+        break;
       }
+      const out = prefixed(p.at, () => p.layer.apply(inputs.length === 1 ? inputs[0]! : (inputs as SymbolicTensor[])));
+      checkSampleSize(out.sampleShape, `layer ${p.layer.name} outputs`, where);
+      if (p.next === 0) shapes.push({ layer: p.layer, inputShape: inputs[0]!.sampleShape });
+      outputs.get(p.layer.name)!.push(out);
+      p.next++;
+      ready.push(...(waiting.get(p.layer.name) ?? []));
+      waiting.delete(p.layer.name);
     }
   }
-  const stuck = pending.find((p) => p.nodes.length > 0);
-  if (stuck) throw new TegakiError(`${stuck.at}: its inputs ${JSON.stringify(stuck.nodes[0]).slice(0, 120)} are not outputs of other layers of the model.`);
+  const stuck = pending.find((p) => p.next < p.nodes.length);
+  if (stuck) throw new TegakiError(`${stuck.at}: its inputs ${shown(stuck.nodes[stuck.next])} are not outputs of other layers of the model.`);
   const ends = (field: string): SymbolicTensor[] => {
     const refs = config[field];
     if (!Array.isArray(refs) || refs.length === 0) throw new TegakiError(`${where}: ${field} must list the model's ${field === 'input_layers' ? 'inputs' : 'outputs'}.`);
-    return refs.map((r) => tensorRef(r, outputs, `${where}: ${field}`) ?? fail(`${where}: ${field} names ${JSON.stringify(r).slice(0, 80)}, which is not in the model.`));
+    return refs.map((r) => tensorRef(r, outputs, `${where}: ${field}`) ?? fail(`${where}: ${field} names ${shown(r)}, which is not in the model.`));
   };
   const inputs = ends('input_layers');
   for (const t of inputs) checkSampleSize(t.sampleShape, 'the input', where);
-  // custom layers' weights are only known once built: the check before allocating covers the built-in ones
   if (values) checkBuiltInWeights(shapes, values, where);
   const name = typeof config['name'] === 'string' ? config['name'] : 'model';
-  return new LayersModel({ inputs, outputs: ends('output_layers'), name });
+  return prefixed(where, () => new LayersModel({ inputs, outputs: ends('output_layers'), name }));
+}
+
+/** Run fn; a TegakiError it throws gets `at` in front, so it names the file and layer. */
+function prefixed<T>(at: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof TegakiError && !e.message.startsWith(at)) throw new TegakiError(`${at}: ${e.message}`);
+    throw e;
+  }
 }
 
 function fail(message: string): never {
@@ -223,6 +246,23 @@ function setWeightValues(model: LayersModel, values: NonNullable<Values>, where:
 
 /** Build a Sequential or functional model from artifacts; `where` names the source (a file) in errors. */
 export function modelFromArtifacts(artifacts: ModelArtifacts, where: string, options: { weights?: 'load' | 'initialize' } = {}): LayersModel {
+  try {
+    return modelFromCheckedArtifacts(artifacts, where, options);
+  } catch (e) {
+    // JSON.parse accepts values nested far deeper than any walk over them can go
+    if (e instanceof RangeError && /call stack/.test(e.message)) throw new TegakiError(`${where}: the model topology is nested too deeply to read.`);
+    throw e;
+  }
+}
+
+/** The class of model a model.json holds ('Sequential', 'Model', ...), read without building it. */
+export function topologyClassName(artifacts: ModelArtifacts): unknown {
+  const topology = artifacts.modelTopology;
+  if (!isObject(topology)) return undefined;
+  return (isObject(topology['model_config']) ? topology['model_config'] : topology)['class_name'];
+}
+
+function modelFromCheckedArtifacts(artifacts: ModelArtifacts, where: string, options: { weights?: 'load' | 'initialize' }): LayersModel {
   if (!isObject(artifacts.modelTopology)) throw new TegakiError(`${where}: no modelTopology; not a TensorFlow.js layers model.`);
   // Keras nests the topology once more under model_config
   const top = isObject(artifacts.modelTopology['model_config']) ? artifacts.modelTopology['model_config'] : artifacts.modelTopology;

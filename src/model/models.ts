@@ -11,6 +11,7 @@ import { modelFromArtifacts } from './load.js';
 export async function modelFromJSON(modelAndWeightsConfig: string | Record<string, unknown>): Promise<LayersModel> {
   const json = typeof modelAndWeightsConfig === 'string' ? parse(modelAndWeightsConfig) : modelAndWeightsConfig;
   if (!json || typeof json !== 'object') throw new TegakiError('modelFromJSON expects a model topology (model.toJSON()).');
+  if ('weightsManifest' in json) throw new TegakiError('modelFromJSON: weightsManifest is not supported (its weights would need fetching); load the model with tf.loadLayersModel.');
   const topology = 'modelTopology' in json ? json['modelTopology'] : json;
   return modelFromArtifacts({ modelTopology: topology as Record<string, unknown> }, 'modelFromJSON', { weights: 'initialize' });
 }

@@ -1,5 +1,6 @@
 // A model used as a layer of another model, as TF.js allows (models are layers there):
-// sequential.add(base) or base.apply(symbolicInput). Its weights are the inner model's own, so
+// sequential.add(base) or base.apply(symbolicInput). The layer is named like any other
+// ('sequential', 'sequential_1'…), so two nested models never share a name. Its weights are the inner model's own, so
 // training the outer model trains (or, frozen, keeps) them.
 
 import { TegakiError } from '../errors.js';
@@ -27,7 +28,7 @@ export interface NestableModel {
 export class ModelLayer extends Layer {
   constructor(readonly model: NestableModel) {
     // a built model declares its input shape, so a Sequential it starts can build at once
-    super({ name: model.name, inputShape: model.built && model.inputSampleShapes.length === 1 ? model.inputSampleShapes[0] : undefined }, []);
+    super({ inputShape: model.built && model.inputSampleShapes.length === 1 ? model.inputSampleShapes[0] : undefined }, []);
   }
 
   override get className(): string {

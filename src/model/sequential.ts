@@ -71,11 +71,14 @@ export class Sequential extends LayersModel {
         throw new TegakiError(`Layer ${layer.name || layer.className} declares inputShape ${formatShape([null, ...layer.declaredInputShape])} but follows a layer with output ${formatShape([null, ...previous.outputShape])}.`);
       }
     }
-    this.names.assign(layer);
-    if (layer instanceof FusedLayer) layer.needsInputGradient = this.stack.length > 0;
-    this.stack.push(layer);
-    const inputShape = this.stack.length === 1 ? layer.declaredInputShape : previous!.isBuilt ? previous!.outputShape : undefined;
+    // build and check before the model changes: a layer that does not fit leaves it as it was
+    const inputShape = previous ? (previous.isBuilt ? previous.outputShape : undefined) : layer.declaredInputShape;
     if (inputShape && !layer.isBuilt) layer.buildFor(inputShape, this.rng);
+    else if (inputShape && layer.inputShape.join() !== inputShape.join()) {
+      throw new TegakiError(`Layer ${layer.name || layer.className} was built for input ${formatShape([null, ...layer.inputShape])}, but follows ${previous ? `a layer with output ${formatShape([null, ...inputShape])}` : 'nothing'}.`);
+    }
+    this.names.assign(layer);
+    this.stack.push(layer);
     // a graph built before (model.inputs was read) grows by this layer
     if (this.graph && layer.isBuilt) this.graph = graphOf([...this.graph.inputs], [layer.apply(this.graph.outputs[0]!)]);
   }
@@ -84,6 +87,7 @@ export class Sequential extends LayersModel {
   pop(): void {
     const removed = this.stack.pop();
     if (!removed) throw new TegakiError(`Model ${this.name} has no layers to pop.`);
+    this.names.release(removed.name);
     // the graph ends where the removed layer's node began (its layers keep their one node each)
     const node = this.graph && removed.inboundNodes.find((n) => this.graph!.nodes.includes(n));
     this.graph = node && this.stack.length > 0 ? graphOf([...this.graph!.inputs], [node.inputs[0]!]) : null;
@@ -151,11 +155,6 @@ export class Sequential extends LayersModel {
     super.checkInputs(sampleShapes);
   }
 
-  /** Build from the data's sample shape when needed, or check that it matches. */
-  ensureBuiltFor(sampleShape: Shape): void {
-    this.checkInputs([sampleShape]);
-  }
-
   protected override summaryLines(): string[] {
     this.requireBuilt();
     return summaryLines(this.name, this.stack);
@@ -216,6 +215,8 @@ export class Sequential extends LayersModel {
   override trainBatch(xs: Tensor[], ys: Tensor[], rng: Random, classWeights?: (ClassWeight | null)[] | null): BatchResult {
     // the fused loss kernels weigh every sample alike: class weights train on the tape
     if (!this.fused || classWeights?.[0]) return super.trainBatch(xs, ys, rng, classWeights);
+    // set here, not when added: a layer may be shared with a model where it comes first
+    this.fusedLayers.forEach((layer, i) => (layer.needsInputGradient = i > 0));
     const output = this.forward(xs[0]!, true, rng);
     let grad = this.gradBuffers.get(output.size);
     if (!grad) this.gradBuffers.set(output.size, (grad = new Tensor(output.shape)));

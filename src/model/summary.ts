@@ -26,9 +26,9 @@ function totals(layers: readonly Layer[], width: number): string[] {
   let trainable = 0;
   let total = 0;
   for (const layer of layers) {
-    const params = layer.countParams();
-    total += params;
-    if (layer.trainable) trainable += params;
+    total += layer.countParams();
+    // a frozen weight of a trainable layer (addWeight(..., trainable = false)) is not trainable
+    trainable += layer.trainableWeights.reduce((n, w) => n + w.value.size, 0);
   }
   return [`Total params: ${formatCount(total)}`, `Trainable params: ${formatCount(trainable)}`, `Non-trainable params: ${formatCount(total - trainable)}`, '_'.repeat(width)];
 }
