@@ -99,7 +99,7 @@ interface Converted {
 /** float32 artifacts with every weight quantized to dtype, as the converter writes them. */
 function convert(artifacts: Artifacts, dtype: QuantizedDtype): Converted {
   const weights = decodeWeights(artifacts.weightSpecs, artifacts.weightData, 'artifacts');
-  const parts = [...weights].map(([name, { shape, values }]) => ({ name, shape, ...quantize(values, dtype) }));
+  const parts = [...weights].map(([name, { shape, values }]) => ({ name, shape, ...quantize(values as Float32Array, dtype) }));
   const weightSpecs = parts.map(({ name, shape, quantization }) => ({ name, shape, dtype: 'float32', quantization }) as unknown as tg.io.WeightsManifestEntry);
   const all = Buffer.concat(parts.map((p) => p.bytes));
   const half = Math.ceil(all.length / 2);
@@ -271,7 +271,7 @@ test('hostile quantizations in memory are refused with one line naming the weigh
     ['unknown quantization field', variant((q) => (q['bits'] = 4)), /unknown field 'quantization\.bits'/],
     ['min on float16', variant((q) => (q['dtype'] = 'float16')), /unknown field 'quantization\.min'/],
     ['string dtype', variant((_q, s) => (s['dtype'] = 'string')), /weight 'dense\/kernel' has dtype "string"; tegaki reads float32 weights only/],
-    ['optimizer state', variant((_q, s) => (s['group'] = 'optimizer')), /group "optimizer" \(optimizer state saved with includeOptimizer\)/],
+    ['optimizer state without trainingConfig', variant((_q, s) => (s['group'] = 'optimizer')), /the weights hold optimizer state \(group "optimizer"\) but there is no trainingConfig naming the optimizer/],
     ['quantization null', variant((_q, s) => (s['quantization'] = null)), /quantization null must be an object/],
     ['decodes to infinity', variant((q) => (q['scale'] = 1e38)), /weight dense\/kernel contains Infinity at index/],
     ['float16 NaN', () => tg.loadLayersModel(tg.io.fromMemory({ modelTopology: original.modelTopology, weightSpecs: float16NaN.weightSpecs, weightData: nanData })), /weight dense\/kernel contains NaN at index 5/],

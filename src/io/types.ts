@@ -16,7 +16,7 @@ export interface WeightsManifestEntry {
   name: string;
   shape: number[];
   dtype: 'float32' | 'int32' | 'bool' | 'string' | 'complex64';
-  /** 'optimizer' marks optimizer state (TF.js' includeOptimizer), which tegaki refuses to load. */
+  /** 'optimizer' marks optimizer state (TF.js' includeOptimizer): the step count ('iter', int32), then the slots. */
   group?: 'model' | 'optimizer';
   quantization?: WeightQuantization;
 }

@@ -1,7 +1,8 @@
-// Weight specs and weight bytes → float32 values, as tfjs-core's decodeWeights reads them: plain
-// float32, and the TF.js converter's quantized forms (uint8 or uint16 holding q with
-// value = q·scale + min, and float16). Specs from a file or from memory get the same checks, and
-// the bytes they need are compared with the bytes there are before any value is allocated.
+// Weight specs and weight bytes → values, as tfjs-core's decodeWeights reads them: plain float32,
+// the TF.js converter's quantized forms (uint8 or uint16 holding q with value = q·scale + min, and
+// float16), and the optimizer state TF.js' includeOptimizer appends (group "optimizer": float32
+// slots and an int32 step count). Specs from a file or from memory get the same checks, and the
+// bytes they need are compared with the bytes there are before any value is allocated.
 
 import { TegakiError } from '../errors.js';
 import { sizeOf } from '../tensor.js';
@@ -14,6 +15,7 @@ const shown = (v: unknown): string => (typeof v === 'number' ? String(v) : JSON.
 /** Bytes per stored value of each quantization dtype (a Map: a name like 'constructor' finds nothing). */
 const QUANTIZED_BYTES = new Map<string, number>([['uint8', 1], ['uint16', 2], ['float16', 2]]);
 const FLOAT32_BYTES = 4;
+const INT32_BYTES = 4;
 
 /** The fields TF.js writes in a manifest entry and in its quantization, per quantization dtype. */
 const ENTRY_FIELDS = ['name', 'shape', 'dtype', 'group', 'quantization'];
@@ -74,15 +76,23 @@ export function checkWeightSpec(entry: unknown, source: string, position: string
   const where = `${source}: weight '${name}'`;
   refuseUnknownFields(entry, ENTRY_FIELDS, where);
   const shape = checkedShape(entry['shape'], where);
-  const dtype = entry['dtype'];
-  if (dtype === undefined) throw new TegakiError(`${where} has no dtype (TF.js writes "float32" for layer weights).`);
-  if (dtype !== 'float32') throw new TegakiError(`${where} has dtype ${shown(dtype)}; tegaki reads float32 weights only.`);
   const group = entry['group'];
-  if (group === 'optimizer') throw new TegakiError(`${where} has group "optimizer" (optimizer state saved with includeOptimizer); tegaki loads model weights only.`);
-  if (group !== undefined && group !== 'model') throw new TegakiError(`${where} has group ${shown(group)}; TF.js writes "model" or "optimizer".`);
+  if (group !== undefined && group !== 'model' && group !== 'optimizer') throw new TegakiError(`${where} has group ${shown(group)}; TF.js writes "model" or "optimizer".`);
+  const dtype = checkedDtype(entry['dtype'], group === 'optimizer', where);
   const spec: WeightsManifestEntry = { name, shape, dtype };
-  if (entry['quantization'] !== undefined) spec.quantization = checkedQuantization(entry['quantization'], where);
+  if (group !== undefined) spec.group = group;
+  if (entry['quantization'] !== undefined) {
+    if (dtype === 'int32') throw new TegakiError(`${where}: an int32 weight cannot be quantized.`);
+    spec.quantization = checkedQuantization(entry['quantization'], where);
+  }
   return spec;
+}
+
+/** float32, and for optimizer state int32 too (TF.js saves the step count as an int32 scalar). */
+function checkedDtype(dtype: unknown, optimizer: boolean, where: string): 'float32' | 'int32' {
+  if (dtype === undefined) throw new TegakiError(`${where} has no dtype (TF.js writes "float32" for layer weights).`);
+  if (dtype === 'float32' || (optimizer && dtype === 'int32')) return dtype;
+  throw new TegakiError(optimizer ? `${where} has dtype ${shown(dtype)}; optimizer weights are float32, or int32 for the step count.` : `${where} has dtype ${shown(dtype)}; tegaki reads float32 weights only.`);
 }
 
 /** The weight specs of in-memory artifacts, each checked, names unique. */
@@ -95,7 +105,7 @@ export function checkWeightSpecs(specs: unknown, source: string): WeightsManifes
 
 /** Bytes a checked spec's values take in the weight data. */
 export function weightByteLength(spec: WeightsManifestEntry): number {
-  const bytesPerValue = spec.quantization ? QUANTIZED_BYTES.get(spec.quantization.dtype)! : FLOAT32_BYTES;
+  const bytesPerValue = spec.quantization ? QUANTIZED_BYTES.get(spec.quantization.dtype)! : spec.dtype === 'int32' ? INT32_BYTES : FLOAT32_BYTES;
   return sizeOf(spec.shape) * bytesPerValue;
 }
 
@@ -133,10 +143,10 @@ function halfToFloat(bits: number): number {
   return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
 }
 
-/** One weight's float32 values from exactly its bytes (copied, so offsets need no alignment). */
-function decodeWeight(spec: WeightsManifestEntry, bytes: Uint8Array): Float32Array {
+/** One weight's values from exactly its bytes (copied, so offsets need no alignment). */
+function decodeWeight(spec: WeightsManifestEntry, bytes: Uint8Array): Float32Array | Int32Array {
   const q = spec.quantization;
-  if (!q) return new Float32Array(bytes.slice().buffer);
+  if (!q) return spec.dtype === 'int32' ? new Int32Array(bytes.slice().buffer) : new Float32Array(bytes.slice().buffer);
   const stored = q.dtype === 'uint8' ? bytes : new Uint16Array(bytes.slice().buffer);
   const values = new Float32Array(stored.length);
   if (q.dtype === 'float16') {
@@ -151,12 +161,14 @@ function decodeWeight(spec: WeightsManifestEntry, bytes: Uint8Array): Float32Arr
 
 export interface DecodedWeight {
   shape: number[];
-  /** Decoded when read, so a loader can check shapes against its layers before anything is allocated. */
-  readonly values: Float32Array;
+  /** "optimizer" for optimizer state (TF.js' includeOptimizer); absent or "model" for the model's weights. */
+  group?: 'model' | 'optimizer';
+  /** Decoded when read, so a loader can check shapes against its layers before anything is allocated. Int32 only for optimizer state. */
+  readonly values: Float32Array | Int32Array;
 }
 
 /**
- * The float32 values of each weight spec (TF.js' tf.io.decodeWeights for layer weights), checking
+ * The values of each weight spec (TF.js' tf.io.decodeWeights for layer weights and optimizer state), checking
  * the specs, then that the weight data holds exactly the bytes they need. `source` names where the
  * artifacts come from in errors.
  */
@@ -171,7 +183,7 @@ export function decodeWeights(weightSpecs: unknown, weightData: unknown, source:
   let offset = 0;
   for (const spec of specs) {
     const bytes = data.subarray(offset, offset + weightByteLength(spec));
-    out.set(spec.name, { shape: spec.shape, get values() { return decodeWeight(spec, bytes); } });
+    out.set(spec.name, { shape: spec.shape, group: spec.group, get values() { return decodeWeight(spec, bytes); } });
     offset += bytes.length;
   }
   return out;

@@ -337,9 +337,9 @@ export class LayersModel implements LoopModel, NestableModel {
   async save(handlerOrUrl: IOHandler | string, config: { includeOptimizer?: boolean; trainableOnly?: boolean } = {}): Promise<SaveResult> {
     const { includeOptimizer = false, trainableOnly = false, ...rest } = config;
     refuseUnknownOptions(rest, ['includeOptimizer', 'trainableOnly'], 'save');
-    if (includeOptimizer) throw new TegakiError('save: includeOptimizer is not supported yet.');
     if (trainableOnly) throw new TegakiError('save: trainableOnly is not supported yet.');
-    return saveModelTo(this, this.metadata, handlerOrUrl);
+    // includeOptimizer: the optimizer's state, and what the model was compiled with (trainingConfig)
+    return saveModelTo(this, this.metadata, handlerOrUrl, includeOptimizer ? { optimizer: this.optimizer, losses: this.losses, metrics: this.metrics } : undefined);
   }
 
   /** Run the layers on a batch (recorded on the gradient tape inside grad/minimize). */

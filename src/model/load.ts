@@ -1,4 +1,5 @@
-// TF.js model artifacts → a Sequential or functional model. Every built-in layer's weight shapes
+// TF.js model artifacts → a Sequential or functional model, compiled with its optimizer state
+// restored when saved with includeOptimizer (trainingConfig). Every built-in layer's weight shapes
 // are checked against the weight specs before any weight is allocated, so a hostile model.json
 // cannot make us allocate what its files do not hold.
 
@@ -11,11 +12,12 @@ import type { Layer } from '../layers/layer.js';
 import { FusedLayer } from '../layers/fused.js';
 import { layerFromJson, type LayerJson } from '../layers/serialization.js';
 import type { SymbolicTensor } from '../layers/layer.js';
-import { formatShape, sizeOf, type Shape } from '../tensor.js';
+import { formatShape, sizeOf, Tensor, type Shape } from '../tensor.js';
 import { LayersModel } from './layers-model.js';
 import { checkMetadata } from './metadata.js';
-import { weightName } from './save.js';
+import { namedTrainableWeights, weightName } from './save.js';
 import { Sequential } from './sequential.js';
+import { compileConfigFrom, type CompileConfig } from './training-config.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -244,6 +246,20 @@ function setWeightValues(model: LayersModel, values: NonNullable<Values>, where:
   if (extra) throw new TegakiError(`${where}: weightsManifest lists '${extra}', which no layer has.`);
 }
 
+/** The file's weights split into the model's and the optimizer's (group "optimizer"), each in file order. */
+function splitGroups(values: NonNullable<Values>): { model: NonNullable<Values>; optimizer: NonNullable<Values> } {
+  const entries = [...values];
+  return { model: new Map(entries.filter(([, w]) => w.group !== 'optimizer')), optimizer: new Map(entries.filter(([, w]) => w.group === 'optimizer')) };
+}
+
+/** TF.js' loadTrainingConfig and optimizer.setWeights: compile as saved, then the optimizer's state, checked against the model's weights. */
+function compileAsSaved(model: LayersModel, training: CompileConfig, state: NonNullable<Values>, where: string): void {
+  model.compile(training);
+  if (state.size === 0) return;
+  const named = [...state].map(([name, w]) => ({ name, tensor: new Tensor(w.shape, w.values) }));
+  model.optimizer!.setWeightsOf(namedTrainableWeights(model), named, where);
+}
+
 /** Build a Sequential or functional model from artifacts; `where` names the source (a file) in errors. */
 export function modelFromArtifacts(artifacts: ModelArtifacts, where: string, options: { weights?: 'load' | 'initialize' } = {}): LayersModel {
   try {
@@ -266,12 +282,17 @@ function modelFromCheckedArtifacts(artifacts: ModelArtifacts, where: string, opt
   if (!isObject(artifacts.modelTopology)) throw new TegakiError(`${where}: no modelTopology; not a TensorFlow.js layers model.`);
   // Keras nests the topology once more under model_config
   const top = isObject(artifacts.modelTopology['model_config']) ? artifacts.modelTopology['model_config'] : artifacts.modelTopology;
-  const values = options.weights === 'initialize' ? null : decodeWeights(artifacts.weightSpecs, artifacts.weightData, where);
+  const all = options.weights === 'initialize' ? null : decodeWeights(artifacts.weightSpecs, artifacts.weightData, where);
+  const { model: values, optimizer: state } = all ? splitGroups(all) : { model: null, optimizer: new Map() };
+  // as TF.js: absent or null means the model was saved without its optimizer
+  const training = artifacts.trainingConfig == null ? null : compileConfigFrom(artifacts.trainingConfig, where);
+  if (state.size > 0 && !training) throw new TegakiError(`${where}: the weights hold optimizer state (group "optimizer") but there is no trainingConfig naming the optimizer.`);
   const kind = top['class_name'];
   const model = kind === 'Sequential' ? sequentialFromTopology(top, values, where)
     : kind === 'Model' || kind === 'Functional' ? functionalFromTopology(top, values, where)
       : fail(`${where}: a '${String(kind)}' model; tegaki loads Sequential and functional (Model) models.`);
   if (values) setWeightValues(model, values, where);
+  if (training) compileAsSaved(model, training, state, where);
   const tegaki = artifacts.userDefinedMetadata?.['tegaki'];
   const { formatVersion: _version, ...metadata } = (isObject(tegaki) ? tegaki : {}) as Record<string, unknown>;
   model.metadata = checkMetadata(metadata, model.inputShape, model.outputShape, where);

@@ -3,7 +3,7 @@
 
 import { refuseUnknownOptions } from '../errors.js';
 import type { Weight } from '../layers/layer.js';
-import { BACKEND_EPSILON, checkNumber, CLOSED_FRACTION, movingAverage, NON_NEGATIVE, Optimizer } from './optimizer.js';
+import { BACKEND_EPSILON, checkNumber, CLOSED_FRACTION, movingAverage, NON_NEGATIVE, Optimizer, type SlotKind } from './optimizer.js';
 
 export interface AdadeltaConfig {
   /** Default 1, what TF.js' compile({optimizer: 'adadelta'}) uses (train.adadelta defaults to 0.001). */
@@ -25,8 +25,9 @@ export class Adadelta extends Optimizer {
     this.epsilon = checkNumber(this.className, 'epsilon', config.epsilon ?? BACKEND_EPSILON, NON_NEGATIVE);
   }
 
-  protected slotInitialValues(): number[] {
-    return [0, 0]; // mean squares of the gradients and of the steps
+  protected slotKinds(): SlotKind[] {
+    // mean squares of the gradients and of the steps
+    return [{ name: 'accum_grad', initial: 0 }, { name: 'accum_var', initial: 0 }];
   }
 
   protected update(w: Weight, [gradSquares, stepSquares]: Float32Array[]): void {

@@ -3,7 +3,7 @@
 
 import { refuseUnknownOptions } from '../errors.js';
 import type { Weight } from '../layers/layer.js';
-import { BACKEND_EPSILON, checkNumber, NON_NEGATIVE, Optimizer } from './optimizer.js';
+import { BACKEND_EPSILON, checkNumber, NON_NEGATIVE, Optimizer, type SlotKind } from './optimizer.js';
 
 export interface AdagradConfig {
   /** Default 0.01. */
@@ -21,8 +21,9 @@ export class Adagrad extends Optimizer {
     this.initialAccumulatorValue = checkNumber(this.className, 'initialAccumulatorValue', config.initialAccumulatorValue ?? 0.1, NON_NEGATIVE);
   }
 
-  protected slotInitialValues(): number[] {
-    return [this.initialAccumulatorValue]; // sum of squared gradients
+  protected slotKinds(): SlotKind[] {
+    // sum of squared gradients
+    return [{ name: 'accumulator', initial: this.initialAccumulatorValue }];
   }
 
   protected update(w: Weight, [accumulator]: Float32Array[]): void {

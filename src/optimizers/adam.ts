@@ -4,7 +4,7 @@
 import { getBackend } from '../backend/select.js';
 import { refuseUnknownOptions } from '../errors.js';
 import type { Weight } from '../layers/layer.js';
-import { BACKEND_EPSILON, checkNumber, FRACTION, NON_NEGATIVE, Optimizer } from './optimizer.js';
+import { BACKEND_EPSILON, checkNumber, FRACTION, NON_NEGATIVE, Optimizer, type SlotKind } from './optimizer.js';
 
 export interface AdamConfig {
   /** Default 0.001. */
@@ -30,8 +30,9 @@ export class Adam extends Optimizer {
     this.epsilon = checkNumber(this.className, 'epsilon', config.epsilon ?? BACKEND_EPSILON, NON_NEGATIVE);
   }
 
-  protected slotInitialValues(): number[] {
-    return [0, 0]; // first and second moments
+  protected slotKinds(): SlotKind[] {
+    // first and second moments
+    return [{ name: 'm', initial: 0 }, { name: 'v', initial: 0 }];
   }
 
   protected update(w: Weight, [m, v]: Float32Array[]): void {

@@ -3,7 +3,7 @@
 
 import { refuseUnknownOptions } from '../errors.js';
 import type { Weight } from '../layers/layer.js';
-import { BACKEND_EPSILON, checkNumber, CLOSED_FRACTION, FRACTION, movingAverage, NON_NEGATIVE, Optimizer } from './optimizer.js';
+import { BACKEND_EPSILON, checkNumber, CLOSED_FRACTION, FRACTION, movingAverage, NON_NEGATIVE, Optimizer, type SlotKind } from './optimizer.js';
 
 export interface AdamaxConfig {
   /** Default 0.002. */
@@ -34,8 +34,10 @@ export class Adamax extends Optimizer {
     this.decay = checkNumber(this.className, 'decay', config.decay ?? 0, NON_NEGATIVE);
   }
 
-  protected slotInitialValues(): number[] {
-    return [0, 0]; // first moment, weighted infinity norm
+  protected slotKinds(): SlotKind[] {
+    // first moment, weighted infinity norm. TF.js differs: its Adamax names them so but has no
+    // getWeights/setWeights, so TF.js neither saves nor loads an Adamax state.
+    return [{ name: 'm', initial: 0 }, { name: 'v', initial: 0 }];
   }
 
   protected update(w: Weight, [firstMoment, infNorm]: Float32Array[]): void {

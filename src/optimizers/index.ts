@@ -1,17 +1,18 @@
 // Optimizers: tf.train's factories with TF.js' positional arguments, lookup by the names
-// compile() accepts, and factories with Keras' option names.
+// compile() accepts and by the class names and configs a saved training config holds, and
+// factories with Keras' option names.
 
 import { refuseUnknownOptions, TegakiError } from '../errors.js';
 import { Adadelta, type AdadeltaConfig } from './adadelta.js';
 import { Adagrad, type AdagradConfig } from './adagrad.js';
 import { Adam, type AdamConfig } from './adam.js';
 import { Adamax, type AdamaxConfig } from './adamax.js';
-import { checkNumber, CLOSED_FRACTION, Optimizer, required } from './optimizer.js';
+import { checkNumber, CLOSED_FRACTION, Optimizer, required, type NamedTensor } from './optimizer.js';
 import { RMSprop, type RMSpropConfig } from './rmsprop.js';
 import { Momentum, type MomentumConfig, SGD, type SGDConfig } from './sgd.js';
 
 export { Adadelta, Adagrad, Adam, Adamax, Momentum, Optimizer, RMSprop, SGD };
-export type { AdadeltaConfig, AdagradConfig, AdamaxConfig, AdamConfig, MomentumConfig, RMSpropConfig, SGDConfig };
+export type { AdadeltaConfig, AdagradConfig, AdamaxConfig, AdamConfig, MomentumConfig, RMSpropConfig, SGDConfig, NamedTensor };
 
 /**
  * tf.train: TF.js' optimizer factories with its positional arguments and defaults. An epsilon of
@@ -51,6 +52,27 @@ export function getOptimizer(name: string, learningRate?: number): Optimizer {
   const create = BY_NAME[name.toLowerCase()];
   if (!create) throw new TegakiError(`Unknown optimizer '${name}'. Expected one of: ${COMPILE_OPTIMIZER_NAMES.join(', ')}.`);
   return create(learningRate);
+}
+
+// TF.js' getClassName() → the class; a Map, so that names like 'constructor' find nothing
+const BY_CLASS_NAME = new Map<string, (config: Record<string, unknown>) => Optimizer>([
+  ['SGD', (config) => new SGD(config)],
+  ['Momentum', (config) => new Momentum(config as unknown as MomentumConfig)],
+  ['RMSProp', (config) => new RMSprop(config)],
+  ['Adam', (config) => new Adam(config)],
+  ['Adadelta', (config) => new Adadelta(config)],
+  ['Adagrad', (config) => new Adagrad(config)],
+  ['Adamax', (config) => new Adamax(config)],
+]);
+
+/**
+ * The optimizer a training config names: its getClassName() and getConfig() (TF.js'
+ * deserialize of optimizer_config). Unknown keys and values out of range are refused by the class.
+ */
+export function optimizerFromConfig(className: string, config: Record<string, unknown>): Optimizer {
+  const create = BY_CLASS_NAME.get(className);
+  if (!create) throw new TegakiError(`class_name '${className}' is not a TF.js optimizer. Expected one of: ${[...BY_CLASS_NAME.keys()].join(', ')}.`);
+  return create(config);
 }
 
 export interface SGDArgs {

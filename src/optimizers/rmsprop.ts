@@ -5,7 +5,7 @@
 import { getBackend } from '../backend/select.js';
 import { refuseUnknownOptions } from '../errors.js';
 import type { Weight } from '../layers/layer.js';
-import { BACKEND_EPSILON, checkBoolean, checkNumber, CLOSED_FRACTION, movingAverage, NON_NEGATIVE, Optimizer } from './optimizer.js';
+import { BACKEND_EPSILON, checkBoolean, checkNumber, CLOSED_FRACTION, movingAverage, NON_NEGATIVE, Optimizer, type SavedSlot, type SlotKind } from './optimizer.js';
 
 export interface RMSpropConfig {
   /** Default 0.001. */
@@ -39,10 +39,16 @@ export class RMSprop extends Optimizer {
     return this.momentum === 0 && !this.centered;
   }
 
-  protected slotInitialValues(): number[] {
+  protected slotKinds(): SlotKind[] {
     // mean square; then the step with momentum and, when centered, the mean gradient
-    if (this.plain) return [0];
-    return this.centered ? [0, 0, 0] : [0, 0];
+    const kinds = [{ name: 'rms', initial: 0 }, { name: 'momentum', initial: 0 }, { name: 'mg', initial: 0 }];
+    return kinds.slice(0, this.plain ? 1 : this.centered ? 3 : 2);
+  }
+
+  protected override savedSlots(): SavedSlot[] {
+    // TF.js keeps the step with momentum in the plain form too, where it only multiplies it by a
+    // momentum of 0: saved as zeros, and what a file holds there is checked and dropped
+    return this.plain ? [{ name: 'rms', slot: 0 }, { name: 'momentum', slot: null }] : super.savedSlots();
   }
 
   protected update(w: Weight, slots: Float32Array[]): void {

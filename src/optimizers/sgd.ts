@@ -4,7 +4,7 @@
 import { getBackend } from '../backend/select.js';
 import { refuseUnknownOptions } from '../errors.js';
 import type { Weight } from '../layers/layer.js';
-import { checkBoolean, checkNumber, NON_NEGATIVE, Optimizer } from './optimizer.js';
+import { checkBoolean, checkNumber, NON_NEGATIVE, Optimizer, type SlotKind } from './optimizer.js';
 
 export interface SGDConfig {
   /** Default 0.01. */
@@ -17,7 +17,7 @@ export class SGD extends Optimizer {
     refuseUnknownOptions(config, ['learningRate'], this.className);
   }
 
-  protected slotInitialValues(): number[] {
+  protected slotKinds(): SlotKind[] {
     return [];
   }
 
@@ -40,7 +40,8 @@ export interface MomentumConfig {
 }
 
 export class Momentum extends Optimizer {
-  readonly momentum: number;
+  /** Assigning it works as setMomentum does, unchecked. */
+  momentum: number;
   readonly useNesterov: boolean;
 
   constructor(config: MomentumConfig) {
@@ -50,8 +51,17 @@ export class Momentum extends Optimizer {
     this.useNesterov = checkBoolean(this.className, 'useNesterov', config.useNesterov ?? false);
   }
 
-  protected slotInitialValues(): number[] {
-    return [0]; // the accumulated gradient
+  protected slotKinds(): SlotKind[] {
+    // the accumulated gradient
+    return [{ name: 'momentum', initial: 0 }];
+  }
+
+  /**
+   * TF.js' setMomentum. TF.js differs: its update keeps using the momentum the optimizer was
+   * created with (only getConfig sees the new one); here the next steps use it.
+   */
+  setMomentum(momentum: number): void {
+    this.momentum = checkNumber(this.className, 'momentum', momentum, NON_NEGATIVE);
   }
 
   protected update(w: Weight, [accumulation]: Float32Array[]): void {
