@@ -126,7 +126,7 @@ const METHOD_OPTIONS: Record<string, Record<string, string>> = {
   predict: { batchSize: 'training', verbose: 'accepted: predict prints nothing, as TF.js' },
   fitDataset: { epochs: 'functional (fitDataset)', batchesPerEpoch: 'fitDataset: one pass continues across epochs', initialEpoch: 'fitDataset', validationData: 'functional (fitDataset)', validationBatches: 'fitDataset', validationBatchSize: 'fitDataset', callbacks: 'fitDataset', verbose: 'fitDataset', classWeight: 'fitDataset' },
   evaluateDataset: { batches: 'evaluateDataset', verbose: 'accepted' },
-  save: {},
+  save: { includeOptimizer: 'optimizer-state (TF.js both ways)' },
 };
 
 const SAMPLE_METHOD_VALUES: Record<string, unknown> = {

@@ -13,7 +13,7 @@ import { FusedLayer } from '../layers/fused.js';
 import { layerFromJson, type LayerJson } from '../layers/serialization.js';
 import type { SymbolicTensor } from '../layers/layer.js';
 import { formatShape, sizeOf, Tensor, type Shape } from '../tensor.js';
-import { LayersModel } from './layers-model.js';
+import { LayerNames, LayersModel } from './layers-model.js';
 import { checkMetadata } from './metadata.js';
 import { namedTrainableWeights, weightName } from './save.js';
 import { Sequential } from './sequential.js';
@@ -104,6 +104,8 @@ function checkWeightShapes(expected: WeightShapes, specs: Map<string, { shape: n
 function sequentialFromTopology(top: Record<string, unknown>, values: Values, where: string): Sequential {
   const { name, layers: list } = sequentialTopology(top, where);
   const { layers, inputShape: declared } = layersFromTopology(list, where);
+  // named now (as Sequential would name them) so the weight names can be checked before building
+  prefixed(where, () => new LayerNames(name).assignAll(layers));
   if (layers.length === 0) throw new TegakiError(`${where}: the model has no layers besides its input.`);
   const inputShape = layers[0]!.declaredInputShape ?? declared;
   if (!inputShape) throw new TegakiError(`${where}: the first layer has no batch_input_shape, so the input shape is unknown.`);
