@@ -18,16 +18,3 @@ export function refuseUnknownOptions(args: object, known: readonly string[], whe
   }
 }
 
-/**
- * A value from an untrusted file shown in an error: JSON, cut to `max` characters, and never a
- * crash (a value nested thousands deep overflows JSON.stringify's stack).
- */
-export function shown(value: unknown, max = 80): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = '(a value nested too deeply to show)';
-  }
-  return text.length > max ? `${text.slice(0, max)}…` : text;
-}

@@ -5,12 +5,12 @@
 import { TegakiError } from '../errors.js';
 import type { ModelArtifacts, ModelJSON, WeightsManifestGroupConfig } from './types.js';
 import { checkWeightSpec, refuseUnknownFields, weightByteLength } from './weights.js';
+import { isObject } from '../json.js';
 
 /** Bumped when tegaki's reading of model.json changes incompatibly. */
 export const FORMAT_VERSION = 1;
 
 const fileName = (path: string): string => path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function checkGroup(group: unknown, g: number, file: string, names: Set<string>): WeightsManifestGroupConfig {
   const where = `${file}: weightsManifest[${g}]`;

@@ -3,8 +3,8 @@
 
 import { TegakiError } from '../errors.js';
 import type { IOHandler, ModelArtifacts, SaveResult, WeightData, WeightsManifestEntry } from './types.js';
+import { isObject } from '../json.js';
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * A handler whose load() returns the artifacts given: `fromMemory({modelTopology, weightSpecs,

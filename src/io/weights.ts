@@ -7,8 +7,8 @@
 import { TegakiError } from '../errors.js';
 import { sizeOf } from '../tensor.js';
 import type { WeightQuantization, WeightsManifestEntry } from './types.js';
+import { isObject } from '../json.js';
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** A value as an error shows it: numbers as JavaScript prints them (NaN, Infinity), the rest as JSON. */
 const shown = (v: unknown): string => (typeof v === 'number' ? String(v) : JSON.stringify(v) ?? String(v));
 

@@ -4,10 +4,11 @@
 // computeOutputShape and getConfig describe it. Symbolic tensors (tf.input(), layer.apply on them)
 // describe functional models. Built-in layers also have fused kernels (fused.ts).
 
-import { refuseUnknownOptions, shown, TegakiError } from '../errors.js';
+import { refuseUnknownOptions, TegakiError } from '../errors.js';
 import { initialize, initializerOption, type Initializer, type InitializerName } from '../initializers.js';
 import { Random } from '../random.js';
 import { formatShape, Tensor, type Shape } from '../tensor.js';
+import { shown } from '../json.js';
 
 /** Values one weight may hold: 2^28 (1 GiB of float32), above VGG16's largest; a config cannot ask for more. */
 export const MAX_WEIGHT_VALUES = 2 ** 28;
@@ -280,7 +281,7 @@ export abstract class Layer {
   private checkInputShapes(shapes: readonly Shape[]): void {
     if (shapes.length !== this.inShapes.length || shapes.some((s, i) => s.join() !== this.inShapes[i]!.join())) {
       const show = (list: readonly Shape[]): string => list.map((s) => formatShape([null, ...s])).join(', ');
-      throw new TegakiError(`Layer ${this.name} was built for input ${show(this.inShapes)}, received ${show(shapes)}.`);
+      throw new TegakiError(`Layer ${this.name || this.className} was built for input ${show(this.inShapes)}, received ${show(shapes)}.`);
     }
   }
 
@@ -336,7 +337,7 @@ export class SymbolicTensor {
   }
 
   get name(): string {
-    return `${this.sourceLayer.name}/${this.nodeIndex}`;
+    return `${this.sourceLayer.name || this.sourceLayer.className}/${this.nodeIndex}`;
   }
 
   toString(): string {

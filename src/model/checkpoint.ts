@@ -13,6 +13,7 @@ import type { RestoringCallback, TrainingSnapshot } from './fit.js';
 import { loadModel, saveModel } from './files.js';
 import { nonFiniteWeight } from './save.js';
 import type { Sequential } from './sequential.js';
+import { isObject } from '../json.js';
 
 export interface ModelCheckpointArgs {
   /** Folder to save into; `{epoch}` is replaced by the 1-based epoch number. Required. */
@@ -226,7 +227,6 @@ export function removeBackup(backupDir: string): void {
   rmSync(backupDir, { recursive: true, force: true });
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const isRandomState = (v: unknown): boolean =>
   Array.isArray(v) && v.length === 5 && v.slice(0, 4).every((x) => Number.isInteger(x) && x >= -(2 ** 31) && x < 2 ** 32) && (v[4] === null || typeof v[4] === 'number');

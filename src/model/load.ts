@@ -3,7 +3,7 @@
 // are checked against the weight specs before any weight is allocated, so a hostile model.json
 // cannot make us allocate what its files do not hold.
 
-import { refuseUnknownOptions, shown, TegakiError } from '../errors.js';
+import { refuseUnknownOptions, TegakiError } from '../errors.js';
 import { getLoadHandler } from '../io/router.js';
 import type { IOHandler, ModelArtifacts } from '../io/types.js';
 import { decodeWeights } from '../io/weights.js';
@@ -18,8 +18,8 @@ import { checkMetadata } from './metadata.js';
 import { namedTrainableWeights, weightName } from './save.js';
 import { Sequential } from './sequential.js';
 import { compileConfigFrom, type CompileConfig } from './training-config.js';
+import { isObject, shown } from '../json.js';
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Values one sample may have at a model's input or any layer's output: 2^24 (a 4096×4096 gray

@@ -6,6 +6,7 @@ import { TegakiError } from '../errors.js';
 import { getLoss, type Loss } from '../losses.js';
 import { getMetric, type Metric } from '../metrics.js';
 import { optimizerFromConfig, type Optimizer } from '../optimizers/index.js';
+import { isObject } from '../json.js';
 
 /** trainingConfig as TF.js writes it (a type, so that it is a Record as the artifacts hold it). */
 export type TrainingConfig = {
@@ -28,7 +29,6 @@ export interface CompileConfig {
   metrics: string[];
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const shown = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? 'a list' : v === null ? 'null' : typeof v);
 
 // tfjs-layers' toSnakeCase and toCamelCase, so that names turn out as TF.js turns them
