@@ -100,6 +100,10 @@ const CASES: Case[] = [
   { name: 'unstack', inputs: [{ shape: [3, 2] }], fn: (t, a) => { const [x, y, z] = t.unstack(a!); return t.add(t.mul(x!, y!), z!); } },
   { name: 'gather axis 1 with repeats', inputs: [{ shape: [2, 4] }], fn: (t, a) => t.gather(a!, t.tensor1d([2, 0, 2], 'int32'), 1) },
   { name: 'gather axis 0', inputs: [{ shape: [4, 3] }], fn: (t, a) => t.gather(a!, t.tensor1d([3, 1], 'int32')) },
+  { name: 'gather batchDims 1, axis 1', inputs: [{ shape: [2, 4] }], fn: (t, a) => t.gather(a!, t.tensor2d([[2, 0, 2], [1, 3, 3]], [2, 3], 'int32'), 1, 1) },
+  { name: 'gather batchDims 1, axis 2 of rank 4, 2-d indices', inputs: [{ shape: [2, 3, 4, 2] }], fn: (t, a) => t.gather(a!, t.tensor3d([[[3, 0], [1, 1]], [[2, 2], [0, 3]]], [2, 2, 2], 'int32'), 2, 1) },
+  { name: 'gather batchDims = rank of indices (one index per batch)', inputs: [{ shape: [3, 4] }], fn: (t, a) => t.gather(a!, t.tensor1d([3, 0, 2], 'int32'), 1, 1) },
+  { name: 'gather batchDims -1 (2 here), axis -1', inputs: [{ shape: [2, 3, 4] }], fn: (t, a) => t.gather(a!, t.tensor3d([[[1, 1], [0, 3], [2, 0]], [[3, 2], [1, 0], [2, 2]]], [2, 3, 2], 'int32'), -1, -1), tfjsGradWrong: "TF.js 4.22's gradient handles batchDims 0 and 1 only: with 2 it throws 'Size(12) must match the product of shape 2,3,12'" },
   { name: 'tile', inputs: [{ shape: [2, 3] }], fn: (t, a) => t.tile(a!, [2, 3]) },
   { name: 'pad', inputs: [{ shape: [2, 3] }], fn: (t, a) => t.pad(a!, [[1, 0], [0, 2]], 0.5) },
   { name: 'broadcastTo', inputs: [{ shape: [3, 1] }], fn: (t, a) => t.broadcastTo(a!, [2, 3, 4]) },
@@ -177,3 +181,16 @@ for (const [index, c] of CASES.entries()) {
     });
   });
 }
+
+test('gather refuses the batchDims TF.js refuses, naming the problem', () => {
+  const x = [[1, 2, 3], [4, 5, 6]];
+  const refusals: [number[][] | number[], number, number, RegExp][] = [
+    [[[0], [1]], 0, 1, /batchDims \(1\) must be less than or equal to axis \(0\)/],
+    [[[0], [1], [2]], 1, 1, /x.shape\[0\] \(2\) must equal indices.shape\[0\] \(3\)/],
+    [[0, 1], 1, 2, /batchDims must be an integer in \[-1, 1\]/],
+  ];
+  for (const [indices, axis, batchDims, message] of refusals) {
+    assert.throws(() => tf.gather(tf.tensor(x), tf.tensor(indices, undefined, 'int32'), axis, batchDims), Error, `TF.js refuses ${message} too`);
+    assert.throws(() => tg.gather(x, tg.tensor(indices, undefined, 'int32'), axis, batchDims), (e: Error) => e instanceof tg.TegakiError && message.test(e.message), String(message));
+  }
+});

@@ -112,7 +112,7 @@ test('reading a tensor: data, dataSync, array, arraySync, print, toString', asyn
   assert.equal(tg.tensor([1, 2], [2], 'int32').toString(true), tf.tensor([1, 2], [2], 'int32').toString(true));
 });
 
-test('chained methods: x.add(y).argMax(1), toFloat, reshape, and the memory calls of TF.js', () => {
+test('chained methods: x.add(y).argMax(1), toFloat, reshape, and the memory calls of TF.js', async () => {
   const x = tg.tensor([[1, 5, 2], [7, 0, 3]]);
   assert.deepEqual(x.add(tg.tensor([0, 0, -10])).argMax(1).arraySync(), [1, 0]);
   assert.deepEqual(tg.oneHot(tg.tensor1d([1], 'int32'), 3).toFloat().dtype, 'float32');
@@ -127,6 +127,7 @@ test('chained methods: x.add(y).argMax(1), toFloat, reshape, and the memory call
   assert.throws(() => kept.dataSync(), /is disposed/);
   assert.throws(() => tg.add(kept, 1), /argument 'a' is a disposed tensor/);
   assert.equal(tg.memory().unreliable, true);
+  assert.equal(await tg.ready(), await tf.ready());
   assert.doesNotThrow(() => tg.util.assert(true, () => 'never'));
   assert.throws(() => tg.util.assert(1 > 2, () => 'one is not more than two'), /one is not more than two/);
   assert.equal(tg.util.sizeFromShape([2, 3, 4]), 24);

@@ -3,6 +3,7 @@
 // the records backwards from a result gives the gradients of the tensors it depends on. Gradient
 // functions are written with ops too, so they record in turn and gradients of gradients work.
 
+import { getBackend } from '../backend/select.js';
 import { TegakiError } from '../errors.js';
 import { isTypedArray, Tensor, type DataType, type TypedArray } from '../tensor.js';
 
@@ -100,6 +101,11 @@ export const keep = <T extends Tensor>(result: T): T => result;
 /** TF.js' memory(): tegaki cannot count garbage-collected tensors, and says so. */
 export function memory(): { numTensors: number; numDataBuffers: number; numBytes: number; unreliable: boolean; reasons: string[] } {
   return { numTensors: 0, numDataBuffers: 0, numBytes: 0, unreliable: true, reasons: ['tegaki tensors are garbage-collected; it does not count them'] };
+}
+
+/** TF.js' ready(): resolves once the backend in use is set up (tegaki's are as soon as chosen). */
+export async function ready(): Promise<void> {
+  getBackend();
 }
 
 /** TF.js' nextFrame: resolves on the next turn of the event loop (or animation frame in a browser). */

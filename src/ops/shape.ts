@@ -129,22 +129,64 @@ export function split(x: Input, numOrSizeSplits: number | number[], axis = 0): T
   });
 }
 
-/** TF.js' gather: the slices of x at `indices` along axis. */
+/**
+ * TF.js' gather: the slices of x at `indices` along axis. With batchDims = b, the first b axes of x
+ * and of indices are batch axes matched pairwise: each batch gathers with its own indices, and the
+ * result has shape x.shape[:axis] + indices.shape[b:] + x.shape[axis + 1:].
+ */
 export function gather(x: Input, indices: Input, axis = 0, batchDims = 0): Tensor {
   const t = convert(x, 'x', 'gather');
   const idx = convert(indices, 'indices', 'gather', 'int32');
-  if (batchDims !== 0) throw new TegakiError('gather: batchDims other than 0 is not supported.');
   if (idx.dtype !== 'int32') throw new TegakiError(`gather: indices must be int32, received ${idx.dtype}.`);
   const [a] = parseAxes(axis, t.rank, 'gather');
   const n = t.shape[a!]!;
   const flat = idx.values as Int32Array;
   for (const i of flat) if (i < 0 || i >= n) throw new TegakiError(`gather: index ${i} is out of range [0, ${n}).`);
+  const b = parseBatchDims(batchDims, t.shape, idx.shape, a!);
+  if (b > 0) return batchGather(t, idx, a!, b);
   const outer = sizeOf(t.shape.slice(0, a));
   const inner = sizeOf(t.shape.slice(a! + 1));
   const shape = [...t.shape.slice(0, a), ...idx.shape, ...t.shape.slice(a! + 1)];
   const out = compute(shape, t.dtype, (o) => kernels().gather(t.values, outer, n, inner, flat, o.values));
   record([t, idx], out, (dy) => [scatterAdd(dy, flat, t.shape, a!), null]);
   return out;
+}
+
+/** batchDims checked as TF.js checks it (a negative value counts from the end of indices' axes). */
+function parseBatchDims(batchDims: number, xShape: Shape, indicesShape: Shape, axis: number): number {
+  const rank = indicesShape.length;
+  if (!Number.isInteger(batchDims) || batchDims < -rank || batchDims > rank) {
+    throw new TegakiError(`gather: batchDims must be an integer in [-${rank}, ${rank}] (the rank of indices), received ${batchDims}.`);
+  }
+  const b = batchDims < 0 ? batchDims + rank : batchDims;
+  if (b > axis) throw new TegakiError(`gather: batchDims (${b}) must be less than or equal to axis (${axis}).`);
+  for (let i = 0; i < b; i++) {
+    if (xShape[i] !== indicesShape[i]) throw new TegakiError(`gather: with batchDims ${b}, x.shape[${i}] (${xShape[i]}) must equal indices.shape[${i}] (${indicesShape[i]}).`);
+  }
+  return b;
+}
+
+/**
+ * gather with b batch axes as one plain gather along axis 0: x seen as rows [batch·outer·n, inner]
+ * (outer: the axes between the batch axes and `axis`), where output row (i, o, k) is x's row
+ * (i·outer + o)·n + indices[i, k]. Being composed of gather and reshape, its gradient is theirs.
+ */
+function batchGather(x: Tensor, indices: Tensor, axis: number, b: number): Tensor {
+  const batch = sizeOf(x.shape.slice(0, b));
+  const outer = sizeOf(x.shape.slice(b, axis));
+  const n = x.shape[axis]!;
+  const inner = sizeOf(x.shape.slice(axis + 1));
+  const perBatch = sizeOf(indices.shape.slice(b));
+  const picks = indices.values as Int32Array;
+  const rows = new Int32Array(batch * outer * perBatch);
+  for (let i = 0; i < batch; i++) {
+    for (let o = 0; o < outer; o++) {
+      const slab = i * outer + o;
+      for (let k = 0; k < perBatch; k++) rows[slab * perBatch + k] = slab * n + picks[i * perBatch + k]!;
+    }
+  }
+  const shape = [...x.shape.slice(0, axis), ...indices.shape.slice(b), ...x.shape.slice(axis + 1)];
+  return reshape(gather(reshape(x, [batch * outer * n, inner]), new Tensor([rows.length], rows, 'int32')), shape);
 }
 
 /** The gradient of gather: dy added back at the gathered positions of a zero tensor of `shape`. */
