@@ -45,7 +45,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function runTegaki(backendName, model, trainImages, inferImages, repeats = 1) {
   const { t, data } = await loadMnist();
-  t.setBackend(backendName);
+  await t.setBackend(backendName);
   const { ByteImages, ClassLabels } = await import(dist('data/source.js'));
   const slice = (split, n) => {
     const imgs = new ByteImages(split.images.pixels.subarray(0, n * 784), model === 'nn' ? [784] : [28, 28, 1]);
@@ -77,7 +77,7 @@ async function runTegaki(backendName, model, trainImages, inferImages, repeats =
   const inferS = median(inferTimes);
   const extra = {};
   if (backendName === 'native') {
-    const be = t.getBackend();
+    const be = t.backend();
     Object.assign(extra, { threads: be.getThreads(), cpuPath: be.getCpuPath() });
   }
   // evaluate returns [loss, acc] as scalar tensors, as in TF.js
@@ -131,7 +131,8 @@ async function runTfjs(backendName, model, trainImages, inferImages) {
 // Time every kernel call of native CNN training steps, by wrapping the backend's methods.
 async function kernelBreakdown(steps) {
   const { t, data } = await loadMnist();
-  const be = t.setBackend('native');
+  await t.setBackend('native');
+  const be = t.backend();
   const totals = new Map();
   const shapeOf = (name, args) => {
     const g = args.find((a) => a && typeof a === 'object' && 'batch' in a);

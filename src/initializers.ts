@@ -3,9 +3,9 @@
 import { TegakiError } from './errors.js';
 import type { Random } from './random.js';
 
-export type InitializerName = 'glorotUniform' | 'glorotNormal' | 'heNormal' | 'heUniform' | 'zeros' | 'ones';
+export type InitializerName = 'glorotUniform' | 'glorotNormal' | 'heNormal' | 'heUniform' | 'leCunNormal' | 'varianceScaling' | 'zeros' | 'ones';
 
-const INITIALIZER_NAMES: readonly string[] = ['glorotUniform', 'glorotNormal', 'heNormal', 'heUniform', 'zeros', 'ones'];
+const INITIALIZER_NAMES: readonly string[] = ['glorotUniform', 'glorotNormal', 'heNormal', 'heUniform', 'leCunNormal', 'varianceScaling', 'zeros', 'ones'];
 
 export const isInitializerName = (value: unknown): value is InitializerName => typeof value === 'string' && INITIALIZER_NAMES.includes(value);
 
@@ -35,6 +35,7 @@ function factory(name: InitializerName): (args?: { seed?: number }) => Initializ
 
 export const initializers = {
   zeros: factory('zeros'), ones: factory('ones'), glorotUniform: factory('glorotUniform'), glorotNormal: factory('glorotNormal'), heUniform: factory('heUniform'), heNormal: factory('heNormal'),
+  leCunNormal: factory('leCunNormal'), varianceScaling: factory('varianceScaling'),
 };
 
 /** Fan-in and fan-out as Keras computes them: a conv kernel [kH, kW, in, out] counts its receptive field. */
@@ -77,12 +78,19 @@ export function initialize(values: Float32Array, shape: readonly number[], name:
       for (let i = 0; i < values.length; i++) values[i] = truncatedNormal(rng, stddev);
       return;
     }
+    // TF.js' varianceScaling with its defaults (scale 1, fanIn, truncated normal) is LeCun's normal
+    case 'leCunNormal':
+    case 'varianceScaling': {
+      const stddev = Math.sqrt(1 / fanIn);
+      for (let i = 0; i < values.length; i++) values[i] = truncatedNormal(rng, stddev);
+      return;
+    }
     case 'heNormal': {
       const stddev = Math.sqrt(2 / fanIn);
       for (let i = 0; i < values.length; i++) values[i] = truncatedNormal(rng, stddev);
       return;
     }
     default:
-      throw new TegakiError(`Unknown initializer '${String(name)}'. Expected one of: glorotUniform, glorotNormal, heUniform, heNormal, zeros, ones.`);
+      throw new TegakiError(`Unknown initializer '${String(name)}'. Expected one of: ${INITIALIZER_NAMES.join(', ')}.`);
   }
 }

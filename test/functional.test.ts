@@ -303,3 +303,29 @@ test('pop() after model.outputs was read keeps one node per layer, so layer.outp
   assert.deepEqual(model.outputs[0]!.shape, [null, 5]);
   assert.deepEqual((model.predict(tg.ones([2, 3])) as tg.Tensor).shape, [2, 5]);
 });
+
+test('what TF.js programs call around their models: backends by name, version, prodMode, history.params, layer.output, varianceScaling', async () => {
+  const before = tg.getBackend();
+  assert.equal(typeof before, 'string');
+  assert.equal(await tg.setBackend('cpu'), true, "'cpu' (and tfjs-node's 'tensorflow') mean tegaki's default");
+  assert.equal(tg.getBackend(), tg.backend().name);
+  await tg.setBackend(before);
+  await assert.rejects(tg.setBackend('webgl'), /Unknown backend 'webgl'/);
+  tg.enableProdMode();
+  assert.equal(tg.version['tfjs-core'], '4.22.0');
+
+  const model = tg.sequential({ seed: 3 });
+  model.add(tg.layers.dense({ units: 200, inputShape: [400], kernelInitializer: 'varianceScaling', name: 'wide' }));
+  assert.deepEqual(model.getLayer('wide').output.shape, [null, 200], 'connected as soon as it is added');
+  // LeCun normal: a normal of stddev sqrt(1/fanIn), truncated at two of its own deviations
+  const kernel = model.getLayer('wide').getWeights()[0]!.dataSync();
+  const std = Math.sqrt(Array.from(kernel).reduce((n, v) => n + v * v, 0) / kernel.length);
+  assert.ok(Math.abs(std - Math.sqrt(1 / 400)) < 0.05 * Math.sqrt(1 / 400), `stddev ${std}`);
+  const theirs = tf.layers.dense({ units: 2, inputShape: [3], kernelInitializer: 'varianceScaling' }).getConfig()['kernelInitializer'] as { className: string; config: Record<string, unknown> };
+  const ours = (JSON.parse(model.toJSON() as string) as { config: { layers: { config: { kernel_initializer: { class_name: string; config: Record<string, unknown> } } }[] } }).config.layers[0]!.config.kernel_initializer;
+  assert.equal(ours.class_name, theirs.className);
+  assert.deepEqual({ scale: ours.config['scale'], distribution: ours.config['distribution'] }, { scale: theirs.config['scale'], distribution: theirs.config['distribution'] });
+  model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+  const history = await model.fit(tg.ones([4, 400]), tg.zeros([4, 200]), { epochs: 2, verbose: 0 });
+  assert.deepEqual({ epochs: history.params!.epochs, steps: history.params!.steps, samples: history.params!.samples }, { epochs: 2, steps: 1, samples: 4 });
+});

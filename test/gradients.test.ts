@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { getBackend, layers, optimizers, Random, sequential, Tensor, type Sequential } from '../src/node.js';
+import { backend, layers, optimizers, Random, sequential, Tensor, type Sequential } from '../src/node.js';
 import type { Labels } from '../src/backend/backend.js';
 import { getLoss, lossSum } from '../src/losses.js';
 import type { FusedLayer as Layer } from '../src/layers/fused.js';
@@ -215,7 +215,7 @@ test('softmax cross-entropy from logits (the fused kernel): one-hot, sparse and 
   checkLoss('softmaxCrossEntropy soft targets', 'categoricalCrossentropy', logits, softTargets, true);
   // large logits stay finite and exact
   const big = logits.map((v) => v * 100);
-  const total = getBackend().softmaxCrossEntropy(null, big, sparseLabels, ROWS, COLS, 1);
+  const total = backend().softmaxCrossEntropy(null, big, sparseLabels, ROWS, COLS, 1);
   assert.ok(Number.isFinite(total), `loss of large logits: ${total}`);
 });
 
@@ -224,7 +224,7 @@ test('cross-entropy of probabilities: normalised, unnormalised rows, one-hot and
   checkLoss('crossEntropy unnormalised one-hot', 'categoricalCrossentropy', probs, oneHotLabels, false);
   checkLoss('crossEntropy unnormalised sparse', 'sparseCategoricalCrossentropy', probs, sparseLabels, false);
   const normalised = probs.slice();
-  getBackend().softmax(normalised, uniformArray(ROWS * COLS, 15, -2, 2), ROWS, COLS);
+  backend().softmax(normalised, uniformArray(ROWS * COLS, 15, -2, 2), ROWS, COLS);
   checkLoss('crossEntropy softmax rows', 'categoricalCrossentropy', normalised, oneHotLabels, false);
   checkLoss('crossEntropy soft targets', 'categoricalCrossentropy', normalised, softTargets, false);
 });

@@ -84,7 +84,7 @@ test('predict: a quickly trained CNN reads photo-like digits (JPEG, tinted paper
   assert.ok(accuracy >= 0.9, `accuracy ${accuracy}; wrong: ${failures}`);
 });
 
-test('predict: the 5-epoch tutorial CNN reads photo-like digits at ≥ 97 %', { skip: getBackend().name !== 'native' && 'needs the native backend to train the 5-epoch CNN within test time' }, async () => {
+test('predict: the 5-epoch tutorial CNN reads photo-like digits at ≥ 97 %', { skip: getBackend() !== 'native' && 'needs the native backend to train the 5-epoch CNN within test time' }, async () => {
   const model = await trainedCnn(join(temp('model'), 'cnn5'), 5, 60000);
   const { accuracy, failures } = await photoAccuracy(model, 150);
   assert.ok(accuracy >= 0.97, `accuracy ${accuracy}; wrong: ${failures}`);

@@ -380,7 +380,7 @@ test('a missing addon reports unavailable and the ts backend is used', () => {
   assert.match(missing.reason, /no addon at/);
 
   const index = fileURLToPath(new URL('../src/node.js', import.meta.url));
-  const script = `import(${JSON.stringify(index)}).then((t) => { try { console.log(t.getBackend().name); } catch (e) { console.log(e.name + ': ' + e.message); } })`;
+  const script = `import(${JSON.stringify(index)}).then((t) => { try { console.log(t.getBackend()); } catch (e) { console.log(e.name + ': ' + e.message); } })`;
   const env: Record<string, string | undefined> = { ...process.env, TEGAKI_NATIVE_PATH: '/nonexistent/tegaki-missing.node' };
   delete env['TEGAKI_BACKEND'];
   const auto = spawnSync(process.execPath, ['-e', script], { env, encoding: 'utf8' });

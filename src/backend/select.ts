@@ -45,6 +45,11 @@ export function getBackend(): Backend {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
   const wanted = env?.['TEGAKI_BACKEND'];
   if (wanted) return setBackend(wanted);
+  return setDefaultBackend();
+}
+
+/** Use the highest-priority backend that loads (what runs when nothing names one). */
+export function setDefaultBackend(): Backend {
   for (const [name] of [...registry.entries()].sort((a, b) => b[1].priority - a[1].priority)) {
     const backend = load(name);
     if (!('unavailable' in backend)) return (current = backend);

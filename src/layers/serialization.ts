@@ -56,11 +56,14 @@ const INITIALIZER_CLASSES: Record<InitializerName, string> = {
   glorotNormal: 'GlorotNormal',
   heUniform: 'HeUniform',
   heNormal: 'HeNormal',
+  leCunNormal: 'LeCunNormal',
+  varianceScaling: 'VarianceScaling',
   zeros: 'Zeros',
   ones: 'Ones',
 };
 
 function initializerJson(name: InitializerName): LayerJson {
+  if (name === 'varianceScaling') return { class_name: 'VarianceScaling', config: { scale: 1, mode: 'fan_in', distribution: 'normal', seed: null } };
   return { class_name: INITIALIZER_CLASSES[name], config: name === 'zeros' || name === 'ones' ? {} : { seed: null } };
 }
 
@@ -68,7 +71,7 @@ function initializerJson(name: InitializerName): LayerJson {
 function initializerFromJson(json: unknown, fallback: InitializerName): InitializerName {
   const j = json as LayerJson | null;
   if (!j || typeof j.class_name !== 'string') return fallback;
-  const byClass = Object.entries(INITIALIZER_CLASSES).find(([, cls]) => cls === j.class_name);
+  const byClass = Object.entries(INITIALIZER_CLASSES).find(([, cls]) => cls === j.class_name && cls !== 'VarianceScaling');
   if (byClass) return byClass[0] as InitializerName;
   if (j.class_name === 'VarianceScaling') {
     // TF.js writes Glorot and He initializers in this general form
@@ -76,6 +79,7 @@ function initializerFromJson(json: unknown, fallback: InitializerName): Initiali
     const normal = distribution !== 'uniform';
     if (scale === 1 && mode === 'fan_avg') return normal ? 'glorotNormal' : 'glorotUniform';
     if (scale === 2 && mode === 'fan_in') return normal ? 'heNormal' : 'heUniform';
+    if (scale === 1 && mode === 'fan_in' && normal) return 'varianceScaling';
   }
   return fallback;
 }

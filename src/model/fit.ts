@@ -7,7 +7,7 @@ import { Random } from '../random.js';
 import type { Tensor } from '../tensor.js';
 import { asSources, BatchBuffers, checkBatchSize, type ModelData } from './batches.js';
 import { classWeightsPerOutput, type ClassWeight, type ClassWeightOption } from './class-weight.js';
-import type { Callback, Logs, TrainableModel } from './callbacks.js';
+import type { Callback, FitParams, Logs, TrainableModel } from './callbacks.js';
 import { ProgressBar, type ProgressOutput } from './progress.js';
 
 /** The loss summed over a batch's samples, how many of them were classified right, and other logged values summed over its samples. */
@@ -93,6 +93,8 @@ export interface FitOptions {
 export const FIT_OPTIONS: readonly string[] = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'seed', 'initialEpoch', 'progressOutput', 'yieldEvery', 'classWeight'];
 
 export interface History {
+  /** What fit told its callbacks (TF.js' history.params). */
+  params?: FitParams;
   epoch: number[];
   /** Per-epoch values: loss, acc, val_loss, val_acc (TF.js' keys). */
   history: Record<string, number[]>;
@@ -202,9 +204,8 @@ export async function fitLoop(model: LoopModel, x: Sources, y: Sources, options:
   model.stopTraining = false;
   const initialEpoch = options.initialEpoch ?? 0;
   for (const cb of callbacks) cb.setModel?.(model);
-  for (const cb of callbacks) {
-    cb.setParams?.({ epochs, initialEpoch, samples, steps, batchSize, verbose, doValidation: val !== null, metrics: metricKeys });
-  }
+  const params: FitParams = { epochs, initialEpoch, samples, steps, batchSize, verbose, doValidation: val !== null, metrics: metricKeys };
+  for (const cb of callbacks) cb.setParams?.(params);
   let resumed: TrainingSnapshot | null = null;
   for (const cb of callbacks) resumed = (await cb.restoreState?.()) ?? resumed;
   if (resumed && (resumed.epoch > epochs || resumed.step > steps || (resumed.step > 0 && resumed.epoch >= epochs))) {
@@ -289,5 +290,5 @@ export async function fitLoop(model: LoopModel, x: Sources, y: Sources, options:
     if (stopRequested && epoch + 1 < epochs) interrupted = true;
   }
   for (const cb of callbacks) await cb.onTrainEnd?.(interrupted ? { interrupted: 1 } : {});
-  return history;
+  return { params, ...history };
 }

@@ -81,6 +81,8 @@ export class Sequential extends LayersModel {
     this.stack.push(layer);
     // a graph built before (model.inputs was read) grows by this layer
     if (this.graph && layer.isBuilt) this.graph = graphOf([...this.graph.inputs], [layer.apply(this.graph.outputs[0]!)]);
+    // connected as soon as it can be, so layer.output works as in TF.js
+    else if (this.built) this.requireGraph();
   }
 
   /** TF.js' pop: remove the last layer. */
@@ -103,6 +105,7 @@ export class Sequential extends LayersModel {
       }
       shape = layer.outputShape;
     }
+    this.requireGraph();
   }
 
   override get built(): boolean {

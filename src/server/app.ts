@@ -75,7 +75,7 @@ function streamTraining(req: IncomingMessage, res: ServerResponse, trainer: Trai
 
 export function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const catalog = new ModelCatalog({ runsDir: options.runsDir ?? 'runs', modelDir: options.modelDir });
-  const backend = getBackend().name;
+  const backend = getBackend();
   const trainer = new Trainer(catalog.runsDir, backend, (message) => catalog.relativePaths(message));
   const reports = new ReportQueue(backend);
   const webDir = options.webDir ?? DEFAULT_WEB_DIR;

@@ -19,7 +19,7 @@ export type ReportReply = { accuracy: number } | { error: string };
 
 const job = workerData as ReportJob;
 try {
-  setBackend(job.backend);
+  await setBackend(job.backend);
   const model = loadModel(job.dir, { displayDir: job.displayDir });
   const data = await datasetFor(dataSettingsOf(model.metadata, model.inputShape), () => {});
   const report = writeModelReport(job.dir, model, data.test.images, data.test.labels, model.metadata.classNames ?? data.classNames, { dataName: data.testName });

@@ -41,7 +41,7 @@ function progressEvents(): Callback {
 }
 
 try {
-  setBackend(job.backend);
+  await setBackend(job.backend);
   // the folder first: a run that cannot be saved must not load data and train
   const out = prepareOutputDir(job.dir);
   const data = await loadDataset(job.settings.data);

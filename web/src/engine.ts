@@ -5,7 +5,7 @@ import { io, modelFromArtifacts, Sequential, setBackend, Tensor } from '../../sr
 import { formatShape } from '../../src/tensor.js';
 import { modelUrl } from './api.js';
 
-setBackend('ts');
+void setBackend('ts');
 
 /** One layer's output for one input. */
 export interface LayerActivation {
