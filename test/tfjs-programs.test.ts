@@ -118,7 +118,13 @@ test('options tegaki does not implement are refused by name, never ignored', asy
   const y = tg.zeros([4, 2]);
   await assert.rejects(model.fit(x, y, { sampleWeight: tg.ones([4]) } as never), /fit: option 'sampleWeight' is not supported/);
   assert.throws(() => model.evaluate(x, y, { sampleWeight: tg.ones([4]) } as never), /evaluate: option 'sampleWeight' is not supported/);
-  assert.throws(() => model.summary(80), /lineLength and positions are not supported/);
+  // TF.js' lineLength and positions (fractions of the line) lay the table out
+  const lines: string[] = [];
+  model.summary(80, [0.5, 0.8, 1], (line) => lines.push(line));
+  assert.ok(lines.filter((line) => /^[_=]+$/.test(line)).every((line) => line.length === 80) && lines[2]!.length === 80, 'rules and rows are 80 wide');
+  assert.equal(lines[2]!.indexOf('Output Shape'), 40);
+  assert.equal(lines[2]!.indexOf('Param #'), 64);
+  assert.throws(() => model.summary(80, [0.9, 0.5, 1]), /positions must increase/);
 });
 
 test('classWeight weighs each class\'s samples in the loss as TF.js does', async () => {

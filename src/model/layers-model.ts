@@ -30,7 +30,7 @@ import type { Dataset } from '../dataset/index.js';
 import type { ModelMetadata } from './metadata.js';
 import { saveModelTo } from './save.js';
 import { ModelLayer, type NestableModel } from './nested.js';
-import { functionalSummaryLines } from './summary.js';
+import { functionalSummaryLines, tableLayout, type TableLayout } from './summary.js';
 
 export interface ModelArgs {
   inputs: SymbolicTensor | SymbolicTensor[];
@@ -296,18 +296,19 @@ export class LayersModel implements LoopModel, NestableModel {
 
   /**
    * The Keras summary table, printed with printFn (default console.log) and returned. Takes
-   * TF.js' (lineLength, positions, printFn) too; the table keeps Keras' columns.
+   * TF.js' (lineLength, positions, printFn) too: a line length, and where the columns end
+   * (fractions of the line, or columns).
    */
   summary(lineLengthOrPrint?: number | ((line: string) => void), positions?: number[], printFn?: (line: string, ...rest: unknown[]) => void): string {
-    if (typeof lineLengthOrPrint === 'number' || positions !== undefined) throw new TegakiError('summary: lineLength and positions are not supported; the table has Keras\' columns.');
     const print = (typeof lineLengthOrPrint === 'function' ? lineLengthOrPrint : printFn) ?? console.log;
-    const lines = this.summaryLines();
+    const lineLength = typeof lineLengthOrPrint === 'number' ? lineLengthOrPrint : undefined;
+    const lines = this.summaryLines(tableLayout(this.topologyClassName !== 'Sequential', lineLength, positions ?? undefined));
     for (const line of lines) print(line);
     return lines.join('\n');
   }
 
-  protected summaryLines(): string[] {
-    return functionalSummaryLines(this.name, this.requireGraph());
+  protected summaryLines(layout: TableLayout): string[] {
+    return functionalSummaryLines(this.name, this.requireGraph(), layout);
   }
 
   /** The model's topology as model.json holds it ({ class_name, config }). */

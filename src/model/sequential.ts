@@ -21,7 +21,7 @@ import type { ClassWeight } from './class-weight.js';
 import type { BatchResult } from './fit.js';
 import { graphOf } from './graph.js';
 import { LayerNames, LayersModel, type BatchOptions } from './layers-model.js';
-import { summaryLines } from './summary.js';
+import { summaryLines, type TableLayout } from './summary.js';
 
 export type { CompileArgs } from './layers-model.js';
 
@@ -158,9 +158,9 @@ export class Sequential extends LayersModel {
     super.checkInputs(sampleShapes);
   }
 
-  protected override summaryLines(): string[] {
+  protected override summaryLines(layout: TableLayout): string[] {
     this.requireBuilt();
-    return summaryLines(this.name, this.stack);
+    return summaryLines(this.name, this.stack, layout);
   }
 
   override modelTopology(): Record<string, unknown> {
