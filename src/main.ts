@@ -64,7 +64,7 @@ async function main(argv: string[]): Promise<number> {
       console.log(command.help);
       return 0;
     }
-    if (backend !== undefined) setBackend(backend);
+    if (backend !== undefined) await setBackend(backend);
     return (await command.run(rest)) ?? 0;
   } catch (e) {
     // a setting's field is its --option on the command line
