@@ -7,6 +7,8 @@ import { IMAGE_H, IMAGE_W, NUM_CLASSES, isMain, loadMnist, sampleLimit, toTensor
 
 /** One pass over the training images in order; initialWeights are the four variables' values. */
 export interface CoreOptions extends Pick<RunOptions, 'batchSize' | 'initialWeights' | 'log'> {
+  /** Seed for the random initial weights (each variable its own stream). Default: unseeded. */
+  seed?: number;
   /** The step size of plain gradient descent. Default 0.15. */
   learningRate?: number;
 }
@@ -21,10 +23,10 @@ const WEIGHTS = [
   { shape: [NUM_CLASSES], stddev: 0 },
 ];
 
-function createVariables(tf: TF, initial?: number[][]): tf.Variable[] {
+function createVariables(tf: TF, initial?: number[][], seed?: number): tf.Variable[] {
   return WEIGHTS.map(({ shape, stddev }, i) => {
     if (initial) return tf.variable(tf.tensor(initial[i]!, shape));
-    return tf.variable(stddev === 0 ? tf.zeros(shape) : tf.randomNormal(shape, 0, stddev));
+    return tf.variable(stddev === 0 ? tf.zeros(shape) : tf.randomNormal(shape, 0, stddev, 'float32', seed === undefined ? undefined : seed + i));
   });
 }
 
@@ -40,7 +42,7 @@ function createModel(tf: TF, [conv1, conv2, dense, bias]: tf.Variable[]) {
 /** Trains the network one batch (default 64 images) per step over the training images, then tests it. */
 export async function trainCoreModel(tf: TF, data: MnistData, options: CoreOptions = {}) {
   const { batchSize = 64, learningRate = 0.15, log = console.log } = options;
-  const variables = createVariables(tf, options.initialWeights);
+  const variables = createVariables(tf, options.initialWeights, options.seed);
   const initialWeights = variables.map((v) => Array.from(v.dataSync()));
   const model = createModel(tf, variables);
   const optimizer = tf.train.sgd(learningRate);

@@ -51,7 +51,8 @@ test('mnist-layers: fit with callbacks (onBatchEnd, onEpochEnd, logs.acc), evalu
 
 test('mnist-core: variables, conv2d, maxPool, matMul, losses.softmaxCrossEntropy and sgd.minimize give TF.js\' numbers', async () => {
   const options = { batchSize: 32, log: quiet };
-  const expected = await trainCoreModel(theirs, data, options);
+  // seeded: with TF.js' unseeded draw, five steps do not always end below where they began
+  const expected = await trainCoreModel(theirs, data, { ...options, seed: 7 });
   const got = await trainCoreModel(ours, data, { ...options, initialWeights: expected.initialWeights });
   assert.ok(expected.costs.at(-1)! < expected.costs[0]!, 'the program learns');
   checkClose(got.costs, expected.costs, TOL, 'costs');
