@@ -14,6 +14,9 @@ function several<T>(inputs: T | T[], layer: Layer): T[] {
   return inputs;
 }
 
+/** A binary op applied left to right over the inputs. */
+const fold = (inputs: Tensor[], op: (a: Tensor, b: Tensor) => Tensor): Tensor => inputs.slice(1).reduce(op, inputs[0]!);
+
 /** Elementwise merges: every input has the same shape, and so has the output. */
 abstract class ElementwiseMerge extends Layer {
   constructor(args: LayerArgs = {}) {
@@ -45,7 +48,7 @@ export class Add extends ElementwiseMerge {
 export class Multiply extends ElementwiseMerge {
   static override readonly className = 'Multiply';
   protected merge(inputs: Tensor[]): Tensor {
-    return inputs.slice(1).reduce((a, b) => mul(a, b), inputs[0]!);
+    return fold(inputs, mul);
   }
 }
 
@@ -59,14 +62,14 @@ export class Average extends ElementwiseMerge {
 export class Maximum extends ElementwiseMerge {
   static override readonly className = 'Maximum';
   protected merge(inputs: Tensor[]): Tensor {
-    return inputs.slice(1).reduce((a, b) => maximum(a, b), inputs[0]!);
+    return fold(inputs, maximum);
   }
 }
 
 export class Minimum extends ElementwiseMerge {
   static override readonly className = 'Minimum';
   protected merge(inputs: Tensor[]): Tensor {
-    return inputs.slice(1).reduce((a, b) => minimum(a, b), inputs[0]!);
+    return fold(inputs, minimum);
   }
 }
 

@@ -76,8 +76,6 @@ function expectedWeights(layers: readonly { layer: Layer; inputShape: Shape }[])
 
 /** The sample shape each layer of a stack receives, checking every output's size. */
 function stackShapes(layers: Layer[], inputShape: Shape, where: string): { layer: Layer; inputShape: Shape }[] {
-  const names = new Set<string>(layers.map((l) => l.name));
-  if (names.size !== layers.length) throw new TegakiError(`${where}: two layers have the same name.`);
   checkSampleSize(inputShape, 'the input', where);
   let shape = inputShape;
   return layers.map((layer) => {

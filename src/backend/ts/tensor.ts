@@ -196,23 +196,11 @@ export function argReduce(op: 'argMax' | 'argMin', x: TypedArray, outer: number,
 
 /** out = x with its axes permuted: out.shape[i] = shape[perm[i]]. */
 export function transpose(x: TypedArray, shape: Shape, perm: readonly number[], out: TypedArray): void {
-  const rank = shape.length;
   const inStrides = stridesOf(shape);
   const outShape = perm.map((p) => shape[p]!);
   // the input stride each output axis walks along
-  const walk = perm.map((p) => inStrides[p]!);
-  const index = new Array<number>(rank).fill(0);
-  let src = 0;
-  for (let i = 0; i < out.length; i++) {
-    out[i] = x[src]!;
-    for (let d = rank - 1; d >= 0; d--) {
-      index[d]!++;
-      src += walk[d]!;
-      if (index[d]! < outShape[d]!) break;
-      src -= walk[d]! * outShape[d]!;
-      index[d] = 0;
-    }
-  }
+  const from = stridedOffsets(0, outShape, perm.map((p) => inStrides[p]!));
+  for (let i = 0; i < out.length; i++) out[i] = x[from[i]!]!;
 }
 
 /**
@@ -220,19 +208,23 @@ export function transpose(x: TypedArray, shape: Shape, perm: readonly number[], 
  * one walk that slicing, its gradient and padding share.
  */
 function boxOffsets(shape: Shape, begin: readonly number[], size: readonly number[]): Int32Array {
-  const rank = shape.length;
   const strides = stridesOf(shape);
-  const count = size.reduce((n, d) => n * d, 1);
-  const out = new Int32Array(count);
+  return stridedOffsets(begin.reduce((s, b, d) => s + b * strides[d]!, 0), size, strides);
+}
+
+/** The offsets an odometer over `extent` reaches from `start`, axis d moving by steps[d] (last axis fastest). */
+function stridedOffsets(start: number, extent: readonly number[], steps: readonly number[]): Int32Array {
+  const rank = extent.length;
+  const out = new Int32Array(extent.reduce((n, e) => n * e, 1));
   const index = new Array<number>(rank).fill(0);
-  let at = begin.reduce((s, b, d) => s + b * strides[d]!, 0);
-  for (let i = 0; i < count; i++) {
+  let at = start;
+  for (let i = 0; i < out.length; i++) {
     out[i] = at;
     for (let d = rank - 1; d >= 0; d--) {
       index[d]!++;
-      at += strides[d]!;
-      if (index[d]! < size[d]!) break;
-      at -= strides[d]! * size[d]!;
+      at += steps[d]!;
+      if (index[d]! < extent[d]!) break;
+      at -= steps[d]! * extent[d]!;
       index[d] = 0;
     }
   }
