@@ -5,7 +5,7 @@ import { activationName, type ActivationName } from '../activations.js';
 import type { ConvGeometry } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { TegakiError } from '../errors.js';
-import { initializerOption, type Initializer, type InitializerName } from '../initializers.js';
+import { getInitializer, serializeInitializer, type Initializer } from '../initializers.js';
 import { add } from '../ops/arithmetic.js';
 import { conv2d } from '../ops/nn.js';
 import { dilatedWindow } from '../ops/windows.js';
@@ -27,9 +27,9 @@ export interface Conv2DArgs extends LayerArgs {
   /** Default true. */
   useBias?: boolean;
   /** Default 'glorotUniform'. */
-  kernelInitializer?: InitializerName | Initializer;
+  kernelInitializer?: string | Initializer;
   /** Default 'zeros'. */
-  biasInitializer?: InitializerName | Initializer;
+  biasInitializer?: string | Initializer;
   /** Only 'channelsLast' (NHWC). */
   dataFormat?: 'channelsLast';
   /** Rows and columns between the kernel's taps, or one number for both; above 1 only with
@@ -48,8 +48,8 @@ export class Conv2D extends ActivatedLayer {
   readonly padding: Padding;
   readonly activation: ActivationName;
   readonly useBias: boolean;
-  readonly kernelInitializer: InitializerName;
-  readonly biasInitializer: InitializerName;
+  readonly kernelInitializer: Initializer;
+  readonly biasInitializer: Initializer;
   private lastInput: Tensor | null = null;
   private geometry: ConvGeometry | null = null;
 
@@ -70,8 +70,8 @@ export class Conv2D extends ActivatedLayer {
     this.padding = paddingOption(args.padding, 'Conv2D');
     this.activation = activationName(args.activation, 'Conv2D');
     this.useBias = args.useBias ?? true;
-    this.kernelInitializer = initializerOption(args.kernelInitializer, 'glorotUniform', 'Conv2D kernelInitializer');
-    this.biasInitializer = initializerOption(args.biasInitializer, 'zeros', 'Conv2D biasInitializer');
+    this.kernelInitializer = getInitializer(args.kernelInitializer, 'glorotUniform', 'Conv2D kernelInitializer');
+    this.biasInitializer = getInitializer(args.biasInitializer, 'zeros', 'Conv2D biasInitializer');
   }
 
   override computeOutputShape(batchShape: BatchShape | BatchShape[]): BatchShape {
@@ -165,8 +165,8 @@ export class Conv2D extends ActivatedLayer {
       dilationRate: [...this.dilationRate],
       activation: this.activation,
       useBias: this.useBias,
-      kernelInitializer: this.kernelInitializer,
-      biasInitializer: this.biasInitializer,
+      kernelInitializer: serializeInitializer(this.kernelInitializer),
+      biasInitializer: serializeInitializer(this.biasInitializer),
     };
   }
 }

@@ -3,7 +3,7 @@
 import { activationName, type ActivationName } from '../activations.js';
 import { getBackend } from '../backend/select.js';
 import { TegakiError } from '../errors.js';
-import { initializerOption, type Initializer, type InitializerName } from '../initializers.js';
+import { getInitializer, serializeInitializer, type Initializer } from '../initializers.js';
 import { add } from '../ops/arithmetic.js';
 import { matMul } from '../ops/matmul.js';
 import { formatShape, type Shape, Tensor } from '../tensor.js';
@@ -18,9 +18,9 @@ export interface DenseArgs extends LayerArgs {
   /** Default true. */
   useBias?: boolean;
   /** Default 'glorotUniform'. */
-  kernelInitializer?: InitializerName | Initializer;
+  kernelInitializer?: string | Initializer;
   /** Default 'zeros'. */
-  biasInitializer?: InitializerName | Initializer;
+  biasInitializer?: string | Initializer;
   /** TF.js' shorthand for inputShape [inputDim]. */
   inputDim?: number;
 }
@@ -30,8 +30,8 @@ export class Dense extends ActivatedLayer {
   readonly units: number;
   readonly activation: ActivationName;
   readonly useBias: boolean;
-  readonly kernelInitializer: InitializerName;
-  readonly biasInitializer: InitializerName;
+  readonly kernelInitializer: Initializer;
+  readonly biasInitializer: Initializer;
   private lastInput: Tensor | null = null;
 
   constructor(args: DenseArgs) {
@@ -43,8 +43,8 @@ export class Dense extends ActivatedLayer {
     this.units = args.units;
     this.activation = activationName(args.activation, 'Dense');
     this.useBias = args.useBias ?? true;
-    this.kernelInitializer = initializerOption(args.kernelInitializer, 'glorotUniform', 'Dense kernelInitializer');
-    this.biasInitializer = initializerOption(args.biasInitializer, 'zeros', 'Dense biasInitializer');
+    this.kernelInitializer = getInitializer(args.kernelInitializer, 'glorotUniform', 'Dense kernelInitializer');
+    this.biasInitializer = getInitializer(args.biasInitializer, 'zeros', 'Dense biasInitializer');
   }
 
   // Keras differs: its Dense also accepts rank > 2 inputs (applied on the last axis); ours wants Flatten first.
@@ -111,8 +111,8 @@ export class Dense extends ActivatedLayer {
       units: this.units,
       activation: this.activation,
       useBias: this.useBias,
-      kernelInitializer: this.kernelInitializer,
-      biasInitializer: this.biasInitializer,
+      kernelInitializer: serializeInitializer(this.kernelInitializer),
+      biasInitializer: serializeInitializer(this.biasInitializer),
     };
   }
 }

@@ -5,7 +5,7 @@
 // describe functional models. Built-in layers also have fused kernels (fused.ts).
 
 import { refuseUnknownOptions, TegakiError } from '../errors.js';
-import { initialize, initializerOption, type Initializer, type InitializerName } from '../initializers.js';
+import { getInitializer, type Initializer } from '../initializers.js';
 import { Random } from '../random.js';
 import { formatShape, Tensor, type Shape } from '../tensor.js';
 import { shown } from '../json.js';
@@ -29,7 +29,7 @@ export interface LayerArgs {
 export interface WeightSpec {
   name: string;
   shape: number[];
-  initializer: InitializerName;
+  initializer: Initializer;
 }
 
 /** A trainable array and the gradient of the loss with respect to it. */
@@ -218,7 +218,7 @@ export abstract class Layer {
   }
 
   /** TF.js' addWeight: a new weight of this layer, initialized by name (e.g. 'glorotUniform', 'zeros'). */
-  addWeight(name: string, shape: Shape, dtype?: string, initializer?: InitializerName | Initializer, regularizer?: unknown, trainable = true, constraint?: unknown): LayerWeight {
+  addWeight(name: string, shape: Shape, dtype?: string, initializer?: string | Initializer, regularizer?: unknown, trainable = true, constraint?: unknown): LayerWeight {
     const where = `Layer ${this.name || this.className}: addWeight('${name}')`;
     if (dtype !== undefined && dtype !== null && dtype !== 'float32') throw new TegakiError(`${where}: dtype '${String(dtype)}' is not supported (float32 only).`);
     if (regularizer !== undefined && regularizer !== null) throw new TegakiError(`${where}: regularizers are not supported yet.`);
@@ -227,7 +227,7 @@ export abstract class Layer {
     const size = shape.reduce((n, d) => n * d, 1);
     if (size > MAX_WEIGHT_VALUES) throw new TegakiError(`${where}: shape ${shown(shape)} holds ${size} values, more than the ${MAX_WEIGHT_VALUES} a weight may have.`);
     const value = new Tensor([...shape]);
-    initialize(value.f32, shape, initializerOption(initializer, 'glorotUniform', where), this.initRng ?? new Random((Math.random() * 2 ** 32) >>> 0));
+    getInitializer(initializer, 'glorotUniform', where).initialize(value.f32, shape, this.initRng ?? new Random((Math.random() * 2 ** 32) >>> 0));
     const weight = new LayerWeight(name, value, trainable);
     this.weights.push(weight);
     return weight;
