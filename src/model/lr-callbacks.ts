@@ -100,8 +100,8 @@ export class ReduceLROnPlateau implements Callback {
     this.wait++;
     if (this.wait < this.patience) return;
     const lr = optimizer.learningRate;
-    // as Keras: at the floor already, wait keeps counting and nothing changes
-    if (!(lr > Math.fround(this.minLr))) return;
+    // as Keras, which compares its float32 rate with float32(minLr): at the floor, nothing changes
+    if (!(Math.fround(lr) > Math.fround(this.minLr))) return;
     const lowered = Math.max(lr * this.factor, this.minLr);
     optimizer.learningRate = lowered;
     if (this.verbose > 0) console.log(`\nEpoch ${epoch + 1}: ReduceLROnPlateau reducing learning rate to ${lowered}.`);
