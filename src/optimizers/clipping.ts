@@ -1,5 +1,5 @@
-// Keras' gradient clipping (clipnorm, clipvalue, globalClipnorm) and decoupled weight decay, which
-// its base optimizer applies before every optimizer's own update.
+// Keras' gradient clipping (clipnorm, clipvalue, globalClipnorm), which its base optimizer applies
+// before every optimizer's own update.
 
 import { TegakiError } from '../errors.js';
 import { checkNumber, POSITIVE, show } from './checks.js';
@@ -60,9 +60,4 @@ export function clipGradients(grads: Float32Array[], { clipnorm, clipvalue, glob
     });
   }
   return grads;
-}
-
-/** w ← w − w·rate, in place (Keras' _apply_weight_decay, rate = weightDecay·learningRate). */
-export function decayWeights(param: Float32Array, rate: number): void {
-  for (let i = 0; i < param.length; i++) param[i] -= param[i]! * rate;
 }

@@ -1,6 +1,7 @@
 // Keras' Nadam: Adam with Nesterov momentum, whose momentum follows Dozat's schedule
 // μₜ = β₁·(1 − ½·0.96ᵗ), the first moment corrected by the product of the μ so far.
 
+import { getBackend } from '../backend/select.js';
 import { refuseUnknownOptions } from '../errors.js';
 import { checkNumber, FRACTION, NON_NEGATIVE, OPTIMIZER_OPTIONS, Optimizer, type LearningRate, type OptimizerOptions, type SlotKind } from './optimizer.js';
 
@@ -61,17 +62,7 @@ export class Nadam extends Optimizer {
     // the corrections of the moment (at μ of the next step) and of the gradient (at this one)
     const momentScale = muNext / (1 - product * muNext);
     const gradScale = (1 - mu) / (1 - product);
-    const unbias2 = 1 - Math.pow(this.beta2, t);
-    const lr = this.stepLearningRate;
-    for (let i = 0; i < param.length; i++) {
-      const g = grad[i]!;
-      const mi = m![i]! + (g - m![i]!) * (1 - this.beta1);
-      const vi = v![i]! + (g * g - v![i]!) * (1 - this.beta2);
-      m![i] = mi;
-      v![i] = vi;
-      const mHat = momentScale * mi + gradScale * g;
-      param[i] -= (mHat * lr) / (Math.sqrt(vi / unbias2) + this.epsilon);
-    }
+    getBackend().nadamUpdate(param, grad, m!, v!, this.stepLearningRate, this.beta1, this.beta2, this.epsilon, momentScale, gradScale, 1 - Math.pow(this.beta2, t));
   }
 
   getConfig(): Record<string, unknown> {

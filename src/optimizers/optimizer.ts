@@ -9,7 +9,8 @@ import { variableGrads } from '../ops/gradients.js';
 import { variableNamed, type Variable } from '../ops/variable.js';
 import { formatShape, sizeOf, Tensor } from '../tensor.js';
 import { checkNumber, NON_NEGATIVE } from './checks.js';
-import { clipGradients, clippingOptions, decayWeights, type Clipping } from './clipping.js';
+import { getBackend } from '../backend/select.js';
+import { clipGradients, clippingOptions, type Clipping } from './clipping.js';
 import { isScheduleJson, scheduleFromConfig, serializeSchedule, type ScheduleJson } from './schedule-config.js';
 import { LearningRateSchedule } from './schedules.js';
 
@@ -127,7 +128,8 @@ export abstract class Optimizer {
     const lr = this.learningRate;
     if (!Number.isFinite(lr)) throw new TegakiError(`${this.className}: the learning rate schedule gave ${lr} at step ${this.iterations}.`);
     const grads = clipGradients(weights.map((w) => w.grad.f32), this.clipping);
-    if (this.weightDecay !== null) for (const w of weights) decayWeights(w.value.f32, this.weightDecay * lr);
+    // Keras' _apply_weight_decay: w ← w − w·weightDecay·lr
+    if (this.weightDecay !== null) for (const w of weights) getBackend().weightDecay(w.value.f32, this.weightDecay * lr);
     this.stepLearningRate = lr;
     this.iterations++;
     weights.forEach((w, i) => this.update(w.value.f32, grads[i]!, this.slotsFor(w)));
