@@ -405,6 +405,27 @@ Napi::Value AdamUpdate(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value NadamUpdate(const Napi::CallbackInfo& info) {
+  Args in(info);
+  size_t n;
+  float* param = in.f32len(0, "param", n);
+  const float* grad = in.f32(1, "grad", n);
+  float* m = in.f32(2, "m", n);
+  float* v = in.f32(3, "v", n);
+  double lr = in.num(4), b1 = in.num(5), b2 = in.num(6), eps = in.num(7), moment_scale = in.num(8), grad_scale = in.num(9), unbias2 = in.num(10);
+  if (in.ok) nadam_update(param, grad, m, v, (long)n, lr, b1, b2, eps, moment_scale, grad_scale, unbias2);
+  return info.Env().Undefined();
+}
+
+Napi::Value WeightDecay(const Napi::CallbackInfo& info) {
+  Args in(info);
+  size_t n;
+  float* param = in.f32len(0, "param", n);
+  double rate = in.num(1);
+  if (in.ok) weight_decay(param, (long)n, rate);
+  return info.Env().Undefined();
+}
+
 // ---- configuration ----
 
 Napi::Value GetThreads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), pool_threads()); }
@@ -475,6 +496,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"sgdUpdate", Locked<SgdUpdate>},
       {"rmspropUpdate", Locked<RmspropUpdate>},
       {"adamUpdate", Locked<AdamUpdate>},
+      {"nadamUpdate", Locked<NadamUpdate>},
+      {"weightDecay", Locked<WeightDecay>},
       {"getThreads", Locked<GetThreads>},
       {"setThreads", Locked<SetThreads>},
       {"cpuPaths", Locked<CpuPaths>},

@@ -58,7 +58,8 @@ const long kDirectPatch = 32;
 typedef void (*ConvForwardFn)(float* y, const float* x, const float* w, const float* bias, const ConvGeom& g, bool relu);
 typedef void (*ConvFilterFn)(float* dw, const float* x, const float* dy, const ConvGeom& g);
 // One optimizer update: param, its gradient and slots (null when unused), and the settings;
-// a, b are momentum / rho / beta1, beta2; c1, c2 Adam's bias corrections.
+// a, b are momentum / rho / beta1, beta2; c1, c2 Adam's bias corrections (Nadam's moment and
+// gradient scales, with c3 its second-moment correction); weight decay's rate is lr.
 struct OptimizerUpdate {
   float* param;
   const float* grad;
@@ -66,13 +67,14 @@ struct OptimizerUpdate {
   float* slot2;
   double lr, a, b, epsilon, c1, c2;
   bool nesterov;
+  double c3;
 };
 struct SimdKernels {
   GemmFn gemm;
   ConvForwardFn conv_direct_forward;
   ConvFilterFn conv_direct_backward_filter;
   // over a range of parameters, ctx an OptimizerUpdate (optimizers_impl.h)
-  RangeFn sgd, rmsprop, adam;
+  RangeFn sgd, rmsprop, adam, nadam, weight_decay;
 };
 extern const SimdKernels simd_portable, simd_avx2, simd_avx512;
 
@@ -128,5 +130,7 @@ long count_correct(const float* pred, const float* labels, bool sparse, long row
 void sgd_update(float* param, const float* grad, float* velocity, long n, double lr, double momentum, bool nesterov);
 void rmsprop_update(float* param, const float* grad, float* ms, long n, double lr, double rho, double epsilon);
 void adam_update(float* param, const float* grad, float* m, float* v, long n, double lr, double beta1, double beta2, double epsilon, double step);
+void nadam_update(float* param, const float* grad, float* m, float* v, long n, double lr, double beta1, double beta2, double epsilon, double moment_scale, double grad_scale, double unbias2);
+void weight_decay(float* param, long n, double rate);
 
 }  // namespace tegaki

@@ -158,6 +158,11 @@ export interface Backend extends TensorKernels {
   sgdUpdate(param: Float32Array, grad: Float32Array, velocity: Float32Array | null, lr: number, momentum: number, nesterov: boolean): void;
   rmspropUpdate(param: Float32Array, grad: Float32Array, meanSquare: Float32Array, lr: number, rho: number, epsilon: number): void;
   adamUpdate(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, lr: number, beta1: number, beta2: number, epsilon: number, step: number): void;
+  // Keras' Nadam with the step's scalars given: the moment and gradient scales of Dozat's
+  // momentum schedule, and unbias2 = 1 − β₂ᵗ
+  nadamUpdate(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, lr: number, beta1: number, beta2: number, epsilon: number, momentScale: number, gradScale: number, unbias2: number): void;
+  // param −= param · rate (decoupled weight decay)
+  weightDecay(param: Float32Array, rate: number): void;
 }
 
 /** Keras clips probabilities by this before taking logs. */

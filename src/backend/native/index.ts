@@ -32,6 +32,8 @@ interface Addon {
   sgdUpdate(param: Float32Array, grad: Float32Array, velocity: Float32Array | null, lr: number, momentum: number, nesterov: boolean): void;
   rmspropUpdate(param: Float32Array, grad: Float32Array, meanSquare: Float32Array, lr: number, rho: number, epsilon: number): void;
   adamUpdate(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, lr: number, beta1: number, beta2: number, epsilon: number, step: number): void;
+  nadamUpdate(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, lr: number, beta1: number, beta2: number, epsilon: number, momentScale: number, gradScale: number, unbias2: number): void;
+  weightDecay(param: Float32Array, rate: number): void;
   getThreads(): number;
   setThreads(n: number): number;
   cpuPaths(): string[];
@@ -103,6 +105,8 @@ function wrap(addon: Addon): NativeBackend {
     sgdUpdate: (param, grad, velocity, lr, momentum, nesterov) => addon.sgdUpdate(param, grad, velocity, lr, momentum, nesterov),
     rmspropUpdate: (param, grad, meanSquare, lr, rho, epsilon) => addon.rmspropUpdate(param, grad, meanSquare, lr, rho, epsilon),
     adamUpdate: (param, grad, m, v, lr, beta1, beta2, epsilon, step) => addon.adamUpdate(param, grad, m, v, lr, beta1, beta2, epsilon, step),
+    nadamUpdate: (param, grad, m, v, lr, beta1, beta2, epsilon, momentScale, gradScale, unbias2) => addon.nadamUpdate(param, grad, m, v, lr, beta1, beta2, epsilon, momentScale, gradScale, unbias2),
+    weightDecay: (param, rate) => addon.weightDecay(param, rate),
     getThreads: () => addon.getThreads(),
     setThreads: (n) => addon.setThreads(n),
     cpuPaths: () => addon.cpuPaths() as CpuPath[],
