@@ -41,6 +41,8 @@ export function trainingConfigOf({ optimizer, losses, metrics }: CompiledState):
   if (!optimizer || losses.length === 0) throw new TegakiError('save: includeOptimizer needs a compiled model: call compile({ optimizer, loss }) first.');
   const custom = losses.find((l) => l.custom);
   if (custom) throw new TegakiError(`save: includeOptimizer saves the loss by name, and ${custom.name} is a function (TF.js cannot save one either).`);
+  const configured = losses.find((l) => l.configured);
+  if (configured) throw new TegakiError(`save: includeOptimizer saves the loss by name, which cannot hold ${configured.name}'s options (fromLogits, labelSmoothing, delta, axis).`);
   const names = losses.map((l) => toSnakeCase(l.name));
   return {
     loss: names.length === 1 ? names[0]! : names,
