@@ -3,6 +3,7 @@
 
 import { named } from '../losses.js';
 
+export type { Metric, MetricFunction } from '../metrics.js';
 export { AUC, binaryAccuracy, categoricalAccuracy, precision, recall, sparseCategoricalAccuracy, TopKCategoricalAccuracy, topKCategoricalAccuracy } from '../metrics.js';
 
 export const binaryCrossentropy = named('binaryCrossentropy');
