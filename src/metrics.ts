@@ -13,20 +13,27 @@ export type MetricFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
 /** The stateful metrics: what their counts hold and how the value comes from them. */
 export type ConfusionCurve = 'precision' | 'recall' | 'auc';
 
+/** What epoch counts hold: a stateful metric's confusion counts, or a weighted mean's [Σ w·v, Σ w]. */
+export type CountsKind = ConfusionCurve | 'mean';
+
 /** Counts of a stateful metric, summed over batches (plain data, so a training snapshot can hold them). */
 export interface ConfusionCounts {
-  curve: ConfusionCurve;
+  curve: CountsKind;
   values: number[];
 }
 
 /** A compiled metric: what it computes and the key it is logged under. */
-export type Metric =
+export type Metric = (
   /** key: 'acc' for 'accuracy'/'acc'. */
   | { kind: 'accuracy'; key: string }
   /** key: the name given, or the function's name, as TF.js logs it. */
   | { kind: 'function'; key: string; fn: MetricFunction }
   /** Keras' Precision, Recall and AUC over an epoch. */
-  | { kind: 'confusion'; key: string; curve: ConfusionCurve; thresholds: number[] };
+  | { kind: 'confusion'; key: string; curve: ConfusionCurve; thresholds: number[] }
+) & {
+  /** One of Keras' weighted_metrics: sample weights weigh it (a weighted mean over the epoch). */
+  weighted?: boolean;
+};
 
 /** Rows × columns of a [batch, ...] tensor, the last axis as columns. */
 function rowsCols(t: Tensor): [number, number] {
@@ -148,6 +155,7 @@ const ratio = (a: number, b: number): number => (b > 0 ? a / b : 0);
 
 /** The value of a stateful metric from its counts (Keras' result()). */
 export function confusionResult({ curve, values }: ConfusionCounts): number {
+  if (curve === 'mean') return ratio(values[0]!, values[1]!);
   const n = values.length / 4;
   const at = (kind: number, j: number): number => values[kind * n + j]!;
   if (curve === 'precision') return ratio(at(0, 0), at(0, 0) + at(1, 0));
@@ -184,6 +192,20 @@ const FUNCTIONS: Record<string, MetricFunction> = {
 };
 
 const CONFUSION: Record<string, ConfusionCurve> = { precision: 'precision', recall: 'recall', auc: 'auc', AUC: 'auc' };
+
+/** Σ w·v and Σ w over a batch's per-sample values v (each row's mean, for values with more axes). */
+export function weightedMeanCounts(values: Tensor, weights: Float32Array | null): ConfusionCounts {
+  const [rows, cols] = rowsCols(values);
+  const sums = [0, 0];
+  for (let r = 0; r < rows; r++) {
+    let v = 0;
+    for (let c = 0; c < cols; c++) v += values.f32[r * cols + c]!;
+    const w = weights ? weights[r]! : 1;
+    sums[0]! += (w * v) / cols;
+    sums[1]! += w;
+  }
+  return { curve: 'mean', values: sums };
+}
 
 const isMetric = (v: unknown): v is Metric => !!v && typeof v === 'object' && ['accuracy', 'function', 'confusion'].includes((v as Metric).kind);
 

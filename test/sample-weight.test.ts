@@ -134,3 +134,30 @@ test('bad sampleWeight is refused with one line naming it', async () => {
   await refuses(model.fit(x, y, { verbose: 0, validationData: [x, y, W] as unknown as [tg.Tensor, tg.Tensor, tg.Tensor] }), /validationData\[2\] must be a tensor/);
   assert.throws(() => model.evaluate(x, y, { sampleWeight: new tg.Tensor([3], W.subarray(0, 3)) }), /sampleWeight has 3 weights for 10 samples/);
 });
+
+test('weightedMetrics (Keras\' weighted_metrics): Σ w·value / Σ w over the epoch, prefixed weighted_ beside the same plain metric', async () => {
+  for (const functional of [false, true]) {
+    const model = network(ours, functional, 1, 'sigmoid') as unknown as tg.LayersModel;
+    model.compile({ optimizer: tg.train.sgd(0), loss: 'binaryCrossentropy', metrics: ['accuracy', 'mae'], weightedMetrics: ['accuracy', 'mse', 'precision'] });
+    const x = new tg.Tensor([N, 3], X);
+    const y = new tg.Tensor([N, 1], Float32Array.from(CLASS));
+    const p = model.predict(x) as tg.Tensor;
+    const logs = (model.evaluate(x, y, { batchSize: 4, sampleWeight: new tg.Tensor([N], W) }) as tg.Tensor[]).map((t) => t.dataSync()[0]!);
+    const wSum = W.reduce((s, w) => s + w, 0);
+    const right: number[] = CLASS.map((c, i) => ((p.dataSync()[i]! > 0.5 ? 1 : 0) === c ? 1 : 0));
+    const weightedMean = (v: number[]): number => v.reduce((s, x, i) => s + x * W[i]!, 0) / wSum;
+    const tp = CLASS.reduce((s: number, c, i) => s + (c === 1 && p.dataSync()[i]! > 0.5 ? W[i]! : 0), 0);
+    const fp = CLASS.reduce((s: number, c, i) => s + (c === 0 && p.dataSync()[i]! > 0.5 ? W[i]! : 0), 0);
+    const want = [
+      right.reduce((s, v) => s + v, 0) / N,
+      CLASS.reduce((s: number, c, i) => s + Math.abs(p.dataSync()[i]! - c), 0) / N,
+      weightedMean(right),
+      weightedMean(CLASS.map((c, i) => (p.dataSync()[i]! - c) ** 2)),
+      tp + fp > 0 ? tp / (tp + fp) : 0,
+    ];
+    checkClose(logs.slice(1), want, 1e-6, `${functional ? 'functional' : 'Sequential'}: acc, mae, weighted_acc, mse, precision`);
+    const h = await model.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0, sampleWeight: new tg.Tensor([N], W) });
+    assert.deepEqual(Object.keys(h.history), ['loss', 'acc', 'mae', 'weighted_acc', 'mse', 'precision']);
+    checkClose(Object.values(h.history).slice(1).map((v) => v[0]!), want, 1e-6, 'the same in fit (learning rate 0)');
+  }
+});

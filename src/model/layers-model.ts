@@ -10,7 +10,7 @@ import { refuseUnknownOptions, TegakiError } from '../errors.js';
 import { snakeCase, SymbolicTensor, type CallArgs, type Layer, type LayerWeight } from '../layers/layer.js';
 import { layerToJson } from '../layers/serialization.js';
 import { getLoss, type Loss, type LossFunction } from '../losses.js';
-import { confusionCounts, getMetric, type ConfusionCounts, type Metric, type MetricFunction } from '../metrics.js';
+import { binaryAccuracy, categoricalAccuracy, confusionCounts, getMetric, sparseCategoricalAccuracy, weightedMeanCounts, type ConfusionCounts, type Metric, type MetricFunction } from '../metrics.js';
 import { add, cast, mul, reshape } from '../ops/arithmetic.js';
 import { ones } from '../ops/creation.js';
 import { gradientsOf, isRecording, withoutRecording } from '../ops/engine.js';
@@ -52,6 +52,12 @@ export interface CompileArgs {
    * log under the name given; a function (yTrue, yPred) => Tensor under its name.
    */
   metrics?: (string | MetricFunction | Metric)[];
+  /**
+   * Keras' weighted_metrics: metrics that sampleWeight and classWeight weigh, each a weighted mean
+   * over the epoch; logged under their names, prefixed 'weighted_' when also among metrics.
+   * Default: none. TF.js differs: it has no weightedMetrics.
+   */
+  weightedMetrics?: (string | MetricFunction | Metric)[];
 }
 
 export interface BatchOptions {
@@ -221,13 +227,19 @@ export class LayersModel implements LoopModel, NestableModel {
 
   compile(args: CompileArgs): void {
     if (!args || typeof args !== 'object') throw new TegakiError('compile expects { optimizer, loss }.');
-    refuseUnknownOptions(args, ['optimizer', 'loss', 'metrics'], 'compile');
+    refuseUnknownOptions(args, ['optimizer', 'loss', 'metrics', 'weightedMetrics'], 'compile');
     const optimizer = typeof args.optimizer === 'string' ? getOptimizer(args.optimizer) : args.optimizer;
     if (!(optimizer instanceof Optimizer)) throw new TegakiError('compile: optimizer must be an optimizer (tf.train.adam()) or its name.');
     const losses = this.compiledLosses(args.loss);
     if (!Array.isArray(args.metrics ?? [])) throw new TegakiError('compile: metrics must be a list, e.g. [\'accuracy\'].');
-    const metrics = (args.metrics ?? []).map(getMetric);
-    if (metrics.filter((m) => m.kind === 'accuracy').length > 1) throw new TegakiError('compile: give one accuracy metric (which one is picked from the loss and labels, as in TF.js).');
+    if (!Array.isArray(args.weightedMetrics ?? [])) throw new TegakiError('compile: weightedMetrics must be a list, e.g. [\'accuracy\'].');
+    const plain = (args.metrics ?? []).map(getMetric);
+    const weighted = (args.weightedMetrics ?? []).map((m): Metric => {
+      const metric = getMetric(m);
+      return { ...metric, weighted: true, key: plain.some((p) => p.key === metric.key) ? `weighted_${metric.key}` : metric.key };
+    });
+    const metrics = [...plain, ...weighted];
+    if (plain.filter((m) => m.kind === 'accuracy').length > 1) throw new TegakiError('compile: give one accuracy metric (which one is picked from the loss and labels, as in TF.js).');
     this.optimizer = optimizer;
     this.losses = losses;
     this.metrics = metrics;
@@ -263,7 +275,7 @@ export class LayersModel implements LoopModel, NestableModel {
   /** The key a single output's accuracy is logged under ('acc' as in TF.js), or null (not a metric, or several outputs: see metricKeys). */
   get accuracyKey(): string | null {
     if (this.losses.length > 1 || (this.graph && this.graph.outputs.length > 1)) return null;
-    return this.metrics.find((m) => m.kind === 'accuracy')?.key ?? null;
+    return this.metrics.find((m) => m.kind === 'accuracy' && !m.weighted)?.key ?? null;
   }
 
   /** Every key the logs hold, in TF.js' order: loss, each output's loss, then each output's metrics (prefixed by its name when there are several). */
@@ -431,6 +443,12 @@ export class LayersModel implements LoopModel, NestableModel {
     });
   }
 
+  /** Each sample's accuracy (1 or 0, or its share of right columns), as 'accuracy' picks it from the labels and loss. */
+  private accuracyOf(y: Tensor, out: Tensor, output: number): Tensor {
+    if (out.size === out.shape[0] || this.lossOf(output).kernel === 'binary') return binaryAccuracy(y, out);
+    return this.lossOf(output).sparse ? sparseCategoricalAccuracy(y, out) : categoricalAccuracy(y, out);
+  }
+
   /** How many samples of an output are classified right. */
   private correctOf(y: Tensor, out: Tensor, output: number): number {
     const rows = out.shape[0]!;
@@ -439,10 +457,10 @@ export class LayersModel implements LoopModel, NestableModel {
   }
 
   /** The batch's loss and metrics as sums over its samples, from the outputs and their loss terms. */
-  private batchResult(ys: readonly Tensor[], outputs: readonly Tensor[], terms: readonly Tensor[]): BatchResult {
+  private batchResult(ys: readonly Tensor[], outputs: readonly Tensor[], terms: readonly Tensor[], weights: readonly (Tensor | null)[]): BatchResult {
     return withoutRecording(() => {
       const rows = outputs[0]!.shape[0]!;
-      const result = this.metricsOf(ys, outputs);
+      const result = this.metricsOf(ys, outputs, weights);
       if (outputs.length > 1) this.outputNames.forEach((n, i) => (result.extra![`${n}_loss`] = terms[i]!.f32[0]! * rows));
       return { ...result, loss: terms.reduce((n, t) => n + t.f32[0]!, 0) * rows };
     });
@@ -450,9 +468,9 @@ export class LayersModel implements LoopModel, NestableModel {
 
   /**
    * The compiled metrics of a batch: accuracy as a count, functions as sums over its samples,
-   * stateful metrics as counts (unweighted, as Keras' metrics; its weighted_metrics are not supported).
+   * stateful metrics as counts; weighted metrics as counts weighted by each output's sample weights.
    */
-  protected metricsOf(ys: readonly Tensor[], outputs: readonly Tensor[]): BatchResult {
+  protected metricsOf(ys: readonly Tensor[], outputs: readonly Tensor[], weights: readonly (Tensor | null)[] = []): BatchResult {
     const rows = outputs[0]!.shape[0]!;
     const single = outputs.length === 1;
     const names = single ? [''] : this.outputNames;
@@ -462,7 +480,9 @@ export class LayersModel implements LoopModel, NestableModel {
     outputs.forEach((out, i) => {
       for (const m of this.metrics) {
         const key = single ? m.key : `${names[i]}_${m.key}`;
-        if (m.kind === 'confusion') counts[key] = { curve: m.curve, values: confusionCounts(m.thresholds, ys[i]!, out, null) };
+        const w = m.weighted ? weights[i]?.f32 ?? null : null;
+        if (m.kind === 'confusion') counts[key] = { curve: m.curve, values: confusionCounts(m.thresholds, ys[i]!, out, w) };
+        else if (m.weighted) counts[key] = weightedMeanCounts(m.kind === 'accuracy' ? this.accuracyOf(ys[i]!, out, i) : m.fn(ys[i]!, out), w);
         else if (m.kind === 'accuracy' && single) correct = this.correctOf(ys[i]!, out, i);
         else extra[key] = m.kind === 'accuracy' ? this.correctOf(ys[i]!, out, i) : mean(m.fn(ys[i]!, out)).f32[0]! * rows;
       }
@@ -486,7 +506,7 @@ export class LayersModel implements LoopModel, NestableModel {
       else w.grad.f32.fill(0);
     });
     this.optimizer!.apply(weights);
-    return this.batchResult(ys, outputs, terms);
+    return this.batchResult(ys, outputs, terms, perSample);
   }
 
   evaluateSources(xs: readonly SampleSource[], ys: readonly SampleSource[], batchSize: number, sampleWeight: SampleSource | null = null): Logs {
@@ -507,7 +527,8 @@ export class LayersModel implements LoopModel, NestableModel {
   protected evaluateBatch(xs: Tensor[], ys: Tensor[], sampleWeight: Tensor | null = null): BatchResult {
     return withoutRecording(() => {
       const outputs = this.execute(xs, false);
-      return this.batchResult(ys, outputs, this.lossTerms(ys, outputs, batchWeights(ys, null, sampleWeight)));
+      const weights = batchWeights(ys, null, sampleWeight);
+      return this.batchResult(ys, outputs, this.lossTerms(ys, outputs, weights), weights);
     });
   }
 

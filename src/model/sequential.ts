@@ -224,8 +224,9 @@ export class Sequential extends LayersModel {
     const output = this.forward(xs[0]!, true, rng);
     let grad = this.gradBuffers.get(output.size);
     if (!grad) this.gradBuffers.set(output.size, (grad = new Tensor(output.shape)));
-    const r = this.lossOfBatch(output, this.labelsOf(ys, classWeights, sampleWeight), grad);
-    const result = this.withMetrics(r, ys, output);
+    const labels = this.labelsOf(ys, classWeights, sampleWeight);
+    const r = this.lossOfBatch(output, labels, grad);
+    const result = this.withMetrics(r, ys, output, labels.weights ?? null);
     this.optimizer!.apply(this.trainableWeights);
     return result;
   }
@@ -235,16 +236,18 @@ export class Sequential extends LayersModel {
     return { data: ys[0]!.f32, sparse: this.loss!.sparse, weights: batchWeights(ys, classWeights, sampleWeight)[0]?.f32 ?? null };
   }
 
-  /** Metrics other than accuracy, from the fused forward's output. */
-  private withMetrics(r: BatchResult, ys: Tensor[], output: Tensor): BatchResult {
-    if (this.metrics.every((m) => m.kind === 'accuracy')) return r;
-    return { ...withoutRecording(() => this.metricsOf(ys, [output])), loss: r.loss, correct: r.correct };
+  /** Metrics other than accuracy, from the fused forward's output (weighted ones by the rows' weights). */
+  private withMetrics(r: BatchResult, ys: Tensor[], output: Tensor, weights: Float32Array | null): BatchResult {
+    if (this.metrics.every((m) => m.kind === 'accuracy' && !m.weighted)) return r;
+    const w = weights ? [new Tensor([weights.length], weights)] : [];
+    return { ...withoutRecording(() => this.metricsOf(ys, [output], w)), loss: r.loss, correct: r.correct };
   }
 
   protected override evaluateBatch(xs: Tensor[], ys: Tensor[], sampleWeight: Tensor | null = null): BatchResult {
     if (!this.fused) return super.evaluateBatch(xs, ys, sampleWeight);
     const output = this.forward(xs[0]!, false);
-    return this.withMetrics(this.lossOfBatch(output, this.labelsOf(ys, null, sampleWeight), null), ys, output);
+    const labels = this.labelsOf(ys, null, sampleWeight);
+    return this.withMetrics(this.lossOfBatch(output, labels, null), ys, output, labels.weights ?? null);
   }
 
   /** Loss and metrics of one labelled source (what runs and reports evaluate). */
