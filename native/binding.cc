@@ -340,10 +340,10 @@ Napi::Value Multiply(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-typedef double (*LossFn)(float*, const float*, const float*, bool, long, long, double);
+typedef double (*LossFn)(float*, const float*, const LossLabels&, long, long, double);
 
-// (grad | null, input, labels, sparse, rows, cols, gradScale) → summed loss
-Napi::Value Loss(const Napi::CallbackInfo& info, LossFn fn) {
+// (grad | null, input, labels, sparse, rows, cols, gradScale, weights | null, smoothing[, fromLogits]) → summed loss
+Napi::Value Loss(const Napi::CallbackInfo& info, LossFn fn, bool binary = false) {
   Args in(info);
   bool sparse = in.flag(3);
   long rows = in.dim(4, "rows"), cols = in.dim(5, "cols");
@@ -352,11 +352,17 @@ Napi::Value Loss(const Napi::CallbackInfo& info, LossFn fn) {
   float* grad = in.f32(0, "grad", size, true);
   const float* input = in.f32(1, "predictions", size);
   const float* labels = in.f32(2, "labels", sparse ? rows : size);
+  const float* weights = in.f32(7, "weights", rows, true);
+  double smoothing = in.num(8);
+  bool fromLogits = binary && in.flag(9);
   if (!in.ok) return info.Env().Undefined();
-  return Napi::Number::New(info.Env(), fn(grad, input, labels, sparse, rows, cols, scale));
+  LossLabels l = {labels, sparse, weights, smoothing};
+  double total = binary ? binary_cross_entropy(grad, input, l, rows, cols, fromLogits, scale) : fn(grad, input, l, rows, cols, scale);
+  return Napi::Number::New(info.Env(), total);
 }
 Napi::Value SoftmaxCrossEntropy(const Napi::CallbackInfo& info) { return Loss(info, softmax_cross_entropy); }
 Napi::Value CrossEntropy(const Napi::CallbackInfo& info) { return Loss(info, cross_entropy); }
+Napi::Value BinaryCrossEntropy(const Napi::CallbackInfo& info) { return Loss(info, nullptr, true); }
 Napi::Value MeanSquaredError(const Napi::CallbackInfo& info) { return Loss(info, mean_squared_error); }
 
 Napi::Value CountCorrect(const Napi::CallbackInfo& info) {
@@ -491,6 +497,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"multiply", Locked<Multiply>},
       {"softmaxCrossEntropy", Locked<SoftmaxCrossEntropy>},
       {"crossEntropy", Locked<CrossEntropy>},
+      {"binaryCrossEntropy", Locked<BinaryCrossEntropy>},
       {"meanSquaredError", Locked<MeanSquaredError>},
       {"countCorrect", Locked<CountCorrect>},
       {"sgdUpdate", Locked<SgdUpdate>},

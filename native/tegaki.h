@@ -121,9 +121,18 @@ void multiply(float* y, const float* a, const float* b, long n);
 
 // ---- losses (losses.cc) ----
 // labels: class indices [rows] when sparse, else targets [rows, cols].
-double softmax_cross_entropy(float* grad, const float* logits, const float* labels, bool sparse, long rows, long cols, double gradScale);
-double cross_entropy(float* grad, const float* probs, const float* labels, bool sparse, long rows, long cols, double gradScale);
-double mean_squared_error(float* grad, const float* pred, const float* labels, bool sparse, long rows, long cols, double gradScale);
+// Labels of a loss: class indices [rows] when sparse, else targets [rows, cols]; per-row weights
+// (null: all 1) and Keras' label smoothing.
+struct LossLabels {
+  const float* data;
+  bool sparse;
+  const float* weights;
+  double smoothing;
+};
+double softmax_cross_entropy(float* grad, const float* logits, const LossLabels& labels, long rows, long cols, double gradScale);
+double cross_entropy(float* grad, const float* probs, const LossLabels& labels, long rows, long cols, double gradScale);
+double binary_cross_entropy(float* grad, const float* pred, const LossLabels& labels, long rows, long cols, bool fromLogits, double gradScale);
+double mean_squared_error(float* grad, const float* pred, const LossLabels& labels, long rows, long cols, double gradScale);
 long count_correct(const float* pred, const float* labels, bool sparse, long rows, long cols);
 
 // ---- optimizers (optimizers.cc) ----

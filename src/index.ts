@@ -32,3 +32,5 @@ export { buildTutorialModel, type TutorialModelName } from './model/tutorial.js'
 export type { ModelMetadata } from './model/metadata.js';
 export { loadLayersModel, modelFromArtifacts } from './model/load.js';
 export { modelToArtifacts } from './model/save.js';
+export * as lossFunctions from './losses/index.js';
+export * as metrics from './metrics/index.js';

@@ -355,6 +355,7 @@ const WRAPPING_CALLS: Record<string, (be: Backend) => void> = {
   softmaxBackward: (be) => be.softmaxBackward(f(), f(), f(), W, W),
   softmaxCrossEntropy: (be) => be.softmaxCrossEntropy(null, f(), labels, W, W, 1),
   crossEntropy: (be) => be.crossEntropy(null, f(), labels, W, W, 1),
+  binaryCrossEntropy: (be) => be.binaryCrossEntropy(null, f(), labels, W, W, false, 1),
   meanSquaredError: (be) => be.meanSquaredError(null, f(), labels, W, W, 1),
   countCorrect: (be) => be.countCorrect(f(), labels, W, W),
 };

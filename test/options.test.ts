@@ -119,10 +119,10 @@ const METHOD_OPTIONS: Record<string, Record<string, string>> = {
   fit: {
     batchSize: 'training', epochs: 'training', verbose: 'progress', callbacks: 'tfjs-programs (callbacks object)', validationSplit: 'tfjs-programs',
     validationData: 'training', shuffle: 'training (shuffle: false)', classWeight: 'tfjs-programs (classWeight)', initialEpoch: 'checkpoint',
-    yieldEvery: 'tfjs-programs (yieldEvery and onYield)',
+    yieldEvery: 'tfjs-programs (yieldEvery and onYield)', sampleWeight: 'sample-weight',
   },
   compile: { optimizer: 'optimizers', loss: 'functional (custom loss)', metrics: 'functional (metric function)' },
-  evaluate: { batchSize: 'training', verbose: 'accepted: evaluate prints nothing, as TF.js' },
+  evaluate: { batchSize: 'training', verbose: 'accepted: evaluate prints nothing, as TF.js', sampleWeight: 'sample-weight' },
   predict: { batchSize: 'training', verbose: 'accepted: predict prints nothing, as TF.js' },
   fitDataset: { epochs: 'functional (fitDataset)', batchesPerEpoch: 'fitDataset: one pass continues across epochs', initialEpoch: 'fitDataset', validationData: 'functional (fitDataset)', validationBatches: 'fitDataset', validationBatchSize: 'fitDataset', callbacks: 'fitDataset', verbose: 'fitDataset', classWeight: 'fitDataset' },
   evaluateDataset: { batches: 'evaluateDataset', verbose: 'accepted' },

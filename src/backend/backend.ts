@@ -61,6 +61,10 @@ export interface MatmulOptions {
 export interface Labels {
   data: Float32Array;
   sparse: boolean;
+  /** Keras' label smoothing: targets t(1 − s) + s/k (k classes; 2 for binary cross-entropy). Default 0. */
+  smoothing?: number;
+  /** Per-row weights that multiply each row's loss and gradient (sampleWeight × classWeight). Default: all 1. */
+  weights?: Float32Array | null;
 }
 
 /** Elementwise ops of two tensors (broadcast as in NumPy). */
@@ -149,6 +153,8 @@ export interface Backend extends TensorKernels {
   softmaxCrossEntropy(grad: Float32Array | null, logits: Float32Array, labels: Labels, rows: number, cols: number, gradScale: number): number;
   /** Cross-entropy of probabilities, clipped to [epsilon, 1 - epsilon] as Keras does. */
   crossEntropy(grad: Float32Array | null, probs: Float32Array, labels: Labels, rows: number, cols: number, gradScale: number): number;
+  /** Mean over columns of the binary cross-entropy, per row: from logits (stable), or from probabilities clipped to [epsilon, 1 - epsilon]. */
+  binaryCrossEntropy(grad: Float32Array | null, pred: Float32Array, labels: Labels, rows: number, cols: number, fromLogits: boolean, gradScale: number): number;
   /** Mean over columns of the squared error, per row. */
   meanSquaredError(grad: Float32Array | null, pred: Float32Array, targets: Labels, rows: number, cols: number, gradScale: number): number;
   /** Number of rows whose arg-max matches the label (or, for one column, whose rounded value does). */

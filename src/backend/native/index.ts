@@ -25,9 +25,10 @@ interface Addon {
   softmax(y: Float32Array, x: Float32Array, rows: number, cols: number): void;
   softmaxBackward(dx: Float32Array, dy: Float32Array, y: Float32Array, rows: number, cols: number): void;
   multiply(y: Float32Array, a: Float32Array, b: Float32Array): void;
-  softmaxCrossEntropy(grad: Float32Array | null, x: Float32Array, labels: Float32Array, sparse: boolean, rows: number, cols: number, gradScale: number): number;
-  crossEntropy(grad: Float32Array | null, x: Float32Array, labels: Float32Array, sparse: boolean, rows: number, cols: number, gradScale: number): number;
-  meanSquaredError(grad: Float32Array | null, x: Float32Array, labels: Float32Array, sparse: boolean, rows: number, cols: number, gradScale: number): number;
+  softmaxCrossEntropy(grad: Float32Array | null, x: Float32Array, labels: Float32Array, sparse: boolean, rows: number, cols: number, gradScale: number, weights: Float32Array | null, smoothing: number): number;
+  crossEntropy(grad: Float32Array | null, x: Float32Array, labels: Float32Array, sparse: boolean, rows: number, cols: number, gradScale: number, weights: Float32Array | null, smoothing: number): number;
+  binaryCrossEntropy(grad: Float32Array | null, x: Float32Array, labels: Float32Array, sparse: boolean, rows: number, cols: number, gradScale: number, weights: Float32Array | null, smoothing: number, fromLogits: boolean): number;
+  meanSquaredError(grad: Float32Array | null, x: Float32Array, labels: Float32Array, sparse: boolean, rows: number, cols: number, gradScale: number, weights: Float32Array | null, smoothing: number): number;
   countCorrect(pred: Float32Array, labels: Float32Array, sparse: boolean, rows: number, cols: number): number;
   sgdUpdate(param: Float32Array, grad: Float32Array, velocity: Float32Array | null, lr: number, momentum: number, nesterov: boolean): void;
   rmspropUpdate(param: Float32Array, grad: Float32Array, meanSquare: Float32Array, lr: number, rho: number, epsilon: number): void;
@@ -98,9 +99,10 @@ function wrap(addon: Addon): NativeBackend {
     softmax: (y, x, rows, cols) => addon.softmax(y, x, rows, cols),
     softmaxBackward: (dx, dy, y, rows, cols) => addon.softmaxBackward(dx, dy, y, rows, cols),
     multiply: (y, a, b) => addon.multiply(y, a, b),
-    softmaxCrossEntropy: (grad, logits, labels: Labels, rows, cols, gradScale) => addon.softmaxCrossEntropy(grad, logits, labels.data, labels.sparse, rows, cols, gradScale),
-    crossEntropy: (grad, probs, labels, rows, cols, gradScale) => addon.crossEntropy(grad, probs, labels.data, labels.sparse, rows, cols, gradScale),
-    meanSquaredError: (grad, pred, labels, rows, cols, gradScale) => addon.meanSquaredError(grad, pred, labels.data, labels.sparse, rows, cols, gradScale),
+    softmaxCrossEntropy: (grad, logits, labels: Labels, rows, cols, gradScale) => addon.softmaxCrossEntropy(grad, logits, labels.data, labels.sparse, rows, cols, gradScale, labels.weights ?? null, labels.smoothing ?? 0),
+    crossEntropy: (grad, probs, labels, rows, cols, gradScale) => addon.crossEntropy(grad, probs, labels.data, labels.sparse, rows, cols, gradScale, labels.weights ?? null, labels.smoothing ?? 0),
+    binaryCrossEntropy: (grad, pred, labels, rows, cols, fromLogits, gradScale) => addon.binaryCrossEntropy(grad, pred, labels.data, labels.sparse, rows, cols, gradScale, labels.weights ?? null, labels.smoothing ?? 0, fromLogits),
+    meanSquaredError: (grad, pred, labels, rows, cols, gradScale) => addon.meanSquaredError(grad, pred, labels.data, labels.sparse, rows, cols, gradScale, labels.weights ?? null, labels.smoothing ?? 0),
     countCorrect: (pred, labels, rows, cols) => addon.countCorrect(pred, labels.data, labels.sparse, rows, cols),
     sgdUpdate: (param, grad, velocity, lr, momentum, nesterov) => addon.sgdUpdate(param, grad, velocity, lr, momentum, nesterov),
     rmspropUpdate: (param, grad, meanSquare, lr, rho, epsilon) => addon.rmspropUpdate(param, grad, meanSquare, lr, rho, epsilon),

@@ -3,7 +3,7 @@
 import type { Backend } from '../backend.js';
 import { conv2d, conv2dBackwardFilter, conv2dBackwardInput } from './conv.js';
 import { activation, activationBackward, biasActivation, biasActivationBackward, biasGrad, gatherBytes, multiply, softmax, softmaxBackward } from './elementwise.js';
-import { countCorrect, crossEntropy, meanSquaredError, softmaxCrossEntropy } from './losses.js';
+import { binaryCrossEntropy, countCorrect, crossEntropy, meanSquaredError, softmaxCrossEntropy } from './losses.js';
 import { matmul } from './matmul.js';
 import { adamUpdate, nadamUpdate, rmspropUpdate, sgdUpdate, weightDecay } from './optimizers.js';
 import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from './pool.js';
@@ -32,6 +32,7 @@ export const tsBackend: Backend = {
   gatherBytes,
   softmaxCrossEntropy,
   crossEntropy,
+  binaryCrossEntropy,
   meanSquaredError,
   countCorrect,
   sgdUpdate,
