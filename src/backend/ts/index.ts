@@ -5,6 +5,7 @@ import { conv2d, conv2dBackwardFilter, conv2dBackwardInput } from './conv.js';
 import { activation, activationBackward, biasActivation, biasActivationBackward, biasGrad, gatherBytes, multiply, softmax, softmaxBackward } from './elementwise.js';
 import { countCorrect, crossEntropy, meanSquaredError, softmaxCrossEntropy } from './losses.js';
 import { matmul } from './matmul.js';
+import { batchNormBackward, batchNormForward, batchNormStatistics, layerNormBackward, layerNormForward } from './normalization.js';
 import { adamUpdate, rmspropUpdate, sgdUpdate } from './optimizers.js';
 import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from './pool.js';
 import { argReduce, binary, gather, pad, reduce, scatterAdd, select, slice, sliceAdd, sliceAssign, tile, transpose, unary } from './tensor.js';
@@ -37,4 +38,9 @@ export const tsBackend: Backend = {
   sgdUpdate,
   rmspropUpdate,
   adamUpdate,
+  batchNormStatistics,
+  batchNormForward,
+  batchNormBackward,
+  layerNormForward,
+  layerNormBackward,
 };
