@@ -463,6 +463,84 @@ Napi::Value SetCpuPath(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), false);
 }
 
+// Batch normalization: x is [outer, channels, inner]; gamma, beta (and dx, dgamma, dbeta) may be null.
+Napi::Value BatchNormStatistics(const Napi::CallbackInfo& info) {
+  Args in(info);
+  long outer = in.dim(3, "outer"), channels = in.dim(4, "channels"), inner = in.dim(5, "inner");
+  long size = in.count({outer, channels, inner}, "outer*channels*inner");
+  float* mean = in.f32(0, "mean", channels);
+  float* variance = in.f32(1, "variance", channels);
+  const float* x = in.f32(2, "x", size);
+  if (in.ok) batchnorm_statistics(mean, variance, x, outer, channels, inner);
+  return info.Env().Undefined();
+}
+
+Napi::Value BatchNormForward(const Napi::CallbackInfo& info) {
+  Args in(info);
+  double epsilon = in.num(6);
+  long outer = in.dim(7, "outer"), channels = in.dim(8, "channels"), inner = in.dim(9, "inner");
+  long size = in.count({outer, channels, inner}, "outer*channels*inner");
+  float* y = in.f32(0, "y", size);
+  const float* x = in.f32(1, "x", size);
+  const float* mean = in.f32(2, "mean", channels);
+  const float* variance = in.f32(3, "variance", channels);
+  const float* gamma = in.f32(4, "gamma", channels, true);
+  const float* beta = in.f32(5, "beta", channels, true);
+  if (in.ok) batchnorm_forward(y, x, mean, variance, gamma, beta, epsilon, outer, channels, inner);
+  return info.Env().Undefined();
+}
+
+Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
+  Args in(info);
+  double epsilon = in.num(8);
+  long outer = in.dim(9, "outer"), channels = in.dim(10, "channels"), inner = in.dim(11, "inner");
+  bool batchStatistics = in.flag(12);
+  long size = in.count({outer, channels, inner}, "outer*channels*inner");
+  float* dx = in.f32(0, "dx", size, true);
+  float* dgamma = in.f32(1, "dgamma", channels, true);
+  float* dbeta = in.f32(2, "dbeta", channels, true);
+  const float* dy = in.f32(3, "dy", size);
+  const float* x = in.f32(4, "x", size);
+  const float* mean = in.f32(5, "mean", channels);
+  const float* variance = in.f32(6, "variance", channels);
+  const float* gamma = in.f32(7, "gamma", channels, true);
+  if (in.ok) batchnorm_backward(dx, dgamma, dbeta, dy, x, mean, variance, gamma, epsilon, outer, channels, inner, batchStatistics);
+  return info.Env().Undefined();
+}
+
+// Layer normalization: x is [rows, cols]; gamma, beta (and dx, dgamma, dbeta) may be null.
+Napi::Value LayerNormForward(const Napi::CallbackInfo& info) {
+  Args in(info);
+  double epsilon = in.num(6);
+  long rows = in.dim(7, "rows"), cols = in.dim(8, "cols");
+  long size = in.count({rows, cols}, "rows*cols");
+  float* y = in.f32(0, "y", size);
+  float* mean = in.f32(1, "mean", rows);
+  float* variance = in.f32(2, "variance", rows);
+  const float* x = in.f32(3, "x", size);
+  const float* gamma = in.f32(4, "gamma", cols, true);
+  const float* beta = in.f32(5, "beta", cols, true);
+  if (in.ok) layernorm_forward(y, mean, variance, x, gamma, beta, epsilon, rows, cols);
+  return info.Env().Undefined();
+}
+
+Napi::Value LayerNormBackward(const Napi::CallbackInfo& info) {
+  Args in(info);
+  double epsilon = in.num(8);
+  long rows = in.dim(9, "rows"), cols = in.dim(10, "cols");
+  long size = in.count({rows, cols}, "rows*cols");
+  float* dx = in.f32(0, "dx", size, true);
+  float* dgamma = in.f32(1, "dgamma", cols, true);
+  float* dbeta = in.f32(2, "dbeta", cols, true);
+  const float* dy = in.f32(3, "dy", size);
+  const float* x = in.f32(4, "x", size);
+  const float* mean = in.f32(5, "mean", rows);
+  const float* variance = in.f32(6, "variance", rows);
+  const float* gamma = in.f32(7, "gamma", cols, true);
+  if (in.ok) layernorm_backward(dx, dgamma, dbeta, dy, x, mean, variance, gamma, epsilon, rows, cols);
+  return info.Env().Undefined();
+}
+
 // The thread pool and scratch memory are shared by the whole process, and JavaScript may call in
 // from several threads (the server trains on a worker thread while it predicts on the main one):
 // one kernel runs at a time. Kernels last microseconds to milliseconds, so waiting is short.
@@ -510,6 +588,11 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"cpuPaths", Locked<CpuPaths>},
       {"getCpuPath", Locked<GetCpuPath>},
       {"setCpuPath", Locked<SetCpuPath>},
+      {"batchNormStatistics", Locked<BatchNormStatistics>},
+      {"batchNormForward", Locked<BatchNormForward>},
+      {"batchNormBackward", Locked<BatchNormBackward>},
+      {"layerNormForward", Locked<LayerNormForward>},
+      {"layerNormBackward", Locked<LayerNormBackward>},
   };
   for (const Entry& e : entries) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
   return exports;

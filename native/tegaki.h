@@ -142,4 +142,14 @@ void adam_update(float* param, const float* grad, float* m, float* v, long n, do
 void nadam_update(float* param, const float* grad, float* m, float* v, long n, double lr, double beta1, double beta2, double epsilon, double moment_scale, double grad_scale, double unbias2);
 void weight_decay(float* param, long n, double rate);
 
+// ---- batch and layer normalization (normalization.cc) ----
+// x is [outer, channels, inner]; statistics per channel over outer and inner; gamma, beta may be null.
+void batchnorm_statistics(float* mean, float* variance, const float* x, long outer, long channels, long inner);
+void batchnorm_forward(float* y, const float* x, const float* mean, const float* variance, const float* gamma, const float* beta, double epsilon, long outer, long channels, long inner);
+// dx may be null (only dgamma, dbeta); dgamma, dbeta may be null.
+void batchnorm_backward(float* dx, float* dgamma, float* dbeta, const float* dy, const float* x, const float* mean, const float* variance, const float* gamma, double epsilon, long outer, long channels, long inner, bool batchStatistics);
+// Layer normalization: x is [rows, cols], each row normalized over its cols; mean, variance per row.
+void layernorm_forward(float* y, float* mean, float* variance, const float* x, const float* gamma, const float* beta, double epsilon, long rows, long cols);
+void layernorm_backward(float* dx, float* dgamma, float* dbeta, const float* dy, const float* x, const float* mean, const float* variance, const float* gamma, double epsilon, long rows, long cols);
+
 }  // namespace tegaki

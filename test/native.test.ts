@@ -358,6 +358,11 @@ const WRAPPING_CALLS: Record<string, (be: Backend) => void> = {
   binaryCrossEntropy: (be) => be.binaryCrossEntropy(null, f(), labels, W, W, false, 1),
   meanSquaredError: (be) => be.meanSquaredError(null, f(), labels, W, W, 1),
   countCorrect: (be) => be.countCorrect(f(), labels, W, W),
+  batchNormStatistics: (be) => be.batchNormStatistics(f(), f(), f(), W, W, W),
+  batchNormForward: (be) => be.batchNormForward(f(), f(), f(), f(), null, null, 1e-3, W, W, W),
+  batchNormBackward: (be) => be.batchNormBackward(null, null, null, f(), f(), f(), f(), null, 1e-3, W, W, W, true),
+  layerNormForward: (be) => be.layerNormForward(f(), f(), f(), f(), null, null, 1e-3, W, W),
+  layerNormBackward: (be) => be.layerNormBackward(null, null, null, f(), f(), f(), f(), null, 1e-3, W, W),
 };
 // kernels whose sizes are their arrays' own lengths take no size arguments to wrap
 const SIZED_BY_ARRAYS = ['activation', 'activationBackward', 'multiply', 'sgdUpdate', 'rmspropUpdate', 'adamUpdate', 'nadamUpdate', 'weightDecay'];

@@ -169,6 +169,24 @@ export interface Backend extends TensorKernels {
   nadamUpdate(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, lr: number, beta1: number, beta2: number, epsilon: number, momentScale: number, gradScale: number, unbias2: number): void;
   // param −= param · rate (decoupled weight decay)
   weightDecay(param: Float32Array, rate: number): void;
+
+  // ---- normalization (batch and layer normalization) ----
+  // Batch normalization sees x as [outer, channels, inner]: each channel's statistics run over
+  // outer and inner (NHWC with axis -1: outer = pixels, inner = 1). gamma and beta may be null
+  // (scale 1, offset 0). Sums run in double.
+  // mean[c], variance[c] = the mean and biased variance of channel c (overwrite).
+  batchNormStatistics(mean: Float32Array, variance: Float32Array, x: Float32Array, outer: number, channels: number, inner: number): void;
+  // y = (x − mean[c]) · gamma[c] / sqrt(variance[c] + epsilon) + beta[c]
+  batchNormForward(y: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, outer: number, channels: number, inner: number): void;
+  // The backward of batchNormForward given dL/dy: dgamma, dbeta (overwritten; null when not
+  // wanted) and dx (overwritten; null skips it). batchStatistics: mean and variance came from
+  // this x (training), so dx includes their dependence on x; otherwise they are constants.
+  batchNormBackward(dx: Float32Array | null, dgamma: Float32Array | null, dbeta: Float32Array | null, dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array | null, epsilon: number, outer: number, channels: number, inner: number, batchStatistics: boolean): void;
+  // Layer normalization sees x as [rows, cols] and normalizes each row; gamma, beta are per
+  // column (may be null). mean[r], variance[r] receive each row's statistics for the backward.
+  layerNormForward(y: Float32Array, mean: Float32Array, variance: Float32Array, x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, rows: number, cols: number): void;
+  // Its backward: dgamma, dbeta (overwritten; may be null) and dx (overwritten; null skips it).
+  layerNormBackward(dx: Float32Array | null, dgamma: Float32Array | null, dbeta: Float32Array | null, dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array | null, epsilon: number, rows: number, cols: number): void;
 }
 
 /** Keras clips probabilities by this before taking logs. */

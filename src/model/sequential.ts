@@ -11,6 +11,7 @@ import { refuseUnknownOptions, TegakiError } from '../errors.js';
 import { InputLayer } from '../layers/input.js';
 import { Layer } from '../layers/layer.js';
 import { ActivatedLayer, FusedLayer } from '../layers/fused.js';
+import { foldForInference } from '../layers/fold.js';
 import { layerToJson } from '../layers/serialization.js';
 import type { SymbolicTensor } from '../layers/layer.js';
 import { lossSum } from '../losses.js';
@@ -188,10 +189,10 @@ export class Sequential extends LayersModel {
     return this.stack as FusedLayer[];
   }
 
-  /** Run a batch through every layer's fused kernels; the result is reused by the next call. */
-  forward(x: Tensor, training: boolean, rng: Random = this.rng): Tensor {
+  /** Run a batch through every layer's fused kernels (or through `layers`); the result is reused by the next call. */
+  forward(x: Tensor, training: boolean, rng: Random = this.rng, layers: readonly FusedLayer[] = this.fusedLayers): Tensor {
     let h = x;
-    for (const layer of this.fusedLayers) h = layer.forward(h, { training, rng });
+    for (const layer of layers) h = layer.forward(h, { training, rng });
     return h;
   }
 
@@ -259,7 +260,9 @@ export class Sequential extends LayersModel {
     if (!this.fused) return super.predictSources(sources, batchSize);
     const out = new Tensor([sources[0]!.length, ...this.outputShape]);
     const perSample = sizeOf(this.outputShape);
-    forEachBatch(sources, range(0, sources[0]!.length), batchSize, ([batch], start) => out.f32.set(this.forward(batch!, false).f32, start * perSample));
+    // batch normalization folded into the layer before it, from the weights as they are now
+    const layers = foldForInference(this.fusedLayers);
+    forEachBatch(sources, range(0, sources[0]!.length), batchSize, ([batch], start) => out.f32.set(this.forward(batch!, false, this.rng, layers).f32, start * perSample));
     return [out];
   }
 

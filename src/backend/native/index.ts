@@ -35,6 +35,11 @@ interface Addon {
   adamUpdate(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, lr: number, beta1: number, beta2: number, epsilon: number, step: number): void;
   nadamUpdate(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, lr: number, beta1: number, beta2: number, epsilon: number, momentScale: number, gradScale: number, unbias2: number): void;
   weightDecay(param: Float32Array, rate: number): void;
+  batchNormStatistics(mean: Float32Array, variance: Float32Array, x: Float32Array, outer: number, channels: number, inner: number): void;
+  batchNormForward(y: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, outer: number, channels: number, inner: number): void;
+  batchNormBackward(dx: Float32Array | null, dgamma: Float32Array | null, dbeta: Float32Array | null, dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array | null, epsilon: number, outer: number, channels: number, inner: number, batchStatistics: boolean): void;
+  layerNormForward(y: Float32Array, mean: Float32Array, variance: Float32Array, x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, rows: number, cols: number): void;
+  layerNormBackward(dx: Float32Array | null, dgamma: Float32Array | null, dbeta: Float32Array | null, dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array | null, epsilon: number, rows: number, cols: number): void;
   getThreads(): number;
   setThreads(n: number): number;
   cpuPaths(): string[];
@@ -109,6 +114,12 @@ function wrap(addon: Addon): NativeBackend {
     adamUpdate: (param, grad, m, v, lr, beta1, beta2, epsilon, step) => addon.adamUpdate(param, grad, m, v, lr, beta1, beta2, epsilon, step),
     nadamUpdate: (param, grad, m, v, lr, beta1, beta2, epsilon, momentScale, gradScale, unbias2) => addon.nadamUpdate(param, grad, m, v, lr, beta1, beta2, epsilon, momentScale, gradScale, unbias2),
     weightDecay: (param, rate) => addon.weightDecay(param, rate),
+    batchNormStatistics: (mean, variance, x, outer, channels, inner) => addon.batchNormStatistics(mean, variance, x, outer, channels, inner),
+    batchNormForward: (y, x, mean, variance, gamma, beta, epsilon, outer, channels, inner) => addon.batchNormForward(y, x, mean, variance, gamma, beta, epsilon, outer, channels, inner),
+    batchNormBackward: (dx, dgamma, dbeta, dy, x, mean, variance, gamma, epsilon, outer, channels, inner, batchStatistics) =>
+      addon.batchNormBackward(dx, dgamma, dbeta, dy, x, mean, variance, gamma, epsilon, outer, channels, inner, batchStatistics),
+    layerNormForward: (y, mean, variance, x, gamma, beta, epsilon, rows, cols) => addon.layerNormForward(y, mean, variance, x, gamma, beta, epsilon, rows, cols),
+    layerNormBackward: (dx, dgamma, dbeta, dy, x, mean, variance, gamma, epsilon, rows, cols) => addon.layerNormBackward(dx, dgamma, dbeta, dy, x, mean, variance, gamma, epsilon, rows, cols),
     getThreads: () => addon.getThreads(),
     setThreads: (n) => addon.setThreads(n),
     cpuPaths: () => addon.cpuPaths() as CpuPath[],

@@ -6,6 +6,7 @@ import { activation, activationBackward, biasActivation, biasActivationBackward,
 import { binaryCrossEntropy, countCorrect, crossEntropy, meanSquaredError, softmaxCrossEntropy } from './losses.js';
 import { matmul } from './matmul.js';
 import { adamUpdate, nadamUpdate, rmspropUpdate, sgdUpdate, weightDecay } from './optimizers.js';
+import { batchNormBackward, batchNormForward, batchNormStatistics, layerNormBackward, layerNormForward } from './normalization.js';
 import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from './pool.js';
 import { argReduce, binary, gather, pad, reduce, scatterAdd, select, slice, sliceAdd, sliceAssign, tile, transpose, unary } from './tensor.js';
 
@@ -40,4 +41,9 @@ export const tsBackend: Backend = {
   adamUpdate,
   nadamUpdate,
   weightDecay,
+  batchNormStatistics,
+  batchNormForward,
+  batchNormBackward,
+  layerNormForward,
+  layerNormBackward,
 };
