@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'node:test';
 import type * as tfjs from '@tensorflow/tfjs';
-import type { Backend, ConvGeometry, ElementwiseActivation, PoolGeometry, ResizeGeometry } from '../src/backend/backend.js';
+import type { ConvGeometry, ElementwiseActivation, PoolGeometry, ResizeGeometry } from '../src/backend/backend.js';
 import { loadNative } from '../src/backend/native/index.js';
 import { tsBackend } from '../src/backend/ts/index.js';
 import type { FusedLayer } from '../src/layers/fused.js';
@@ -20,6 +20,7 @@ import { gradientsOf } from '../src/ops/engine.js';
 import { windowGeometry } from '../src/ops/windows.js';
 import * as tg from '../src/node.js';
 import { checkClose, checkGradient, distinctArray, dot, uniformArray } from './helpers/check.js';
+import { compareKernels } from './helpers/kernels.js';
 import { tempDir } from './helpers/cli.js';
 import { serveFolder, tfjs as loadTfjs } from './helpers/tfjs.js';
 
@@ -249,22 +250,6 @@ test('a Sequential fit step on the fused kernels equals the same step on the tap
 // ---- the new native kernels against the reference, with guard regions ----
 
 const { backend: native, reason } = loadNative();
-const GUARD = 17;
-const SENTINEL = 1234.5;
-
-/** Runs one kernel on the reference and on native (its output inside guard cells) and compares. */
-function compareKernels(label: string, n: number, run: (be: Backend, out: Float32Array) => void): number {
-  const init = uniformArray(n, 99);
-  const expected = init.slice();
-  run(tsBackend, expected);
-  const full = new Float32Array(n + 2 * GUARD).fill(SENTINEL);
-  const out = full.subarray(GUARD, GUARD + n);
-  out.set(init);
-  run(native!, out);
-  for (let i = 0; i < GUARD; i++) assert.ok(full[i] === SENTINEL && full[GUARD + n + i] === SENTINEL, `${label}: write outside the output`);
-  return checkClose(out, expected, 1e-5, label);
-}
-
 function depthwiseGeometry(batch: number, inH: number, inW: number, inC: number, m: number, k: [number, number], s: [number, number], padding: 'valid' | 'same', d: [number, number] = [1, 1]): ConvGeometry {
   const h = windowGeometry(inH, (k[0] - 1) * d[0] + 1, s[0], padding);
   const w = windowGeometry(inW, (k[1] - 1) * d[1] + 1, s[1], padding);
@@ -304,17 +289,17 @@ test('native depthwise and average-pool kernels match the reference on every CPU
           const [x, w, bias, dy] = [uniformArray(xs, 10 * i), uniformArray(ws, 10 * i + 1, -0.5, 0.5), uniformArray(g.outC, 10 * i + 2), uniformArray(ys, 10 * i + 3)];
           const label = `${cpu}, ${n} thread(s), depthwise ${JSON.stringify(g)}`;
           for (const act of ['linear', 'relu', 'sigmoid'] as ElementwiseActivation[]) {
-            worst = Math.max(worst, compareKernels(`${label} forward ${act}`, ys, (k, y) => k.depthwiseConv2d(y, x, w, act === 'sigmoid' ? null : bias, g, act)));
+            worst = Math.max(worst, compareKernels(be, `${label} forward ${act}`, ys, (k, y) => k.depthwiseConv2d(y, x, w, act === 'sigmoid' ? null : bias, g, act), uniformArray(ys, 99)));
           }
-          worst = Math.max(worst, compareKernels(`${label} backwardInput`, xs, (k, dx) => k.depthwiseConv2dBackwardInput(dx, dy, w, g)));
-          worst = Math.max(worst, compareKernels(`${label} backwardFilter`, ws, (k, dw) => k.depthwiseConv2dBackwardFilter(dw, x, dy, g)));
+          worst = Math.max(worst, compareKernels(be, `${label} backwardInput`, xs, (k, dx) => k.depthwiseConv2dBackwardInput(dx, dy, w, g), uniformArray(xs, 99)));
+          worst = Math.max(worst, compareKernels(be, `${label} backwardFilter`, ws, (k, dw) => k.depthwiseConv2dBackwardFilter(dw, x, dy, g), uniformArray(ws, 99)));
         }
         for (const [i, g] of POOL_CASES.entries()) {
           const [xs, ys] = [g.batch * g.inH * g.inW * g.channels, g.batch * g.outH * g.outW * g.channels];
           const [x, dy] = [uniformArray(xs, 50 + i), uniformArray(ys, 60 + i)];
           const label = `${cpu}, ${n} thread(s), avgPool ${JSON.stringify(g)}`;
-          worst = Math.max(worst, compareKernels(`${label} forward`, ys, (k, y) => k.avgPool(y, x, g)));
-          worst = Math.max(worst, compareKernels(`${label} backward`, xs, (k, dx) => k.avgPoolBackward(dx, dy, g)));
+          worst = Math.max(worst, compareKernels(be, `${label} forward`, ys, (k, y) => k.avgPool(y, x, g), uniformArray(ys, 99)));
+          worst = Math.max(worst, compareKernels(be, `${label} backward`, xs, (k, dx) => k.avgPoolBackward(dx, dy, g), uniformArray(xs, 99)));
         }
       }
     }

@@ -6,7 +6,7 @@ import { getBackend } from '../backend/select.js';
 import { TegakiError } from '../errors.js';
 import { avgPool, maxPool } from '../ops/nn.js';
 import { max, mean } from '../ops/reduction.js';
-import { formatShape, type Shape, Tensor } from '../tensor.js';
+import { formatShape, Tensor } from '../tensor.js';
 import { singleInput, singleSampleShape, type CallArgs, type LayerArgs, type LayerInput, type Padding, paddingOption, positivePair, requireDefault, windowGeometry, type BatchShape } from './layer.js';
 import { FusedLayer, type ForwardOptions } from './fused.js';
 

@@ -61,7 +61,7 @@ export function unbatch(out: Tensor, batched: boolean): Tensor {
 }
 
 /** Strides and dilations as pairs; like TF.js, refuses both above 1 at once. */
-export function convSteps(strides: number | [number, number], dilations: number | [number, number], op = 'conv2d'): { strides: [number, number]; dilations: [number, number] } {
+function convSteps(strides: number | [number, number], dilations: number | [number, number], op = 'conv2d'): { strides: [number, number]; dilations: [number, number] } {
   const s = pair(strides, 'strides', op);
   const d = pair(dilations, 'dilations', op);
   if (s.some((v) => v !== 1) && d.some((v) => v !== 1)) throw new TegakiError(`${op}: either strides or dilations must be 1, received strides ${JSON.stringify(strides)} and dilations ${JSON.stringify(dilations)}.`);
