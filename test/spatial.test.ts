@@ -224,6 +224,26 @@ test('models of these layers saved by tegaki load in TF.js and predict the same'
   }
 });
 
+test('dense on rank 3 ending a Sequential model: a loss per position (on the tape), as TF.js computes it', async () => {
+  const make = <M extends typeof tg | typeof tf>(lib: M) => {
+    const l = lib.layers as unknown as Record<string, (a: unknown) => never>;
+    const model = lib.sequential();
+    model.add(l['dense']!({ units: 5, activation: 'tanh', inputShape: [3, 4] }));
+    model.add(l['dense']!({ units: 3, activation: 'softmax' }));
+    model.compile({ optimizer: lib.train.sgd(0.5) as never, loss: 'categoricalCrossentropy' });
+    return model;
+  };
+  const [mine, their] = [make(tg) as tg.Sequential, make(tf) as tfjs.Sequential];
+  their.setWeights(mine.getWeights().map((w) => tf.tensor(w.f32, w.shape as number[])));
+  const xs = uniformArray(6 * 3 * 4, 80);
+  const labels = new Float32Array(6 * 3 * 3);
+  for (let i = 0; i < 18; i++) labels[i * 3 + (i % 3)] = 1;
+  const h1 = await mine.fit(new tg.Tensor([6, 3, 4], xs), new tg.Tensor([6, 3, 3], labels), { batchSize: 6, epochs: 2, shuffle: false, verbose: 0 });
+  const h2 = await their.fit(tf.tensor(xs, [6, 3, 4]), tf.tensor(labels, [6, 3, 3]), { batchSize: 6, epochs: 2, shuffle: false, verbose: 0 });
+  checkClose(h1.history['loss'] as number[], h2.history['loss'] as number[], 1e-5, 'losses per epoch');
+  mine.getWeights().forEach((w, i) => checkClose(w.f32, their.getWeights()[i]!.dataSync(), 1e-4, `weight ${i} after two steps`));
+});
+
 test('a Sequential fit step on the fused kernels equals the same step on the tape (functional model)', async () => {
   for (const [i, { model, inputShape }] of buildModels(tg).entries()) {
     const fused = model as tg.Sequential;

@@ -177,9 +177,13 @@ export class Sequential extends LayersModel {
     return [h];
   }
 
-  /** Whether the fused kernels can run this model: built-in layers, a built-in loss, no metric functions. */
+  /**
+   * Whether the fused kernels can run this model: built-in layers, a built-in loss, no metric
+   * functions, and one row of outputs per sample (the loss kernels see a batch as [rows, cols]; a
+   * rank > 2 output, e.g. dense on sequences, is a loss per position and trains on the tape).
+   */
   private get fused(): boolean {
-    return this.stack.every((l) => l instanceof FusedLayer) && this.losses.every((l) => !l.custom) && this.metrics.every((m) => m.kind === 'accuracy');
+    return this.stack.every((l) => l instanceof FusedLayer) && this.stack.at(-1)!.outputShape.length === 1 && this.losses.every((l) => !l.custom) && this.metrics.every((m) => m.kind === 'accuracy');
   }
 
   private get fusedLayers(): FusedLayer[] {
