@@ -21,6 +21,8 @@
         "native/simd_portable.cc",
         "native/conv.cc",
         "native/maxpool.cc",
+        "native/avgpool.cc",
+        "native/depthwise.cc",
         "native/elementwise.cc",
         "native/losses.cc",
         "native/optimizers.cc",

@@ -234,6 +234,68 @@ Napi::Value MaxPoolBackward(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// Depthwise geometry: a conv geometry whose outC is a multiple of inC (the depth multiplier).
+bool depthwise_geom(Args& in, size_t at, ConvGeom& g) {
+  if (conv_geom(in, at, g) && g.outC % g.inC != 0) in.fail("outC must be a multiple of inC");
+  return in.ok;
+}
+long depthwise_w_size(const ConvGeom& g) { return g.kH * g.kW * g.outC; }
+
+Napi::Value DepthwiseConv2d(const Napi::CallbackInfo& info) {
+  Args in(info);
+  ConvGeom g;
+  Act act = in.act(4);
+  if (!depthwise_geom(in, 5, g)) return info.Env().Undefined();
+  float* y = in.f32(0, "y", y_size(g));
+  const float* x = in.f32(1, "x", x_size(g));
+  const float* w = in.f32(2, "w", depthwise_w_size(g));
+  const float* bias = in.f32(3, "bias", g.outC, true);
+  if (in.ok) depthwise_forward(y, x, w, bias, g, act);
+  return info.Env().Undefined();
+}
+
+Napi::Value DepthwiseConv2dBackwardInput(const Napi::CallbackInfo& info) {
+  Args in(info);
+  ConvGeom g;
+  if (!depthwise_geom(in, 3, g)) return info.Env().Undefined();
+  float* dx = in.f32(0, "dx", x_size(g));
+  const float* dy = in.f32(1, "dy", y_size(g));
+  const float* w = in.f32(2, "w", depthwise_w_size(g));
+  if (in.ok) depthwise_backward_input(dx, dy, w, g);
+  return info.Env().Undefined();
+}
+
+Napi::Value DepthwiseConv2dBackwardFilter(const Napi::CallbackInfo& info) {
+  Args in(info);
+  ConvGeom g;
+  if (!depthwise_geom(in, 3, g)) return info.Env().Undefined();
+  float* dw = in.f32(0, "dw", depthwise_w_size(g));
+  const float* x = in.f32(1, "x", x_size(g));
+  const float* dy = in.f32(2, "dy", y_size(g));
+  if (in.ok) depthwise_backward_filter(dw, x, dy, g);
+  return info.Env().Undefined();
+}
+
+Napi::Value AvgPool(const Napi::CallbackInfo& info) {
+  Args in(info);
+  PoolGeom g;
+  if (!pool_geom(in, 2, g)) return info.Env().Undefined();
+  float* y = in.f32(0, "y", g.batch * g.outH * g.outW * g.channels);
+  const float* x = in.f32(1, "x", g.batch * g.inH * g.inW * g.channels);
+  if (in.ok) avgpool_forward(y, x, g);
+  return info.Env().Undefined();
+}
+
+Napi::Value AvgPoolBackward(const Napi::CallbackInfo& info) {
+  Args in(info);
+  PoolGeom g;
+  if (!pool_geom(in, 2, g)) return info.Env().Undefined();
+  float* dx = in.f32(0, "dx", g.batch * g.inH * g.inW * g.channels);
+  const float* dy = in.f32(1, "dy", g.batch * g.outH * g.outW * g.channels);
+  if (in.ok) avgpool_backward(dx, dy, g);
+  return info.Env().Undefined();
+}
+
 Napi::Value BiasActivation(const Napi::CallbackInfo& info) {
   Args in(info);
   long rows = in.dim(2, "rows"), cols = in.dim(3, "cols");
@@ -562,6 +624,11 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"conv2d", Locked<Conv2d>},
       {"conv2dBackwardInput", Locked<Conv2dBackwardInput>},
       {"conv2dBackwardFilter", Locked<Conv2dBackwardFilter>},
+      {"depthwiseConv2d", Locked<DepthwiseConv2d>},
+      {"depthwiseConv2dBackwardInput", Locked<DepthwiseConv2dBackwardInput>},
+      {"depthwiseConv2dBackwardFilter", Locked<DepthwiseConv2dBackwardFilter>},
+      {"avgPool", Locked<AvgPool>},
+      {"avgPoolBackward", Locked<AvgPoolBackward>},
       {"maxPool", Locked<MaxPool>},
       {"maxPoolBackward", Locked<MaxPoolBackward>},
       {"biasActivation", Locked<BiasActivation>},

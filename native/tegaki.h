@@ -99,12 +99,22 @@ void conv2d_forward(float* y, const float* x, const float* w, const float* bias,
 void conv2d_backward_input(float* dx, const float* dy, const float* w, const ConvGeom& g);
 void conv2d_backward_filter(float* dw, const float* x, const float* dy, const ConvGeom& g);
 
+// ---- depthwise conv (depthwise.cc) ----
+// g.outC = g.inC · m; w is [kH, kW, inC, m]; output channel c·m + j reads input channel c.
+void depthwise_forward(float* y, const float* x, const float* w, const float* bias, const ConvGeom& g, Act act);
+void depthwise_backward_input(float* dx, const float* dy, const float* w, const ConvGeom& g);
+void depthwise_backward_filter(float* dw, const float* x, const float* dy, const ConvGeom& g);
+
 // ---- max pool (maxpool.cc) ----
 struct PoolGeom {
   long batch, inH, inW, channels, outH, outW, poolH, poolW, strideH, strideW, padTop, padLeft;
 };
 void maxpool_forward(float* y, int32_t* argmax, const float* x, const PoolGeom& g);
 void maxpool_backward(float* dx, const float* dy, const int32_t* argmax, const PoolGeom& g, long dxLength);
+
+// ---- average pool (avgpool.cc): the mean over each window's positions inside x ----
+void avgpool_forward(float* y, const float* x, const PoolGeom& g);
+void avgpool_backward(float* dx, const float* dy, const PoolGeom& g);
 
 // ---- elementwise (elementwise.cc) ----
 void bias_activation(float* y, const float* bias, long rows, long cols, Act act);

@@ -10,9 +10,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'node:test';
 import type * as tfjs from '@tensorflow/tfjs';
-import type { Backend, ConvGeometry, ElementwiseActivation } from '../src/backend/backend.js';
+import type { ConvGeometry, ElementwiseActivation } from '../src/backend/backend.js';
 import { loadNative } from '../src/backend/native/index.js';
-import { tsBackend } from '../src/backend/ts/index.js';
 import type { FusedLayer } from '../src/layers/fused.js';
 import { add, mul, sum } from '../src/ops/arithmetic.js';
 import { ones } from '../src/ops/creation.js';
@@ -20,6 +19,7 @@ import { gradientsOf } from '../src/ops/engine.js';
 import { dilatedWindow, windowGeometry } from '../src/ops/windows.js';
 import * as tg from '../src/node.js';
 import { checkClose, checkGradient, dot, uniformArray } from './helpers/check.js';
+import { compareKernels } from './helpers/kernels.js';
 import { tempDir } from './helpers/cli.js';
 import { serveFolder, tfjs as loadTfjs } from './helpers/tfjs.js';
 
@@ -139,21 +139,6 @@ const KERNEL_CASES: ConvGeometry[] = [
   dilatedGeometry(2, 7, 6, 5, 3, [1, 1], [2, 2], 'valid'), // 1×1: x is its own im2col matrix
 ];
 
-const GUARD = 17;
-const SENTINEL = 1234.5;
-
-/** Runs one kernel on the reference and on native (its output inside guard cells) and compares. */
-function compareKernels(label: string, n: number, run: (be: Backend, out: Float32Array) => void, init: Float32Array): void {
-  const expected = init.slice();
-  run(tsBackend, expected);
-  const full = new Float32Array(n + 2 * GUARD).fill(SENTINEL);
-  const out = full.subarray(GUARD, GUARD + n);
-  out.set(init);
-  run(native!, out);
-  for (let i = 0; i < GUARD; i++) assert.ok(full[i] === SENTINEL && full[GUARD + n + i] === SENTINEL, `${label}: write outside the output`);
-  checkClose(out, expected, 1e-5, label);
-}
-
 test('native dilated kernels match the reference on every CPU path and thread count', { skip: native ? false : `native addon not built (${reason})` }, () => {
   const be = native!;
   const [path, threads] = [be.getCpuPath(), be.getThreads()];
@@ -167,10 +152,10 @@ test('native dilated kernels match the reference on every CPU path and thread co
           const [x, w, bias, dy] = [uniformArray(xs, 10 * i), uniformArray(ws, 10 * i + 1, -0.5, 0.5), uniformArray(g.outC, 10 * i + 2), uniformArray(ys, 10 * i + 3)];
           const label = `${cpu}, ${n} thread(s), ${JSON.stringify(g)}`;
           for (const act of ['linear', 'relu', 'tanh'] as ElementwiseActivation[]) {
-            compareKernels(`${label} forward ${act}`, ys, (k, y) => k.conv2d(y, x, w, bias, g, act), uniformArray(ys, 7));
+            compareKernels(be, `${label} forward ${act}`, ys, (k, y) => k.conv2d(y, x, w, bias, g, act), uniformArray(ys, 7));
           }
-          compareKernels(`${label} backwardInput`, xs, (k, dx) => k.conv2dBackwardInput(dx, dy, w, g), uniformArray(xs, 8));
-          compareKernels(`${label} backwardFilter`, ws, (k, dw) => k.conv2dBackwardFilter(dw, x, dy, g), uniformArray(ws, 9));
+          compareKernels(be, `${label} backwardInput`, xs, (k, dx) => k.conv2dBackwardInput(dx, dy, w, g), uniformArray(xs, 8));
+          compareKernels(be, `${label} backwardFilter`, ws, (k, dw) => k.conv2dBackwardFilter(dw, x, dy, g), uniformArray(ws, 9));
         }
       }
     }

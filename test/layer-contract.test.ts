@@ -30,6 +30,16 @@ const cases: ContractCase[] = [
   { label: 'conv2d no bias', make: (inputShape) => layers.conv2d({ filters: 2, kernelSize: 2, useBias: false, biasInitializer: 'ones', inputShape }), inputShape: [4, 4, 3], outputShape: [3, 3, 2], weights: [[2, 2, 3, 2]] },
   { label: 'maxPooling2d', make: (inputShape) => layers.maxPooling2d({ inputShape }), inputShape: [6, 5, 2], outputShape: [3, 2, 2], weights: [] },
   { label: 'maxPooling2d same, strides 1', make: (inputShape) => layers.maxPooling2d({ poolSize: [2, 3], strides: 1, padding: 'same', inputShape }), inputShape: [4, 5, 2], outputShape: [4, 5, 2], weights: [] },
+  { label: 'averagePooling2d same', make: (inputShape) => layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same', inputShape }), inputShape: [5, 6, 2], outputShape: [3, 3, 2], weights: [] },
+  { label: 'globalAveragePooling2d', make: (inputShape) => layers.globalAveragePooling2d({ inputShape }), inputShape: [4, 5, 3], outputShape: [3], weights: [] },
+  { label: 'globalMaxPooling2d', make: (inputShape) => layers.globalMaxPooling2d({ inputShape }), inputShape: [4, 5, 3], outputShape: [3], weights: [] },
+  { label: 'zeroPadding2d', make: (inputShape) => layers.zeroPadding2d({ padding: [[1, 0], [2, 3]], inputShape }), inputShape: [3, 4, 2], outputShape: [4, 9, 2], weights: [] },
+  { label: 'cropping2D', make: (inputShape) => layers.cropping2D({ cropping: [1, 2], inputShape }), inputShape: [5, 6, 2], outputShape: [3, 2, 2], weights: [] },
+  { label: 'upSampling2d bilinear', make: (inputShape) => layers.upSampling2d({ size: [2, 3], interpolation: 'bilinear', inputShape }), inputShape: [3, 2, 2], outputShape: [6, 6, 2], weights: [] },
+  { label: 'depthwiseConv2d', make: (inputShape) => layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, activation: 'relu', inputShape }), inputShape: [5, 5, 2], outputShape: [3, 3, 4], weights: [[3, 3, 2, 2], [4]], names: ['depthwise_kernel', 'bias'] },
+  { label: 'separableConv2d', make: (inputShape) => layers.separableConv2d({ filters: 3, kernelSize: 3, padding: 'same', activation: 'tanh', inputShape }), inputShape: [4, 4, 2], outputShape: [4, 4, 3], weights: [[3, 3, 2, 1], [1, 1, 2, 3], [3]], names: ['depthwise_kernel', 'pointwise_kernel', 'bias'] },
+  { label: 'conv2dTranspose', make: (inputShape) => layers.conv2dTranspose({ filters: 2, kernelSize: 3, strides: 2, activation: 'relu', inputShape }), inputShape: [3, 3, 2], outputShape: [7, 7, 2], weights: [[3, 3, 2, 2], [2]] },
+  { label: 'dense on rank 3', make: (inputShape) => layers.dense({ units: 3, activation: 'tanh', inputShape }), inputShape: [4, 5], outputShape: [4, 3], weights: [[5, 3], [3]] },
   { label: 'flatten', make: (inputShape) => layers.flatten({ inputShape }), inputShape: [3, 2, 2], outputShape: [12], weights: [] },
   { label: 'dropout', make: (inputShape) => layers.dropout({ rate: 0.25, inputShape }), inputShape: [8], outputShape: [8], weights: [] },
   { label: 'activation', make: (inputShape) => layers.activation({ activation: 'sigmoid', inputShape }), inputShape: [2, 3], outputShape: [2, 3], weights: [] },
@@ -128,6 +138,15 @@ test('constructor validation: TegakiError quoting the value received', () => {
     [() => layers.activation({ activation: 'swish' as never }), /'swish'/],
     [() => layers.batchNormalization({ momentum: -1 }), /Received momentum=-1\./],
     [() => layers.layerNormalization({ epsilon: -1 }), /Received epsilon=-1\./],
+    [() => layers.averagePooling2d({ poolSize: [2, 0] }), /Received poolSize=\[2,0\]\./],
+    [() => layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 0 }), /Received depthMultiplier=0\./],
+    [() => layers.separableConv2d({ filters: 0, kernelSize: 3 }), /Received filters=0\./],
+    [() => layers.conv2dTranspose({ filters: 2, kernelSize: 3, dilationRate: 2 }), /dilationRate=2 is not supported/],
+    [() => layers.zeroPadding2d({ padding: -1 }), /Received padding=-1\./],
+    [() => layers.zeroPadding2d({ padding: [[1, 2], [3]] as never }), /Received padding=\[\[1,2\],\[3\]\]\./],
+    [() => layers.cropping2D({ cropping: 'all' as never }), /Received cropping="all"\./],
+    [() => layers.upSampling2d({ size: [2, 0] }), /Received size=\[2,0\]\./],
+    [() => layers.upSampling2d({ interpolation: 'bicubic' as never }), /Received interpolation="bicubic"\./],
   ];
   for (const [make, message] of cases) {
     assert.throws(make, (e: unknown) => e instanceof TegakiError && message.test(e.message), `expected TegakiError matching ${message}`);
@@ -135,8 +154,9 @@ test('constructor validation: TegakiError quoting the value received', () => {
 });
 
 test('build rejects inputs the layer cannot take, naming the shape', () => {
-  assert.throws(() => layers.dense({ units: 2 }).buildFor([4, 4], new Random(0)), (e: unknown) => e instanceof TegakiError && /\(None, 4, 4\)/.test(e.message));
   assert.throws(() => layers.conv2d({ filters: 2, kernelSize: 5 }).buildFor([3, 3, 1], new Random(0)), (e: unknown) => e instanceof TegakiError && /\(None, 3, 3, 1\)/.test(e.message));
+  assert.throws(() => layers.cropping2D({ cropping: 2 }).buildFor([4, 5, 1], new Random(0)), (e: unknown) => e instanceof TegakiError && /leaves nothing of input \(None, 4, 5, 1\)/.test(e.message));
+  assert.throws(() => layers.globalAveragePooling2d({}).buildFor([4, 4], new Random(0)), (e: unknown) => e instanceof TegakiError && /\(None, 4, 4\)/.test(e.message));
   assert.throws(() => layers.maxPooling2d({}).buildFor([4, 4], new Random(0)), (e: unknown) => e instanceof TegakiError && /\(None, 4, 4\)/.test(e.message));
   const built = layers.dense({ units: 2 });
   built.buildFor([3], new Random(0));

@@ -24,7 +24,9 @@ function optionsOf(file: string, name: string): string[] {
   const own = [...body.matchAll(/^ {4}(\w+)\??:/gm)].map((m) => m[1]!);
   const parent = /extends (\w+)/.exec(header)?.[1];
   if (!parent) return own;
-  const inherited = parent === 'LayerArgs' ? optionsOf(join(layersDist, 'engine', 'topology.d.ts'), 'LayerArgs') : optionsOf(file, parent);
+  // a parent from another file: LayerArgs (topology.d.ts) or BaseConvLayerArgs (convolutional.d.ts)
+  const parentFile = parent === 'LayerArgs' ? join(layersDist, 'engine', 'topology.d.ts') : new RegExp(`interface ${parent}\\b`).test(text) ? file : join(layersDist, 'layers', 'convolutional.d.ts');
+  const inherited = optionsOf(parentFile, parent);
   return [...new Set([...inherited, ...own])];
 }
 
@@ -42,6 +44,9 @@ const SAMPLES: Record<string, unknown> = {
   momentum: 0.5, epsilon: 0.01, center: false, scale: false, betaInitializer: 'ones', gammaInitializer: 'zeros',
   movingMeanInitializer: 'ones', movingVarianceInitializer: 'zeros', betaConstraint: 'nonNeg', gammaConstraint: 'nonNeg',
   betaRegularizer: 'l2', gammaRegularizer: 'l2',
+  depthMultiplier: 2, depthwiseInitializer: 'heNormal', pointwiseInitializer: 'heNormal', depthwiseConstraint: 'maxNorm',
+  pointwiseConstraint: 'maxNorm', depthwiseRegularizer: 'l2', pointwiseRegularizer: 'l2', cropping: 2, size: [3, 3],
+  interpolation: 'bilinear',
 };
 
 /** Options whose effect another test checks (they need not show in getConfig). */
@@ -66,6 +71,15 @@ const layerCases: LayerCase[] = [
   { factory: 'layers.activation', make: (a) => tg.layers.activation(a as never), base: { activation: 'tanh' }, options: optionsOf(layerFile('core.d.ts'), 'ActivationLayerArgs') },
   { factory: 'layers.conv2d', make: (a) => tg.layers.conv2d(a as never), base: { filters: 2, kernelSize: 3 }, options: optionsOf(layerFile('convolutional.d.ts'), 'ConvLayerArgs') },
   { factory: 'layers.maxPooling2d', make: (a) => tg.layers.maxPooling2d(a as never), base: {}, options: optionsOf(layerFile('pooling.d.ts'), 'Pooling2DLayerArgs'), samples: { strides: 1 } },
+  { factory: 'layers.averagePooling2d', make: (a) => tg.layers.averagePooling2d(a as never), base: {}, options: optionsOf(layerFile('pooling.d.ts'), 'Pooling2DLayerArgs'), samples: { strides: 1 } },
+  { factory: 'layers.globalAveragePooling2d', make: (a) => tg.layers.globalAveragePooling2d(a as never), base: {}, options: optionsOf(layerFile('pooling.d.ts'), 'GlobalPooling2DLayerArgs') },
+  { factory: 'layers.globalMaxPooling2d', make: (a) => tg.layers.globalMaxPooling2d(a as never), base: {}, options: optionsOf(layerFile('pooling.d.ts'), 'GlobalPooling2DLayerArgs') },
+  { factory: 'layers.depthwiseConv2d', make: (a) => tg.layers.depthwiseConv2d(a as never), base: { kernelSize: 3 }, options: optionsOf(layerFile('convolutional_depthwise.d.ts'), 'DepthwiseConv2DLayerArgs') },
+  { factory: 'layers.separableConv2d', make: (a) => tg.layers.separableConv2d(a as never), base: { filters: 2, kernelSize: 3 }, options: optionsOf(layerFile('convolutional.d.ts'), 'SeparableConvLayerArgs') },
+  { factory: 'layers.conv2dTranspose', make: (a) => tg.layers.conv2dTranspose(a as never), base: { filters: 2, kernelSize: 3 }, options: optionsOf(layerFile('convolutional.d.ts'), 'ConvLayerArgs') },
+  { factory: 'layers.zeroPadding2d', make: (a) => tg.layers.zeroPadding2d(a as never), base: {}, options: optionsOf(layerFile('padding.d.ts'), 'ZeroPadding2DLayerArgs'), samples: { padding: 2 } },
+  { factory: 'layers.cropping2D', make: (a) => tg.layers.cropping2D(a as never), base: { cropping: 1 }, options: optionsOf(layerFile('convolutional.d.ts'), 'Cropping2DLayerArgs') },
+  { factory: 'layers.upSampling2d', make: (a) => tg.layers.upSampling2d(a as never), base: {}, options: optionsOf(layerFile('convolutional.d.ts'), 'UpSampling2DLayerArgs') },
   { factory: 'layers.concatenate', make: (a) => tg.layers.concatenate(a as never), base: {}, options: optionsOf(layerFile('merge.d.ts'), 'ConcatenateLayerArgs') },
   { factory: 'layers.add', make: (a) => tg.layers.add(a as never), base: {}, options: optionsOf(engineFile('topology.d.ts'), 'LayerArgs') },
   { factory: 'layers.batchNormalization', make: (a) => tg.layers.batchNormalization(a as never), base: {}, options: optionsOf(layerFile('normalization.d.ts'), 'BatchNormalizationLayerArgs') },

@@ -106,6 +106,22 @@ export interface TensorKernels {
   avgPool(y: Float32Array, x: Float32Array, g: PoolGeometry): void;
   // dx = each window's dy spread evenly over its positions (overwrites dx)
   avgPoolBackward(dx: Float32Array, dy: Float32Array, g: PoolGeometry): void;
+  // y = x resized to g.outH × g.outW as TF.js' resizeNearestNeighbor / resizeBilinear do them
+  // (alignCorners and halfPixelCenters false): source row oy·inH/outH, column likewise
+  resize(y: Float32Array, x: Float32Array, g: ResizeGeometry): void;
+  // dx = the adjoint of resize: each dy sent back to the positions it read, with its weights (overwrites dx)
+  resizeBackward(dx: Float32Array, dy: Float32Array, g: ResizeGeometry): void;
+}
+
+/** Shapes of one resize: x is [batch, inH, inW, channels], y is [batch, outH, outW, channels]. */
+export interface ResizeGeometry {
+  batch: number;
+  inH: number;
+  inW: number;
+  channels: number;
+  outH: number;
+  outW: number;
+  bilinear: boolean;
 }
 
 export interface Backend extends TensorKernels {
@@ -120,6 +136,15 @@ export interface Backend extends TensorKernels {
   conv2dBackwardInput(dx: Float32Array, dy: Float32Array, w: Float32Array, g: ConvGeometry): void;
   // dw = gradient of conv2d with respect to w (overwrites dw)
   conv2dBackwardFilter(dw: Float32Array, x: Float32Array, dy: Float32Array, g: ConvGeometry): void;
+
+  // Depthwise convolution: g.outC = g.inC · m and w is [kH, kW, inC, m]; output channel c·m + j
+  // is input channel c convolved with w[:, :, c, j] (TF.js' depthwiseConv2d, NHWC).
+  // y = act(depthwise(x, w) + bias); bias may be null.
+  depthwiseConv2d(y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, g: ConvGeometry, act?: ElementwiseActivation): void;
+  // dx = gradient of depthwiseConv2d with respect to x (overwrites dx)
+  depthwiseConv2dBackwardInput(dx: Float32Array, dy: Float32Array, w: Float32Array, g: ConvGeometry): void;
+  // dw = gradient of depthwiseConv2d with respect to w (overwrites dw)
+  depthwiseConv2dBackwardFilter(dw: Float32Array, x: Float32Array, dy: Float32Array, g: ConvGeometry): void;
 
   // y = max over each window; argmax records the flat input index that won (for backward).
   maxPool(y: Float32Array, argmax: Int32Array, x: Float32Array, g: PoolGeometry): void;

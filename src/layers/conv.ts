@@ -1,5 +1,6 @@
 // Conv2D: y = act(conv(x, W) + b) on NHWC inputs, W is [kH, kW, inC, filters] as in Keras, with
-// taps dilationRate apart (atrous convolution) when asked.
+// taps dilationRate apart (atrous convolution) when asked. BaseConv holds what every 2-D
+// convolution layer shares (window options, activation, bias), as TF.js' BaseConv does.
 
 import { activationName, type ActivationName } from '../activations.js';
 import type { ConvGeometry } from '../backend/backend.js';
@@ -13,9 +14,8 @@ import { formatShape, type Shape, Tensor } from '../tensor.js';
 import { singleInput, singleSampleShape, type CallArgs, type LayerArgs, type LayerInput, type WeightSpec, type Padding, paddingOption, positivePair, requireDefault, windowGeometry, type BatchShape } from './layer.js';
 import { ActivatedLayer, activationOp, type ForwardOptions } from './fused.js';
 
-export interface Conv2DArgs extends LayerArgs {
-  /** Number of output channels. Required. */
-  filters: number;
+/** The options of every 2-D convolution layer (TF.js' BaseConvLayerArgs). */
+export interface BaseConvArgs extends LayerArgs {
   /** Window height and width, or one number for both. Required. */
   kernelSize: number | [number, number];
   /** Default 1. */
@@ -26,8 +26,6 @@ export interface Conv2DArgs extends LayerArgs {
   activation?: ActivationName;
   /** Default true. */
   useBias?: boolean;
-  /** Default 'glorotUniform'. */
-  kernelInitializer?: string | Initializer;
   /** Default 'zeros'. */
   biasInitializer?: string | Initializer;
   /** Only 'channelsLast' (NHWC). */
@@ -37,58 +35,69 @@ export interface Conv2DArgs extends LayerArgs {
   dilationRate?: number | [number, number];
 }
 
-type Window = ReturnType<typeof windowGeometry>;
+export interface Conv2DArgs extends BaseConvArgs {
+  /** Number of output channels. Required. */
+  filters: number;
+  /** Default 'glorotUniform'. */
+  kernelInitializer?: string | Initializer;
+}
 
-export class Conv2D extends ActivatedLayer {
-  static override readonly className = 'Conv2D';
-  readonly filters: number;
+type Window = ReturnType<typeof windowGeometry>;
+const BASE_CONV_OPTIONS = ['kernelSize', 'strides', 'padding', 'activation', 'useBias', 'biasInitializer', 'dataFormat', 'dilationRate'];
+
+/** Reads filters: a strictly positive integer. */
+export function filtersOption(value: unknown, layer: string): number {
+  if (!Number.isInteger(value) || (value as number) <= 0) {
+    throw new TegakiError(`Expected a strictly positive integer for filters of ${layer}. Received filters=${JSON.stringify(value)}.`);
+  }
+  return value as number;
+}
+
+/** What the 2-D convolution layers share: window options, activation and bias. */
+export abstract class BaseConv extends ActivatedLayer {
   readonly kernelSize: [number, number];
   readonly strides: [number, number];
   readonly dilationRate: [number, number];
   readonly padding: Padding;
   readonly activation: ActivationName;
   readonly useBias: boolean;
-  readonly kernelInitializer: Initializer;
   readonly biasInitializer: Initializer;
-  private lastInput: Tensor | null = null;
   private geometry: ConvGeometry | null = null;
 
-  constructor(args: Conv2DArgs) {
-    super(args, ['filters', 'kernelSize', 'strides', 'padding', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'dataFormat', 'dilationRate']);
-    requireDefault(args.dataFormat, ['channelsLast'], 'dataFormat', 'Conv2D');
-    if (!Number.isInteger(args.filters) || args.filters <= 0) {
-      throw new TegakiError(`Expected a strictly positive integer for filters of Conv2D. Received filters=${JSON.stringify(args.filters)}.`);
-    }
-    this.filters = args.filters;
-    this.kernelSize = positivePair(args.kernelSize, 'kernelSize', 'Conv2D');
-    this.strides = positivePair(args.strides ?? 1, 'strides', 'Conv2D');
-    this.dilationRate = positivePair(args.dilationRate ?? 1, 'dilationRate', 'Conv2D');
+  constructor(args: BaseConvArgs, ownOptions: readonly string[]) {
+    super(args, [...BASE_CONV_OPTIONS, ...ownOptions]);
+    const name = new.target.className!;
+    requireDefault(args.dataFormat, ['channelsLast'], 'dataFormat', name);
+    this.kernelSize = positivePair(args.kernelSize, 'kernelSize', name);
+    this.strides = positivePair(args.strides ?? 1, 'strides', name);
+    this.dilationRate = positivePair(args.dilationRate ?? 1, 'dilationRate', name);
     // TF.js accepts this layer and fails at its first call (in tf.conv2d); Keras 3 refuses it here.
     if (this.strides.some((v) => v > 1) && this.dilationRate.some((v) => v > 1)) {
-      throw new TegakiError(`Conv2D: strides > 1 is not supported together with dilationRate > 1. Received strides=${JSON.stringify(this.strides)} and dilationRate=${JSON.stringify(this.dilationRate)}.`);
+      throw new TegakiError(`${name}: strides > 1 is not supported together with dilationRate > 1. Received strides=${JSON.stringify(this.strides)} and dilationRate=${JSON.stringify(this.dilationRate)}.`);
     }
-    this.padding = paddingOption(args.padding, 'Conv2D');
-    this.activation = activationName(args.activation, 'Conv2D');
+    this.padding = paddingOption(args.padding, name);
+    this.activation = activationName(args.activation, name);
     this.useBias = args.useBias ?? true;
-    this.kernelInitializer = getInitializer(args.kernelInitializer, 'glorotUniform', 'Conv2D kernelInitializer');
-    this.biasInitializer = getInitializer(args.biasInitializer, 'zeros', 'Conv2D biasInitializer');
+    this.biasInitializer = getInitializer(args.biasInitializer, 'zeros', `${name} biasInitializer`);
   }
 
-  override computeOutputShape(batchShape: BatchShape | BatchShape[]): BatchShape {
+  /** The sample shape of an image input, or a refusal naming the layer. */
+  protected imageShape(batchShape: BatchShape | BatchShape[]): [number, number, number] {
     const inputShape = singleSampleShape(batchShape, this);
     if (inputShape.length !== 3) {
-      throw new TegakiError(`Conv2D layer ${this.name} expects images (None, height, width, channels); received ${formatShape([null, ...inputShape])}.`);
+      throw new TegakiError(`${this.className} layer ${this.name} expects images (None, height, width, channels); received ${formatShape([null, ...inputShape])}.`);
     }
-    const [h, w] = this.windows(inputShape[0]!, inputShape[1]!);
-    if (h.out <= 0 || w.out <= 0) {
-      const dilated = this.isDilated ? ` dilated by ${this.dilationRate.join('×')}` : '';
-      throw new TegakiError(`Conv2D layer ${this.name}: a ${this.kernelSize.join('×')} window${dilated} does not fit input ${formatShape([null, ...inputShape])} with 'valid' padding.`);
-    }
-    return [null, h.out, w.out, this.filters];
+    return inputShape as [number, number, number];
   }
 
-  private get isDilated(): boolean {
-    return this.dilationRate.some((d) => d !== 1);
+  /** Output height and width of the convolution over an input, checked to be positive. */
+  protected convolvedSize(inputShape: [number, number, number]): [number, number] {
+    const [h, w] = this.windows(inputShape[0], inputShape[1]);
+    if (h.out <= 0 || w.out <= 0) {
+      const dilated = this.dilationRate.some((d) => d !== 1) ? ` dilated by ${this.dilationRate.join('×')}` : '';
+      throw new TegakiError(`${this.className} layer ${this.name}: a ${this.kernelSize.join('×')} window${dilated} does not fit input ${formatShape([null, ...inputShape])} with 'valid' padding.`);
+    }
+    return [h.out, w.out];
   }
 
   /** Output size and leading padding along height and width: the dilated kernel's reach sets both. */
@@ -97,9 +106,67 @@ export class Conv2D extends ActivatedLayer {
     return [along(inH, 0), along(inW, 1)];
   }
 
-  override call(inputs: LayerInput, _kwargs: CallArgs = {}): Tensor {
-    const z = conv2d(singleInput(inputs, this), this.kernel, this.strides, this.padding, 'NHWC', this.dilationRate);
+  /** The geometry of this layer's convolution of a batch of its input into outC channels. */
+  protected convGeometry(batch: number, outC: number): ConvGeometry {
+    if (this.geometry?.batch === batch) return this.geometry;
+    const [inH, inW, inC] = this.inputShape as [number, number, number];
+    const [h, w] = this.windows(inH, inW);
+    this.geometry = {
+      batch, inH, inW, inC, outH: h.out, outW: w.out, outC,
+      kH: this.kernelSize[0], kW: this.kernelSize[1], strideH: this.strides[0], strideW: this.strides[1],
+      padTop: h.padBefore, padLeft: w.padBefore, dilationH: this.dilationRate[0], dilationW: this.dilationRate[1],
+    };
+    return this.geometry;
+  }
+
+  /** The bias weight (last, as in Keras), or null. */
+  protected get bias(): Tensor | null {
+    return this.useBias ? this.weights.at(-1)!.value : null;
+  }
+
+  protected override get biasGradient(): Float32Array | null {
+    return this.useBias ? this.weights.at(-1)!.grad.f32 : null;
+  }
+
+  /** act(z + bias) in ops: the end of every call(). */
+  protected finish(z: Tensor): Tensor {
     return activationOp(this.activation, this.bias ? add(z, this.bias) : z);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      // copies: a config is a snapshot, editing it must not change this layer
+      kernelSize: [...this.kernelSize],
+      strides: [...this.strides],
+      padding: this.padding,
+      dataFormat: 'channelsLast',
+      dilationRate: [...this.dilationRate],
+      activation: this.activation,
+      useBias: this.useBias,
+      biasInitializer: serializeInitializer(this.biasInitializer),
+    };
+  }
+}
+
+export class Conv2D extends BaseConv {
+  static override readonly className = 'Conv2D';
+  readonly filters: number;
+  readonly kernelInitializer: Initializer;
+  private lastInput: Tensor | null = null;
+
+  constructor(args: Conv2DArgs) {
+    super(args, ['filters', 'kernelInitializer']);
+    this.filters = filtersOption(args.filters, 'Conv2D');
+    this.kernelInitializer = getInitializer(args.kernelInitializer, 'glorotUniform', 'Conv2D kernelInitializer');
+  }
+
+  override computeOutputShape(batchShape: BatchShape | BatchShape[]): BatchShape {
+    return [null, ...this.convolvedSize(this.imageShape(batchShape)), this.filters];
+  }
+
+  override call(inputs: LayerInput, _kwargs: CallArgs = {}): Tensor {
+    return this.finish(conv2d(singleInput(inputs, this), this.kernel, this.strides, this.padding, 'NHWC', this.dilationRate));
   }
 
   override weightSpecs(inputShape: Shape): WeightSpec[] {
@@ -111,42 +178,21 @@ export class Conv2D extends ActivatedLayer {
     return this.weights[0]!.value;
   }
 
-  private get bias(): Tensor | null {
-    return this.useBias ? this.weights[1]!.value : null;
-  }
-
-  private geometryFor(batch: number): ConvGeometry {
-    if (this.geometry?.batch === batch) return this.geometry;
-    const [inH, inW, inC] = this.inputShape as [number, number, number];
-    const [h, w] = this.windows(inH, inW);
-    this.geometry = {
-      batch, inH, inW, inC, outH: h.out, outW: w.out, outC: this.filters,
-      kH: this.kernelSize[0], kW: this.kernelSize[1], strideH: this.strides[0], strideW: this.strides[1],
-      padTop: h.padBefore, padLeft: w.padBefore, dilationH: this.dilationRate[0], dilationW: this.dilationRate[1],
-    };
-    return this.geometry;
-  }
-
   forward(x: Tensor, _options: ForwardOptions): Tensor {
     const batch = this.checkInput(x);
-    const g = this.geometryFor(batch);
-    const backend = getBackend();
+    const g = this.convGeometry(batch, this.filters);
     const z = this.buffer('z', [batch, g.outH, g.outW, g.outC]);
-    backend.conv2d(z.f32, x.f32, this.kernel.f32, this.bias?.f32 ?? null, g, this.fusedActivation);
+    getBackend().conv2d(z.f32, x.f32, this.kernel.f32, this.bias?.f32 ?? null, g, this.fusedActivation);
     this.lastInput = x;
     return this.activate(z);
   }
 
-  protected override get biasGradient(): Float32Array | null {
-    return this.bias ? this.weights[1]!.grad.f32 : null;
-  }
-
   backwardFromPreActivation(dz: Tensor, biasGradientDone = false): Tensor {
     const x = this.lastInput!;
-    const g = this.geometryFor(x.shape[0]!);
+    const g = this.convGeometry(x.shape[0]!, this.filters);
     const backend = getBackend();
     backend.conv2dBackwardFilter(this.weights[0]!.grad.f32, x.f32, dz.f32, g);
-    if (this.bias && !biasGradientDone) backend.biasGrad(this.weights[1]!.grad.f32, dz.f32, g.batch * g.outH * g.outW, g.outC);
+    if (this.biasGradient && !biasGradientDone) backend.biasGrad(this.biasGradient, dz.f32, g.batch * g.outH * g.outW, g.outC);
     if (!this.needsInputGradient) return x;
     const dx = this.buffer('dx', x.shape);
     backend.conv2dBackwardInput(dx.f32, dz.f32, this.kernel.f32, g);
@@ -154,19 +200,6 @@ export class Conv2D extends ActivatedLayer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return {
-      ...super.getConfig(),
-      filters: this.filters,
-      // copies: a config is a snapshot, editing it must not change this layer
-      kernelSize: [...this.kernelSize],
-      strides: [...this.strides],
-      padding: this.padding,
-      dataFormat: 'channelsLast',
-      dilationRate: [...this.dilationRate],
-      activation: this.activation,
-      useBias: this.useBias,
-      kernelInitializer: serializeInitializer(this.kernelInitializer),
-      biasInitializer: serializeInitializer(this.biasInitializer),
-    };
+    return { ...super.getConfig(), filters: this.filters, kernelInitializer: serializeInitializer(this.kernelInitializer) };
   }
 }

@@ -1,10 +1,11 @@
-// Dense: y = act(x·W + b), W is [inputDim, units] as in Keras.
+// Dense: y = act(x·W + b), W is [inputDim, units] as in Keras; inputs of rank > 2 are
+// multiplied along their last axis (every other axis is a row), as in Keras and TF.js.
 
 import { activationName, type ActivationName } from '../activations.js';
 import { getBackend } from '../backend/select.js';
 import { TegakiError } from '../errors.js';
 import { getInitializer, serializeInitializer, type Initializer } from '../initializers.js';
-import { add } from '../ops/arithmetic.js';
+import { add, reshape } from '../ops/arithmetic.js';
 import { matMul } from '../ops/matmul.js';
 import { formatShape, type Shape, Tensor } from '../tensor.js';
 import { singleInput, singleSampleShape, type CallArgs, type LayerArgs, type LayerInput, type WeightSpec, type BatchShape } from './layer.js';
@@ -47,22 +48,23 @@ export class Dense extends ActivatedLayer {
     this.biasInitializer = getInitializer(args.biasInitializer, 'zeros', 'Dense biasInitializer');
   }
 
-  // Keras differs: its Dense also accepts rank > 2 inputs (applied on the last axis); ours wants Flatten first.
   override computeOutputShape(inputShape: BatchShape | BatchShape[]): BatchShape {
     const sample = singleSampleShape(inputShape, this);
-    if (sample.length !== 1) {
-      throw new TegakiError(`Dense layer ${this.name} expects flat inputs (None, features); received ${formatShape([null, ...sample])}. Add a flatten layer before it.`);
-    }
-    return [null, this.units];
+    if (sample.length < 1) throw new TegakiError(`Dense layer ${this.name} expects inputs with a feature axis (None, ..., features); received ${formatShape([null, ...sample])}.`);
+    return [null, ...sample.slice(0, -1), this.units];
   }
 
   override call(inputs: LayerInput, _kwargs: CallArgs = {}): Tensor {
-    const z = matMul(singleInput(inputs, this), this.kernel);
-    return activationOp(this.activation, this.bias ? add(z, this.bias) : z);
+    const x = singleInput(inputs, this);
+    const inDim = x.shape[x.rank - 1]!;
+    // rows of features: one matMul whatever the rank, then the leading axes back
+    const z = matMul(x.rank === 2 ? x : reshape(x, [x.size / inDim, inDim]), this.kernel);
+    const y = activationOp(this.activation, this.bias ? add(z, this.bias) : z);
+    return x.rank === 2 ? y : reshape(y, [...x.shape.slice(0, -1), this.units]);
   }
 
   override weightSpecs(inputShape: Shape): WeightSpec[] {
-    const kernel: WeightSpec = { name: 'kernel', shape: [inputShape[0]!, this.units], initializer: this.kernelInitializer };
+    const kernel: WeightSpec = { name: 'kernel', shape: [inputShape.at(-1)!, this.units], initializer: this.kernelInitializer };
     return this.useBias ? [kernel, { name: 'bias', shape: [this.units], initializer: this.biasInitializer }] : [kernel];
   }
 
@@ -74,14 +76,20 @@ export class Dense extends ActivatedLayer {
     return this.useBias ? this.weights[1]!.value : null;
   }
 
+  /** Rows of the matrix product: every position of every sample. */
+  private rowsOf(x: Tensor): number {
+    return x.size / this.inputShape.at(-1)!;
+  }
+
   forward(x: Tensor, _options: ForwardOptions): Tensor {
     const batch = this.checkInput(x);
-    const inDim = this.inputShape[0]!;
+    const inDim = this.inputShape.at(-1)!;
+    const rows = this.rowsOf(x);
     const backend = getBackend();
-    const z = this.buffer('z', [batch, this.units]);
-    // z[batch, units] = x[batch, in] · W[in, units]
-    backend.matmul(z.f32, x.f32, this.kernel.f32, batch, this.units, inDim);
-    backend.biasActivation(z.f32, this.bias?.f32 ?? null, batch, this.units, this.fusedActivation);
+    const z = this.buffer('z', [batch, ...this.outputShape]);
+    // z[rows, units] = x[rows, in] · W[in, units]
+    backend.matmul(z.f32, x.f32, this.kernel.f32, rows, this.units, inDim);
+    backend.biasActivation(z.f32, this.bias?.f32 ?? null, rows, this.units, this.fusedActivation);
     this.lastInput = x;
     return this.activate(z);
   }
@@ -92,16 +100,16 @@ export class Dense extends ActivatedLayer {
 
   backwardFromPreActivation(dz: Tensor, biasGradientDone = false): Tensor {
     const x = this.lastInput!;
-    const batch = x.shape[0]!;
-    const inDim = this.inputShape[0]!;
+    const rows = this.rowsOf(x);
+    const inDim = this.inputShape.at(-1)!;
     const backend = getBackend();
     // dW[in, units] = xᵀ · dz
-    backend.matmul(this.weights[0]!.grad.f32, x.f32, dz.f32, inDim, this.units, batch, { transA: true });
-    if (this.bias && !biasGradientDone) backend.biasGrad(this.weights[1]!.grad.f32, dz.f32, batch, this.units);
+    backend.matmul(this.weights[0]!.grad.f32, x.f32, dz.f32, inDim, this.units, rows, { transA: true });
+    if (this.bias && !biasGradientDone) backend.biasGrad(this.weights[1]!.grad.f32, dz.f32, rows, this.units);
     if (!this.needsInputGradient) return x;
-    const dx = this.buffer('dx', [batch, inDim]);
-    // dx[batch, in] = dz · Wᵀ
-    backend.matmul(dx.f32, dz.f32, this.kernel.f32, batch, inDim, this.units, { transB: true });
+    const dx = this.buffer('dx', x.shape);
+    // dx[rows, in] = dz · Wᵀ
+    backend.matmul(dx.f32, dz.f32, this.kernel.f32, rows, inDim, this.units, { transB: true });
     return dx;
   }
 

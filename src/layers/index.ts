@@ -6,7 +6,10 @@ import { Dense, type DenseArgs } from './dense.js';
 import { input, InputLayer, type InputConfig } from './input.js';
 import type { LayerArgs } from './layer.js';
 import { Add, Average, Concatenate, Maximum, Minimum, Multiply, type ConcatenateArgs } from './merge.js';
-import { MaxPooling2D, type MaxPooling2DArgs } from './pooling.js';
+import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, type GlobalPooling2DArgs, type MaxPooling2DArgs, type Pooling2DArgs } from './pooling.js';
+import { DepthwiseConv2D, SeparableConv2D, type DepthwiseConv2DArgs, type SeparableConv2DArgs } from './conv-depthwise.js';
+import { Conv2DTranspose } from './conv-transpose.js';
+import { Cropping2D, UpSampling2D, ZeroPadding2D, type Cropping2DArgs, type UpSampling2DArgs, type ZeroPadding2DArgs } from './spatial.js';
 import { BatchNormalization, type BatchNormalizationArgs, LayerNormalization, type LayerNormalizationArgs } from './normalization.js';
 
 export { Activation, Add, Average, Concatenate, Conv2D, Dense, Dropout, Flatten, InputLayer, Maximum, MaxPooling2D, Minimum, Multiply };
@@ -33,3 +36,18 @@ export { BatchNormalization, LayerNormalization };
 export type { BatchNormalizationArgs, LayerNormalizationArgs };
 export const batchNormalization = (args: BatchNormalizationArgs = {}): BatchNormalization => new BatchNormalization(args);
 export const layerNormalization = (args: LayerNormalizationArgs = {}): LayerNormalization => new LayerNormalization(args);
+
+export { AveragePooling2D, Conv2DTranspose, Cropping2D, DepthwiseConv2D, GlobalAveragePooling2D, GlobalMaxPooling2D, SeparableConv2D, UpSampling2D, ZeroPadding2D };
+export type { Cropping2DArgs, DepthwiseConv2DArgs, GlobalPooling2DArgs, Pooling2DArgs, SeparableConv2DArgs, UpSampling2DArgs, ZeroPadding2DArgs };
+export const averagePooling2d = (args: Pooling2DArgs = {}): AveragePooling2D => new AveragePooling2D(args);
+/** TF.js' aliases of averagePooling2d. */
+export const avgPool2d = averagePooling2d;
+export const avgPooling2d = averagePooling2d;
+export const globalAveragePooling2d = (args: GlobalPooling2DArgs = {}): GlobalAveragePooling2D => new GlobalAveragePooling2D(args);
+export const globalMaxPooling2d = (args: GlobalPooling2DArgs = {}): GlobalMaxPooling2D => new GlobalMaxPooling2D(args);
+export const depthwiseConv2d = (args: DepthwiseConv2DArgs): DepthwiseConv2D => new DepthwiseConv2D(args);
+export const separableConv2d = (args: SeparableConv2DArgs): SeparableConv2D => new SeparableConv2D(args);
+export const conv2dTranspose = (args: Conv2DArgs): Conv2DTranspose => new Conv2DTranspose(args);
+export const zeroPadding2d = (args: ZeroPadding2DArgs = {}): ZeroPadding2D => new ZeroPadding2D(args);
+export const cropping2D = (args: Cropping2DArgs): Cropping2D => new Cropping2D(args);
+export const upSampling2d = (args: UpSampling2DArgs = {}): UpSampling2D => new UpSampling2D(args);

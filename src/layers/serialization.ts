@@ -9,7 +9,10 @@ import { Dense } from './dense.js';
 import { InputLayer } from './input.js';
 import { Layer } from './layer.js';
 import { Add, Average, Concatenate, Maximum, Minimum, Multiply } from './merge.js';
-import { MaxPooling2D } from './pooling.js';
+import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from './pooling.js';
+import { DepthwiseConv2D, SeparableConv2D } from './conv-depthwise.js';
+import { Conv2DTranspose } from './conv-transpose.js';
+import { Cropping2D, UpSampling2D, ZeroPadding2D } from './spatial.js';
 import { BatchNormalization, LayerNormalization } from './normalization.js';
 
 /** A layer class as registerClass takes it: a className and a constructor (or fromConfig) taking the config. */
@@ -21,7 +24,8 @@ export interface SerializableLayerClass {
 
 /** The built-in layer classes by the class name model.json gives them. */
 const BUILT_IN_CLASSES: ReadonlyMap<string, SerializableLayerClass> = new Map(
-  ([Dense, Conv2D, MaxPooling2D, Dropout, Flatten, Activation, InputLayer, Add, Average, Concatenate, Maximum, Minimum, Multiply, BatchNormalization, LayerNormalization] as unknown as SerializableLayerClass[]).map((cls) => [cls.className!, cls]),
+  ([Dense, Conv2D, MaxPooling2D, Dropout, Flatten, Activation, InputLayer, Add, Average, Concatenate, Maximum, Minimum, Multiply, BatchNormalization, LayerNormalization,
+    AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, DepthwiseConv2D, SeparableConv2D, Conv2DTranspose, ZeroPadding2D, Cropping2D, UpSampling2D] as unknown as SerializableLayerClass[]).map((cls) => [cls.className!, cls]),
 );
 const MODEL_CLASSES = ['Sequential', 'Model', 'Functional'];
 

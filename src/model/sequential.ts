@@ -180,9 +180,13 @@ export class Sequential extends LayersModel {
     return [h];
   }
 
-  /** Whether the fused kernels can run this model: built-in layers and a loss with a fused kernel. */
+  /**
+   * Whether the fused kernels can run this model: built-in layers, a loss with a fused kernel, and
+   * one row of outputs per sample (the loss kernels see a batch as [rows, cols]; a rank > 2 output,
+   * e.g. dense on sequences, is a loss per position and trains on the tape).
+   */
   private get fused(): boolean {
-    return this.stack.every((l) => l instanceof FusedLayer) && this.losses.every((l) => l.kernel !== null);
+    return this.stack.every((l) => l instanceof FusedLayer) && this.stack.at(-1)!.outputShape.length === 1 && this.losses.every((l) => l.kernel !== null);
   }
 
   private get fusedLayers(): FusedLayer[] {

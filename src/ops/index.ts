@@ -10,6 +10,8 @@ export { customGrad, grad, grads, valueAndGrad, valueAndGrads, variableGrads } f
 export { abs, ceil, clipByValue, cos, elu, exp, expm1, floor, leakyRelu, log, log1p, maximum, minimum, pow, reciprocal, relu, relu6, round, rsqrt, selu, sigmoid, sign, sin, softplus, sqrt, square, squaredDifference, step, tan, tanh } from './math.js';
 export { dot, matMul } from './matmul.js';
 export { avgPool, conv2d, logSoftmax, maxPool, oneHot, softmax } from './nn.js';
+export { conv2dTranspose, depthwiseConv2d, separableConv2d } from './conv-variants.js';
+export * as image from './image.js';
 export { all, any, argMax, argMin, logSumExp, max, mean, min } from './reduction.js';
 export { concat, expandDims, flatten, gather, pad, slice, split, squeeze, stack, tile, transpose, unstack } from './shape.js';
 export { trainableVariables, Variable, variable } from './variable.js';

@@ -31,16 +31,16 @@ export function logSoftmax(logits: Input, axis = -1): Tensor {
   return sub(t, logSumExp(t, -1, true));
 }
 
-type PadArg = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
+export type PadArg = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
 
-function pair(v: number | [number, number], name: string, op: string): [number, number] {
+export function pair(v: number | [number, number], name: string, op: string): [number, number] {
   const p = typeof v === 'number' ? [v, v] : v;
   if (!Array.isArray(p) || p.length !== 2 || p.some((d) => !Number.isInteger(d) || d < 1)) throw new TegakiError(`${op}: ${name} must be a positive integer or a pair of them, received ${JSON.stringify(v)}.`);
   return [p[0]!, p[1]!];
 }
 
 /** Output size and leading padding of one dimension for TF.js' pad forms. */
-function windowDim(size: number, window: number, stride: number, padding: PadArg, axis: 1 | 2, op: string): { out: number; padBefore: number } {
+export function windowDim(size: number, window: number, stride: number, padding: PadArg, axis: 1 | 2, op: string): { out: number; padBefore: number } {
   if (padding === 'valid' || padding === 'same') return windowGeometry(size, window, stride, padding);
   const explicit = Array.isArray(padding) && padding.length === 4 && padding.every((p) => Array.isArray(p) && p.length === 2);
   if (typeof padding !== 'number' && !explicit) throw new TegakiError(`${op}: pad must be 'valid', 'same', a number or [[0,0],[top,bottom],[left,right],[0,0]], received ${JSON.stringify(padding)}.`);
@@ -50,21 +50,21 @@ function windowDim(size: number, window: number, stride: number, padding: PadArg
 }
 
 /** The input as a batch of images: rank 3 gets a batch of one (and the output loses it again). */
-function asBatch(x: Tensor, op: string): { x4: Tensor; batched: boolean } {
+export function asBatch(x: Tensor, op: string): { x4: Tensor; batched: boolean } {
   if (x.rank !== 3 && x.rank !== 4) throw new TegakiError(`${op}: x must be rank 3 or 4 (NHWC), received rank ${x.rank}.`);
   const f = x.dtype === 'float32' ? x : castRaw(x, 'float32');
   return x.rank === 4 ? { x4: f, batched: true } : { x4: reshape(f, [1, ...f.shape]), batched: false };
 }
 
-function unbatch(out: Tensor, batched: boolean): Tensor {
+export function unbatch(out: Tensor, batched: boolean): Tensor {
   return batched ? out : reshape(out, out.shape.slice(1));
 }
 
 /** Strides and dilations as pairs; like TF.js, refuses both above 1 at once. */
-function convSteps(strides: number | [number, number], dilations: number | [number, number]): { strides: [number, number]; dilations: [number, number] } {
-  const s = pair(strides, 'strides', 'conv2d');
-  const d = pair(dilations, 'dilations', 'conv2d');
-  if (s.some((v) => v !== 1) && d.some((v) => v !== 1)) throw new TegakiError(`conv2d: either strides or dilations must be 1, received strides ${JSON.stringify(strides)} and dilations ${JSON.stringify(dilations)}.`);
+function convSteps(strides: number | [number, number], dilations: number | [number, number], op = 'conv2d'): { strides: [number, number]; dilations: [number, number] } {
+  const s = pair(strides, 'strides', op);
+  const d = pair(dilations, 'dilations', op);
+  if (s.some((v) => v !== 1) && d.some((v) => v !== 1)) throw new TegakiError(`${op}: either strides or dilations must be 1, received strides ${JSON.stringify(strides)} and dilations ${JSON.stringify(dilations)}.`);
   return { strides: s, dilations: d };
 }
 
@@ -80,18 +80,10 @@ export function conv2d(x: Input, filter: Input, strides: number | [number, numbe
   if (dimRoundingMode !== undefined) throw new TegakiError('conv2d: dimRoundingMode is not supported.');
   const { x4, batched } = asBatch(input, 'conv2d');
   if (w.rank !== 4) throw new TegakiError(`conv2d: filter must be rank 4 [kH, kW, inC, outC], received rank ${w.rank}.`);
-  const [batch, inH, inW, inC] = x4.shape as [number, number, number, number];
   const [kH, kW, fC, outC] = w.shape as [number, number, number, number];
-  if (fC !== inC) throw new TegakiError(`conv2d: the input has ${inC} channels but the filter expects ${fC}.`);
-  const { strides: [sH, sW], dilations: [dH, dW] } = convSteps(strides, dilations);
-  const reachH = dilatedWindow(kH, dH), reachW = dilatedWindow(kW, dW);
-  const h = windowDim(inH, reachH, sH, pad, 1, 'conv2d');
-  const wd = windowDim(inW, reachW, sW, pad, 2, 'conv2d');
-  if (h.out <= 0 || wd.out <= 0) {
-    const dilated = dH !== 1 || dW !== 1 ? ` dilated by ${dH}×${dW} (reaching ${reachH}×${reachW})` : '';
-    throw new TegakiError(`conv2d: a ${kH}×${kW} filter${dilated} does not fit an input of ${inH}×${inW}.`);
-  }
-  const g: ConvGeometry = { batch, inH, inW, inC, outH: h.out, outW: wd.out, outC, kH, kW, strideH: sH, strideW: sW, padTop: h.padBefore, padLeft: wd.padBefore, dilationH: dH, dilationW: dW };
+  if (fC !== x4.shape[3]) throw new TegakiError(`conv2d: the input has ${x4.shape[3]} channels but the filter expects ${fC}.`);
+  const g = convGeometry(x4, kH, kW, outC, strides, pad, dilations, 'conv2d');
+  const batch = g.batch;
   const out = compute([batch, g.outH, g.outW, outC], 'float32', (o) => kernels().conv2d(o.f32, x4.f32, w.f32, null, g));
   record([x4, w], out, (dy) => {
     const dx = compute(x4.shape, 'float32', (o) => kernels().conv2dBackwardInput(o.f32, dy.f32, w.f32, g));
@@ -99,6 +91,20 @@ export function conv2d(x: Input, filter: Input, strides: number | [number, numbe
     return [dx, dw];
   }, { firstOrderOnly: true });
   return unbatch(out, batched);
+}
+
+/** The geometry of a convolution of x4 (NHWC) by a kH×kW filter giving outC channels, checked as TF.js does. */
+export function convGeometry(x4: Tensor, kH: number, kW: number, outC: number, strides: number | [number, number], pad: PadArg, dilations: number | [number, number], op: string): ConvGeometry {
+  const [batch, inH, inW, inC] = x4.shape as [number, number, number, number];
+  const { strides: [sH, sW], dilations: [dH, dW] } = convSteps(strides, dilations, op);
+  const reachH = dilatedWindow(kH, dH), reachW = dilatedWindow(kW, dW);
+  const h = windowDim(inH, reachH, sH, pad, 1, op);
+  const wd = windowDim(inW, reachW, sW, pad, 2, op);
+  if (h.out <= 0 || wd.out <= 0) {
+    const dilated = dH !== 1 || dW !== 1 ? ` dilated by ${dH}×${dW} (reaching ${reachH}×${reachW})` : '';
+    throw new TegakiError(`${op}: a ${kH}×${kW} filter${dilated} does not fit an input of ${inH}×${inW}.`);
+  }
+  return { batch, inH, inW, inC, outH: h.out, outW: wd.out, outC, kH, kW, strideH: sH, strideW: sW, padTop: h.padBefore, padLeft: wd.padBefore, dilationH: dH, dilationW: dW };
 }
 
 function poolGeometry(x4: Tensor, filterSize: number | [number, number], strides: number | [number, number], pad: PadArg, op: string): PoolGeometry {

@@ -14,6 +14,11 @@ interface Addon {
   conv2d(y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, act: number, ...g: number[]): void;
   conv2dBackwardInput(dx: Float32Array, dy: Float32Array, w: Float32Array, ...g: number[]): void;
   conv2dBackwardFilter(dw: Float32Array, x: Float32Array, dy: Float32Array, ...g: number[]): void;
+  depthwiseConv2d(y: Float32Array, x: Float32Array, w: Float32Array, bias: Float32Array | null, act: number, ...g: number[]): void;
+  depthwiseConv2dBackwardInput(dx: Float32Array, dy: Float32Array, w: Float32Array, ...g: number[]): void;
+  depthwiseConv2dBackwardFilter(dw: Float32Array, x: Float32Array, dy: Float32Array, ...g: number[]): void;
+  avgPool(y: Float32Array, x: Float32Array, ...g: number[]): void;
+  avgPoolBackward(dx: Float32Array, dy: Float32Array, ...g: number[]): void;
   maxPool(y: Float32Array, argmax: Int32Array, x: Float32Array, ...g: number[]): void;
   maxPoolBackward(dx: Float32Array, dy: Float32Array, argmax: Int32Array, ...g: number[]): void;
   biasActivation(y: Float32Array, bias: Float32Array | null, rows: number, cols: number, act: number): void;
@@ -72,6 +77,11 @@ function convArgs(g: ConvGeometry): number[] {
   return [g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft, g.dilationH ?? 1, g.dilationW ?? 1];
 }
 
+/** The addon's 12 pool geometry numbers (native/binding.cc pool_geom). */
+function poolArgs(g: PoolGeometry): number[] {
+  return [g.batch, g.inH, g.inW, g.channels, g.outH, g.outW, g.poolH, g.poolW, g.strideH, g.strideW, g.padTop, g.padLeft];
+}
+
 function wrap(addon: Addon): NativeBackend {
   return {
     name: 'native',
@@ -89,12 +99,23 @@ function wrap(addon: Addon): NativeBackend {
     conv2dBackwardFilter(dw, x, dy, g) {
       addon.conv2dBackwardFilter(dw, x, dy, ...convArgs(g));
     },
+    depthwiseConv2d(y, x, w, bias, g: ConvGeometry, act: ElementwiseActivation = 'linear') {
+      addon.depthwiseConv2d(y, x, w, bias, ACT[act], ...convArgs(g));
+    },
+    depthwiseConv2dBackwardInput(dx, dy, w, g) {
+      addon.depthwiseConv2dBackwardInput(dx, dy, w, ...convArgs(g));
+    },
+    depthwiseConv2dBackwardFilter(dw, x, dy, g) {
+      addon.depthwiseConv2dBackwardFilter(dw, x, dy, ...convArgs(g));
+    },
     maxPool(y, argmax, x, g: PoolGeometry) {
-      addon.maxPool(y, argmax, x, g.batch, g.inH, g.inW, g.channels, g.outH, g.outW, g.poolH, g.poolW, g.strideH, g.strideW, g.padTop, g.padLeft);
+      addon.maxPool(y, argmax, x, ...poolArgs(g));
     },
     maxPoolBackward(dx, dy, argmax, g) {
-      addon.maxPoolBackward(dx, dy, argmax, g.batch, g.inH, g.inW, g.channels, g.outH, g.outW, g.poolH, g.poolW, g.strideH, g.strideW, g.padTop, g.padLeft);
+      addon.maxPoolBackward(dx, dy, argmax, ...poolArgs(g));
     },
+    avgPool: (y, x, g) => addon.avgPool(y, x, ...poolArgs(g)),
+    avgPoolBackward: (dx, dy, g) => addon.avgPoolBackward(dx, dy, ...poolArgs(g)),
     biasActivation: (y, bias, rows, cols, act) => addon.biasActivation(y, bias, rows, cols, ACT[act]),
     biasGrad: (db, dy, rows, cols) => addon.biasGrad(db, dy, rows, cols),
     biasActivationBackward: (dz, db, dy, y, rows, cols, act) => addon.biasActivationBackward(dz, db, dy, y, rows, cols, ACT[act]),

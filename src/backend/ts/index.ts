@@ -2,16 +2,18 @@
 
 import type { Backend } from '../backend.js';
 import { conv2d, conv2dBackwardFilter, conv2dBackwardInput } from './conv.js';
+import { depthwiseConv2d, depthwiseConv2dBackwardFilter, depthwiseConv2dBackwardInput } from './depthwise.js';
 import { activation, activationBackward, biasActivation, biasActivationBackward, biasGrad, gatherBytes, multiply, softmax, softmaxBackward } from './elementwise.js';
 import { binaryCrossEntropy, countCorrect, crossEntropy, meanSquaredError, softmaxCrossEntropy } from './losses.js';
 import { matmul } from './matmul.js';
 import { adamUpdate, nadamUpdate, rmspropUpdate, sgdUpdate, weightDecay } from './optimizers.js';
 import { batchNormBackward, batchNormForward, batchNormStatistics, layerNormBackward, layerNormForward } from './normalization.js';
 import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from './pool.js';
+import { resize, resizeBackward } from './resize.js';
 import { argReduce, binary, gather, pad, reduce, scatterAdd, select, slice, sliceAdd, sliceAssign, tile, transpose, unary } from './tensor.js';
 
 /** The general tensor kernels, which every backend shares unless it has its own. */
-export const tensorKernels = { binary, unary, reduce, argReduce, transpose, slice, sliceAdd, sliceAssign, gather, scatterAdd, pad, tile, select, avgPool, avgPoolBackward };
+export const tensorKernels = { binary, unary, reduce, argReduce, transpose, slice, sliceAdd, sliceAssign, gather, scatterAdd, pad, tile, select, avgPool, avgPoolBackward, resize, resizeBackward };
 
 export const tsBackend: Backend = {
   name: 'ts',
@@ -20,6 +22,9 @@ export const tsBackend: Backend = {
   conv2d,
   conv2dBackwardInput,
   conv2dBackwardFilter,
+  depthwiseConv2d,
+  depthwiseConv2dBackwardInput,
+  depthwiseConv2dBackwardFilter,
   maxPool,
   maxPoolBackward,
   biasActivation,
