@@ -103,7 +103,7 @@ struct Args {
   }
   Act act(size_t i) {
     long a = dim(i, "activation");
-    if (ok && a > ACT_TANH) fail("unknown activation code " + std::to_string(a));
+    if (ok && a >= ACT_COUNT) fail("unknown activation code " + std::to_string(a));
     return (Act)a;
   }
 };
@@ -241,7 +241,8 @@ Napi::Value BiasActivation(const Napi::CallbackInfo& info) {
   long size = in.count({rows, cols}, "rows*cols");
   float* y = in.f32(0, "y", size);
   const float* bias = in.f32(1, "bias", cols, true);
-  if (in.ok) bias_activation(y, bias, rows, cols, act);
+  double param = in.num(5);
+  if (in.ok) bias_activation(y, bias, rows, cols, act, param);
   return info.Env().Undefined();
 }
 
@@ -264,7 +265,8 @@ Napi::Value BiasActivationBackward(const Napi::CallbackInfo& info) {
   float* db = in.f32(1, "db", cols, true);
   const float* dy = in.f32(2, "dy", size);
   const float* y = in.f32(3, "y", size);
-  if (in.ok) bias_activation_backward(dz, db, dy, y, rows, cols, act);
+  double param = in.num(7);
+  if (in.ok) bias_activation_backward(dz, db, dy, y, rows, cols, act, param);
   return info.Env().Undefined();
 }
 
@@ -294,7 +296,8 @@ Napi::Value Activation(const Napi::CallbackInfo& info) {
   const float* x = in.f32len(1, "x", n);
   float* y = in.f32(0, "y", n);
   Act act = in.act(2);
-  if (in.ok) activation_forward(y, x, (long)n, act);
+  double param = in.num(3);
+  if (in.ok) activation_forward(y, x, (long)n, act, param);
   return info.Env().Undefined();
 }
 
@@ -305,7 +308,8 @@ Napi::Value ActivationBackward(const Napi::CallbackInfo& info) {
   float* dx = in.f32(0, "dx", n);
   const float* y = in.f32(2, "y", n);
   Act act = in.act(3);
-  if (in.ok) activation_backward(dx, dy, y, (long)n, act);
+  double param = in.num(4);
+  if (in.ok) activation_backward(dx, dy, y, (long)n, act, param);
   return info.Env().Undefined();
 }
 

@@ -112,7 +112,8 @@ export class Activation extends ActivatedLayer {
 
   forward(x: Tensor, _options: ForwardOptions): Tensor {
     this.checkInput(x);
-    if (this.activation === 'softmax') return this.activate(x);
+    // linear is x itself; softmax, swish, gelu and mish apply into a buffer of their own
+    if (this.fusedActivation === 'linear') return this.activate(x);
     const y = this.buffer('y', x.shape);
     getBackend().activation(y.f32, x.f32, this.fusedActivation);
     return this.activate(y);
