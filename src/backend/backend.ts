@@ -125,6 +125,11 @@ export interface TensorKernels {
   pad(x: TypedArray, shape: Shape, paddings: readonly (readonly [number, number])[], value: number, out: TypedArray, outShape: Shape): void;
   tile(x: TypedArray, shape: Shape, out: TypedArray, outShape: Shape): void;
   select(condition: TypedArray, cShape: Shape, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, out: TypedArray, outShape: Shape): void;
+  // PReLU, x and y [batch, size], alpha [size] (broadcast over the batch): y = x > 0 ? x : alpha·x
+  prelu(y: Float32Array, x: Float32Array, alpha: Float32Array, size: number): void;
+  // its backward: dx (skipped when null; may alias dy) and dalpha = Σ over the batch of
+  // (x > 0 ? 0 : x·dy) (overwrites dalpha)
+  preluBackward(dx: Float32Array | null, dalpha: Float32Array, dy: Float32Array, x: Float32Array, alpha: Float32Array, size: number): void;
   // y = the mean of each window over the positions inside x (padding not counted)
   avgPool(y: Float32Array, x: Float32Array, g: PoolGeometry): void;
   // dx = each window's dy spread evenly over its positions (overwrites dx)

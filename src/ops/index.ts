@@ -9,7 +9,7 @@ export { dispose, keep, memory, nextFrame, ready, tidy } from './engine.js';
 export { customGrad, grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './gradients.js';
 export { abs, ceil, clipByValue, cos, elu, erf, exp, expm1, floor, leakyRelu, log, log1p, maximum, minimum, pow, reciprocal, relu, relu6, round, rsqrt, selu, sigmoid, sign, sin, softplus, sqrt, square, squaredDifference, step, tan, tanh } from './math.js';
 export { dot, matMul } from './matmul.js';
-export { avgPool, conv2d, logSoftmax, maxPool, oneHot, softmax } from './nn.js';
+export { avgPool, conv2d, logSoftmax, maxPool, oneHot, prelu, softmax } from './nn.js';
 export { all, any, argMax, argMin, logSumExp, max, mean, min } from './reduction.js';
 export { concat, expandDims, flatten, gather, pad, slice, split, squeeze, stack, tile, transpose, unstack } from './shape.js';
 export { trainableVariables, Variable, variable } from './variable.js';

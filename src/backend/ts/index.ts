@@ -5,12 +5,13 @@ import { conv2d, conv2dBackwardFilter, conv2dBackwardInput } from './conv.js';
 import { activation, activationBackward, biasActivation, biasActivationBackward, biasGrad, gatherBytes, multiply, softmax, softmaxBackward } from './elementwise.js';
 import { countCorrect, crossEntropy, meanSquaredError, softmaxCrossEntropy } from './losses.js';
 import { matmul } from './matmul.js';
+import { prelu, preluBackward } from './prelu.js';
 import { adamUpdate, rmspropUpdate, sgdUpdate } from './optimizers.js';
 import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from './pool.js';
 import { argReduce, binary, gather, pad, reduce, scatterAdd, select, slice, sliceAdd, sliceAssign, tile, transpose, unary } from './tensor.js';
 
 /** The general tensor kernels, which every backend shares unless it has its own. */
-export const tensorKernels = { binary, unary, reduce, argReduce, transpose, slice, sliceAdd, sliceAssign, gather, scatterAdd, pad, tile, select, avgPool, avgPoolBackward };
+export const tensorKernels = { binary, unary, reduce, argReduce, transpose, slice, sliceAdd, sliceAssign, gather, scatterAdd, pad, tile, select, avgPool, avgPoolBackward, prelu, preluBackward };
 
 export const tsBackend: Backend = {
   name: 'ts',
