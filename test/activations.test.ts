@@ -2,6 +2,7 @@
 // mish and the original five): on dense, conv2d and activation layers against TF.js' own layers
 // (forward and gradients, fused kernels and the tape), against central differences, native
 // kernels against the TypeScript reference, model.json both ways, and fused training = tape training.
+// Then the activation layers (ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax) the same way.
 
 import assert from 'node:assert/strict';
 import test from 'node:test';
@@ -13,7 +14,7 @@ import { loadNative } from '../src/backend/native/index.js';
 import { tsBackend } from '../src/backend/ts/index.js';
 import { erf } from '../src/ops/math.js';
 import { checkClose, checkGradient, dot, uniformArray } from './helpers/check.js';
-import { checkAgainstTfjsLayer, checkFusedEqualsTape, tfjsLoadsOurs, weLoadTfjs, worst } from './helpers/layer-interop.js';
+import { checkAgainstTfjsLayer, checkFusedEqualsTape, checkFusedGradients, tfjsLoadsOurs, weLoadTfjs, worst, type TfLayer } from './helpers/layer-interop.js';
 import { tfjs } from './helpers/tfjs.js';
 
 const ACTIVATIONS: ActivationName[] = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'relu6', 'softplus', 'softsign', 'hardSigmoid', 'swish', 'gelu', 'mish'];
@@ -132,4 +133,103 @@ test('Sequential.fit (fused, pre-activation kept for swish/gelu/mish) trains as 
 
 test('an unknown activation is refused naming it and listing the known ones', () => {
   assert.throws(() => layers.dense({ units: 2, activation: 'gelu_new' as never }), (e: unknown) => e instanceof tg.TegakiError && /'gelu_new'.*mish/.test(e.message));
+});
+
+// ---- activation layers ----
+
+test('activation layers match TF.js\' layers (forward, dL/dx, dL/dalpha; fused and tape)', async () => {
+  const input = uniformArray(3 * 60, 12, -4, 4);
+  const cases: [string, () => tg.layers.FusedLayer, TfLayer, number[]][] = [
+    ['reLU', () => layers.reLU(), tf.layers.reLU(), [4, 5, 3]],
+    ['reLU maxValue 2.5', () => layers.reLU({ maxValue: 2.5 }), tf.layers.reLU({ maxValue: 2.5 }), [4, 5, 3]],
+    ['leakyReLU', () => layers.leakyReLU(), tf.layers.leakyReLU(), [4, 5, 3]],
+    ['leakyReLU alpha 0.05', () => layers.leakyReLU({ alpha: 0.05 }), tf.layers.leakyReLU({ alpha: 0.05 }), [60]],
+    ['elu', () => layers.elu(), tf.layers.elu(), [4, 5, 3]],
+    ['prelu', () => layers.prelu(), tf.layers.prelu(), [4, 5, 3]],
+    ['prelu sharedAxes [1, 2]', () => layers.prelu({ sharedAxes: [1, 2] }), tf.layers.prelu({ sharedAxes: [1, 2] }), [4, 5, 3]],
+    ['prelu sharedAxes 2', () => layers.prelu({ sharedAxes: 2 }), tf.layers.prelu({ sharedAxes: 2 }), [4, 5, 3]],
+    ['softmax on [batch, features] (TF.js\' default axis 1 is the last)', () => layers.softmax(), tf.layers.softmax(), [60]],
+    ['softmax axis -1', () => layers.softmax(), tf.layers.softmax({ axis: -1 }), [4, 5, 3]],
+    ['softmax axis [2, 3]', () => layers.softmax({ axis: [2, 3] }), tf.layers.softmax({ axis: [2, 3] as never }), [4, 5, 3]],
+    ['softmax axis [1, 3] (moved last and back)', () => layers.softmax({ axis: [1, 3] }), tf.layers.softmax({ axis: [1, 3] as never }), [4, 5, 3]],
+  ];
+  for (const [label, make, theirs, shape] of cases) await checkAgainstTfjsLayer(label, make(), theirs, shape, { input });
+  // TF.js cannot differentiate its ThresholdedReLU (no gradient for greater): its forward here, the gradient against central differences below
+  for (const theta of [1, -0.5]) await checkAgainstTfjsLayer(`thresholdedReLU theta ${theta}`, layers.thresholdedReLU({ theta }), tf.layers.thresholdedReLU({ theta }), [60], { input, forwardOnly: true });
+});
+
+test('activation layers: fused backward against central differences', () => {
+  // inputs away from the kinks at 0, at maxValue 2.5 and at theta 1 by more than the step
+  const input = Float32Array.from(uniformArray(3 * 60, 13, -4, 4), (v) => (Math.abs(v) < 0.05 || Math.abs(v - 2.5) < 0.05 || Math.abs(v - 1) < 0.05 ? v + 0.1 : v));
+  const cases: [string, tg.layers.FusedLayer][] = [
+    ['reLU maxValue', layers.reLU({ maxValue: 2.5 })],
+    ['leakyReLU', layers.leakyReLU()],
+    ['elu alpha 0.5', layers.elu({ alpha: 0.5 })],
+    ['thresholdedReLU', layers.thresholdedReLU()],
+    ['prelu', layers.prelu()],
+    ['prelu shared', layers.prelu({ sharedAxes: [1, 2] })],
+    ['softmax', layers.softmax()],
+    ['softmax axis 1', layers.softmax({ axis: 1 })],
+  ];
+  for (const [label, layer] of cases) checkFusedGradients(label, layer, [4, 5, 3], { input });
+});
+
+test('ELU with alpha other than 1 (Keras; TF.js refuses it) is alpha·(eˣ − 1) below 0, on both paths', () => {
+  const layer = layers.elu({ alpha: 0.5 });
+  layer.buildFor([8], new Random(0));
+  const x = new Tensor([2, 8], uniformArray(16, 14, -3, 3));
+  const expected = Array.from(x.f32, (v) => (v >= 0 ? v : 0.5 * Math.expm1(v)));
+  checkClose(layer.forward(x, { training: false, rng: new Random(0) }).f32, expected, 1e-6, 'elu alpha forward');
+  checkClose((layer.call(x) as Tensor).f32, expected, 1e-6, 'elu alpha call()');
+  const tape = tg.grad((t: Tensor) => layer.call(t) as Tensor)(x);
+  checkClose(layer.backward(new Tensor([2, 8], new Float32Array(16).fill(1))).f32, tape.f32, 1e-6, 'elu alpha: fused backward = tape');
+});
+
+test('activation layers: model.json both ways with TF.js', async () => {
+  const x = new Tensor([3, 4, 5, 3], uniformArray(180, 15, -3, 3));
+  const ours = tg.sequential({ seed: 4 });
+  ours.add(layers.reLU({ maxValue: 2, inputShape: [4, 5, 3] }));
+  for (const layer of [layers.leakyReLU({ alpha: 0.1 }), layers.prelu({ sharedAxes: [1, 2], alphaInitializer: 'ones' }), layers.elu(), layers.thresholdedReLU({ theta: 0.2 }), layers.softmax({ axis: [1, 3] })]) ours.add(layer);
+  ours.layers[2]!.setWeights([new Tensor([1, 1, 3], [0.1, 0.2, -0.3])]);
+  const theirs = await tfjsLoadsOurs('activation layers', ours, x);
+  assert.deepEqual(theirs.layers.map((l) => l.getClassName()), ['ReLU', 'LeakyReLU', 'PReLU', 'ELU', 'ThresholdedReLU', 'Softmax']);
+
+  const built = tf.sequential();
+  built.add(tf.layers.reLU({ maxValue: 2, inputShape: [4, 5, 3] }));
+  // TF.js' default softmax axis (1) works on rank 2 only: it computes no other axis than the last
+  for (const layer of [tf.layers.leakyReLU(), tf.layers.prelu({ sharedAxes: [1], alphaInitializer: 'ones' }), tf.layers.elu(), tf.layers.thresholdedReLU({ theta: 0.2 }), tf.layers.softmax({ axis: -1 })]) built.add(layer);
+  const loaded = await weLoadTfjs('activation layers', built, x);
+  // the same configs, but for what TF.js writes and tegaki refuses until set (regularizers, constraints)
+  const comparable = (c: Record<string, unknown>) => Object.fromEntries(Object.entries(c).filter(([k, v]) => v !== undefined && v !== null && k !== 'dtype' && !k.endsWith('Regularizer') && !k.endsWith('Constraint')));
+  assert.deepEqual(loaded.layers.map((l) => comparable(l.getConfig())), built.layers.map((l) => comparable(l.getConfig() as Record<string, unknown>)));
+});
+
+test('activation layers: Sequential.fit (fused) trains as the tape does', async () => {
+  await checkFusedEqualsTape('activation layers', () => [
+    layers.conv2d({ filters: 3, kernelSize: 2 }),
+    layers.prelu({ sharedAxes: [1, 2], alphaInitializer: 'ones' }),
+    layers.leakyReLU(),
+    layers.elu({ alpha: 0.7 }),
+    layers.reLU({ maxValue: 1.5 }),
+    layers.thresholdedReLU({ theta: -0.2 }),
+    layers.flatten(),
+    layers.dense({ units: 3 }),
+    layers.softmax(),
+  ], [4, 4, 1]);
+});
+
+test('activation layers refuse bad options naming them and quoting the value', () => {
+  const cases: [() => unknown, RegExp][] = [
+    [() => layers.reLU({ maxValue: -1 }), /Received maxValue=-1\./],
+    [() => layers.leakyReLU({ alpha: 'x' as never }), /Received alpha="x"\./],
+    [() => layers.elu({ alpha: Number.NaN }), /Received alpha=/],
+    [() => layers.prelu({ sharedAxes: [0] }), /Received sharedAxes=\[0\]\./],
+    [() => layers.prelu({ alphaRegularizer: 'l2' } as never), /alphaRegularizer/],
+    [() => layers.softmax({ axis: 0 }), /Received axis=0\./],
+    [() => layers.softmax({ axis: 3 }).buildFor([4], new Random(0)), /axis 3/],
+    [() => layers.prelu({ sharedAxes: 3 }).buildFor([4], new Random(0)), /axis 3/],
+  ];
+  for (const [make, message] of cases) {
+    assert.throws(make, (e: unknown) => e instanceof tg.TegakiError && message.test(e.message) && !e.message.includes('\n'), String(message));
+  }
 });

@@ -9,12 +9,13 @@ import type { ModelArtifacts } from '../../src/io/types.js';
 import { add, mul, sum } from '../../src/ops/arithmetic.js';
 import { ones } from '../../src/ops/creation.js';
 import { gradientsOf } from '../../src/ops/engine.js';
-import { checkClose, uniformArray } from './check.js';
+import { checkClose, checkGradient, dot, maxAbs, uniformArray } from './check.js';
 import { tfjs } from './tfjs.js';
 
 type TF = Awaited<ReturnType<typeof tfjs>>;
 type TfModel = ReturnType<TF['sequential']>;
-type TfLayer = TfModel['layers'][number];
+/** A TF.js layer. */
+export type TfLayer = TfModel['layers'][number];
 
 /** Tolerances of test/tfjs-parity.test.ts, relative to the largest reference value. */
 export const FORWARD_TOL = 1e-5;
@@ -32,6 +33,8 @@ export interface InteropOptions {
   input?: Float32Array;
   /** Weight values per weight; default uniform in [-0.5, 0.5). */
   weights?: Float32Array[];
+  /** Compare outputs only (for a TF.js layer TF.js cannot differentiate). Default false. */
+  forwardOnly?: boolean;
 }
 
 /**
@@ -58,6 +61,8 @@ export async function checkAgainstTfjsLayer(label: string, ours: FusedLayer, the
   const expected = (theirs.apply(xt) as ReturnType<TF['tensor']>).dataSync();
   assert.deepEqual([y.shape[0], ...ours.outputShape], (theirs.apply(xt) as ReturnType<TF['tensor']>).shape, `${label}: output shape`);
   compare(forward, expected, FORWARD_TOL, `${label} forward`, 'forward');
+  compare((ours.call(x) as Tensor).f32, expected, FORWARD_TOL, `${label} call()`, 'forward');
+  if (options.forwardOnly) return;
   compare(dx, tf.grad(f)(xt).dataSync(), GRAD_TOL, `${label} dL/dx`, 'gradient');
   const variables = theirs.trainableWeights.map((w) => w.read() as ReturnType<TF['variable']>);
   const theirGrads = variables.length > 0 ? tf.variableGrads(() => f(xt) as ReturnType<TF['scalar']>, variables).grads : {};
@@ -66,7 +71,6 @@ export async function checkAgainstTfjsLayer(label: string, ours: FusedLayer, the
   // the tape path: call() as functional models and custom code train it
   const sources = [x, ...ours.weights.map((w) => w.value)];
   const tape = gradientsOf(() => sum(mul(ours.call(x) as Tensor, new Tensor(y.shape, r))), sources, undefined, (t) => ones(t.shape), add);
-  compare((ours.call(x) as Tensor).f32, expected, FORWARD_TOL, `${label} call()`, 'forward');
   compare(tape.grads[0]!.f32, tf.grad(f)(xt).dataSync(), GRAD_TOL, `${label} call() dL/dx`, 'gradient');
   ours.weights.forEach((w, i) => compare(tape.grads[i + 1]!.f32, theirGrads[variables[i]!.name]!.dataSync(), GRAD_TOL, `${label} call() dL/d${w.name}`, 'gradient'));
 }
@@ -121,4 +125,26 @@ export async function checkFusedEqualsTape(label: string, makeLayers: () => tg.l
   }
   const theirs = tape.getWeights();
   fused.getWeights().forEach((w, i) => compare(w.f32, theirs[i]!.f32, GRAD_TOL, `${label}: weight ${i} after training, fused vs tape`, 'fused vs tape'));
+}
+
+/**
+ * dL/dx and every dL/dW of layer's fused backward against central differences, with L = Σ y·R.
+ * In training the random stream is reseeded for every forward, so noise layers draw the same noise.
+ */
+export function checkFusedGradients(label: string, layer: FusedLayer, inputShape: number[], options: InteropOptions & { training?: boolean } = {}): void {
+  const batch = options.batch ?? 3;
+  layer.buildFor(inputShape, new Random(1));
+  layer.weights.forEach((w, i) => w.value.f32.set(options.weights?.[i] ?? uniformArray(w.value.size, 40 + i, -0.7, 0.7)));
+  const x = new Tensor([batch, ...inputShape], options.input ?? uniformArray(batch * inputShape.reduce((a, b) => a * b, 1), 41, -2, 2));
+  const run = () => layer.forward(x, { training: options.training ?? false, rng: new Random(42) });
+  const y = run();
+  const r = uniformArray(y.size, 43);
+  const dx = Float32Array.from(layer.backward(new Tensor(y.shape, r)).f32);
+  const dw = layer.weights.map((w) => Float32Array.from(w.grad.f32));
+  assert.ok(maxAbs(dx) > 0, `${label}: dL/dx is all zeros`);
+  const loss = () => dot(run().f32, r);
+  worst['finite differences'] = Math.max(worst['finite differences'] ?? 0, checkGradient(`${label} dL/dx`, loss, x.f32, dx));
+  layer.weights.forEach((w, i) => {
+    worst['finite differences'] = Math.max(worst['finite differences']!, checkGradient(`${label} dL/d${w.name}`, loss, w.value.f32, dw[i]!));
+  });
 }
