@@ -12,7 +12,7 @@ import { FusedLayer, type ForwardOptions } from './fused.js';
 import { singleInput, singleSampleShape, type BatchShape, type CallArgs, type LayerArgs, type LayerInput } from './layer.js';
 
 export interface ReshapeLayerArgs extends LayerArgs {
-  /** The output sample shape (no batch axis); one entry may be -1, inferred from the input size. Required. */
+  /** The output sample shape (no batch axis); one entry may be -1 (or null), inferred from the input size. Required. */
   targetShape: number[];
 }
 
@@ -22,7 +22,8 @@ export class Reshape extends FusedLayer {
 
   constructor(args: ReshapeLayerArgs) {
     super(args, ['targetShape']);
-    const shape = args?.targetShape;
+    // TF.js writes the inferred dimension as null in model.json, Keras as -1
+    const shape = Array.isArray(args?.targetShape) ? args.targetShape.map((d) => d ?? -1) : args?.targetShape;
     if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || (d <= 0 && d !== -1)) || shape.filter((d) => d === -1).length > 1) {
       throw new TegakiError(`Expected targetShape of Reshape to be positive integers with at most one -1. Received targetShape=${shown(shape)}.`);
     }
