@@ -16,6 +16,8 @@ interface ContractCase {
   outputShape: number[];
   /** Expected weight shapes in order. */
   weights: number[][];
+  /** Their names, when not Keras' kernel and bias. */
+  weightNames?: string[];
 }
 
 const cases: ContractCase[] = [
@@ -29,6 +31,20 @@ const cases: ContractCase[] = [
   { label: 'flatten', make: (inputShape) => layers.flatten({ inputShape }), inputShape: [3, 2, 2], outputShape: [12], weights: [] },
   { label: 'dropout', make: (inputShape) => layers.dropout({ rate: 0.25, inputShape }), inputShape: [8], outputShape: [8], weights: [] },
   { label: 'activation', make: (inputShape) => layers.activation({ activation: 'sigmoid', inputShape }), inputShape: [2, 3], outputShape: [2, 3], weights: [] },
+  { label: 'activation gelu', make: (inputShape) => layers.activation({ activation: 'gelu', inputShape }), inputShape: [2, 3], outputShape: [2, 3], weights: [] },
+  { label: 'dense swish', make: (inputShape) => layers.dense({ units: 4, activation: 'swish', inputShape }), inputShape: [6], outputShape: [4], weights: [[6, 4], [4]] },
+  { label: 'reLU maxValue', make: (inputShape) => layers.reLU({ maxValue: 0.5, inputShape }), inputShape: [6], outputShape: [6], weights: [] },
+  { label: 'leakyReLU', make: (inputShape) => layers.leakyReLU({ alpha: 0.1, inputShape }), inputShape: [6], outputShape: [6], weights: [] },
+  { label: 'elu', make: (inputShape) => layers.elu({ alpha: 0.5, inputShape }), inputShape: [6], outputShape: [6], weights: [] },
+  { label: 'thresholdedReLU', make: (inputShape) => layers.thresholdedReLU({ theta: 0.1, inputShape }), inputShape: [6], outputShape: [6], weights: [] },
+  { label: 'prelu sharedAxes', make: (inputShape) => layers.prelu({ sharedAxes: [1], alphaInitializer: 'ones', inputShape }), inputShape: [3, 4], outputShape: [3, 4], weights: [[1, 4]], weightNames: ['alpha'] },
+  { label: 'softmax axis 1', make: (inputShape) => layers.softmax({ axis: 1, inputShape }), inputShape: [3, 4], outputShape: [3, 4], weights: [] },
+  { label: 'reshape', make: (inputShape) => layers.reshape({ targetShape: [2, -1], inputShape }), inputShape: [6], outputShape: [2, 3], weights: [] },
+  { label: 'permute', make: (inputShape) => layers.permute({ dims: [2, 1], inputShape }), inputShape: [2, 3], outputShape: [3, 2], weights: [] },
+  { label: 'repeatVector', make: (inputShape) => layers.repeatVector({ n: 2, inputShape }), inputShape: [6], outputShape: [2, 6], weights: [] },
+  { label: 'gaussianNoise', make: (inputShape) => layers.gaussianNoise({ stddev: 0.1, inputShape }), inputShape: [6], outputShape: [6], weights: [] },
+  { label: 'gaussianDropout', make: (inputShape) => layers.gaussianDropout({ rate: 0.2, inputShape }), inputShape: [6], outputShape: [6], weights: [] },
+  { label: 'spatialDropout2d', make: (inputShape) => layers.spatialDropout2d({ rate: 0.2, inputShape }), inputShape: [3, 3, 2], outputShape: [3, 3, 2], weights: [] },
 ];
 
 const BATCH = 6;
@@ -58,7 +74,7 @@ for (const c of cases) {
     assert.equal(layer.weights.length, c.weights.length);
     assert.deepEqual(layer.weights.map((w) => w.value.shape), c.weights);
     assert.deepEqual(layer.weights.map((w) => w.grad.shape), c.weights);
-    assert.deepEqual(layer.weights.map((w) => w.name), ['kernel', 'bias'].slice(0, c.weights.length));
+    assert.deepEqual(layer.weights.map((w) => w.name), c.weightNames ?? ['kernel', 'bias'].slice(0, c.weights.length));
     assert.equal(layer.countParams(), c.weights.reduce((n, s) => n + sampleSize(s), 0));
 
     // getConfig round trip: a layer made from the config has the same config
@@ -105,7 +121,7 @@ test('constructor validation: TegakiError quoting the value received', () => {
     [() => layers.conv2d({ filters: 2, kernelSize: [3, 3, 3] as never }), /Received kernelSize=\[3,3,3\]\./],
     [() => layers.conv2d({ filters: 2, kernelSize: 3, strides: [1, 0] }), /Received strides=\[1,0\]\./],
     [() => layers.conv2d({ filters: 2, kernelSize: 3, padding: 'full' as never }), /Received padding="full"\./],
-    [() => layers.conv2d({ filters: 2, kernelSize: 3, activation: 'gelu' as never }), /'gelu'/],
+    [() => layers.conv2d({ filters: 2, kernelSize: 3, activation: 'gelu_new' as never }), /'gelu_new'/],
     [() => layers.dense({ units: -1 }), /Received units=-1\./],
     [() => layers.dense({ units: undefined as never }), /units/],
     [() => layers.dense({ units: 3, inputShape: [0] }), /Received inputShape=\[0\]\./],
@@ -114,7 +130,7 @@ test('constructor validation: TegakiError quoting the value received', () => {
     [() => layers.maxPooling2d({ strides: -2 }), /Received strides=-2\./],
     [() => layers.dropout({ rate: 1 }), /Received rate=1\./],
     [() => layers.dropout({ rate: -0.1 }), /Received rate=-0\.1\./],
-    [() => layers.activation({ activation: 'swish' as never }), /'swish'/],
+    [() => layers.activation({ activation: 'logSoftmax' as never }), /'logSoftmax'/],
   ];
   for (const [make, message] of cases) {
     assert.throws(make, (e: unknown) => e instanceof TegakiError && message.test(e.message), `expected TegakiError matching ${message}`);

@@ -39,6 +39,8 @@ const SAMPLES: Record<string, unknown> = {
   biasRegularizer: 'l2', activityRegularizer: 'l2', rate: 0.5, noiseShape: [1, 6], seed: 7, dataFormat: 'channelsFirst',
   kernelSize: 2, filters: 4, strides: 2, padding: 'same', dilationRate: 2, poolSize: 3, axis: 1, shape: [6],
   batchShape: [null, 6], sparse: true, rank: 3, ragged: true,
+  maxValue: 2, alpha: 0.1, alphaInitializer: 'ones', alphaRegularizer: 'l2', alphaConstraint: 'nonNeg', sharedAxes: [1], theta: 0.5,
+  targetShape: [3, 2], dims: [1], n: 3, stddev: 0.2,
 };
 
 /** Options whose effect another test checks (they need not show in getConfig). */
@@ -66,6 +68,17 @@ const layerCases: LayerCase[] = [
   { factory: 'layers.concatenate', make: (a) => tg.layers.concatenate(a as never), base: {}, options: optionsOf(layerFile('merge.d.ts'), 'ConcatenateLayerArgs') },
   { factory: 'layers.add', make: (a) => tg.layers.add(a as never), base: {}, options: optionsOf(engineFile('topology.d.ts'), 'LayerArgs') },
   { factory: 'layers.inputLayer', make: (a) => tg.layers.inputLayer(a as never), base: { batchInputShape: [null, 4] }, options: optionsOf(engineFile('input_layer.d.ts'), 'InputLayerArgs') },
+  { factory: 'layers.reLU', make: (a) => tg.layers.reLU(a as never), base: {}, options: optionsOf(layerFile('advanced_activations.d.ts'), 'ReLULayerArgs') },
+  { factory: 'layers.leakyReLU', make: (a) => tg.layers.leakyReLU(a as never), base: {}, options: optionsOf(layerFile('advanced_activations.d.ts'), 'LeakyReLULayerArgs') },
+  { factory: 'layers.prelu', make: (a) => tg.layers.prelu(a as never), base: {}, options: optionsOf(layerFile('advanced_activations.d.ts'), 'PReLULayerArgs') },
+  { factory: 'layers.elu', make: (a) => tg.layers.elu(a as never), base: {}, options: optionsOf(layerFile('advanced_activations.d.ts'), 'ELULayerArgs') },
+  { factory: 'layers.thresholdedReLU', make: (a) => tg.layers.thresholdedReLU(a as never), base: {}, options: optionsOf(layerFile('advanced_activations.d.ts'), 'ThresholdedReLULayerArgs') },
+  { factory: 'layers.softmax', make: (a) => tg.layers.softmax(a as never), base: {}, options: optionsOf(layerFile('advanced_activations.d.ts'), 'SoftmaxLayerArgs') },
+  { factory: 'layers.reshape', make: (a) => tg.layers.reshape(a as never), base: { targetShape: [6] }, options: optionsOf(layerFile('core.d.ts'), 'ReshapeLayerArgs') },
+  { factory: 'layers.permute', make: (a) => tg.layers.permute(a as never), base: { dims: [2, 1] }, options: optionsOf(layerFile('core.d.ts'), 'PermuteLayerArgs') },
+  { factory: 'layers.repeatVector', make: (a) => tg.layers.repeatVector(a as never), base: { n: 2 }, options: optionsOf(layerFile('core.d.ts'), 'RepeatVectorLayerArgs') },
+  { factory: 'layers.gaussianNoise', make: (a) => tg.layers.gaussianNoise(a as never), base: { stddev: 0.5 }, options: optionsOf(layerFile('noise.d.ts'), 'GaussianNoiseArgs') },
+  { factory: 'layers.gaussianDropout', make: (a) => tg.layers.gaussianDropout(a as never), base: { rate: 0.25 }, options: optionsOf(layerFile('noise.d.ts'), 'GaussianDropoutArgs') },
 ];
 
 /** Whether err is a TegakiError that names the option. */

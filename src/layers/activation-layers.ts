@@ -260,7 +260,7 @@ export class PReLU extends FusedLayer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), alphaInitializer: serializeInitializer(this.alphaInitializer), sharedAxes: this.sharedAxes };
+    return { ...super.getConfig(), alphaInitializer: serializeInitializer(this.alphaInitializer), sharedAxes: this.sharedAxes ? [...this.sharedAxes] : null };
   }
 }
 
