@@ -22,6 +22,7 @@
         "native/conv.cc",
         "native/maxpool.cc",
         "native/elementwise.cc",
+        "native/prelu.cc",
         "native/losses.cc",
         "native/optimizers.cc",
       ],

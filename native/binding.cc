@@ -344,6 +344,34 @@ Napi::Value Multiply(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// (y, x, alpha, size): rows = x.length / size
+Napi::Value Prelu(const Napi::CallbackInfo& info) {
+  Args in(info);
+  size_t n;
+  long size = in.dim(3, "size");
+  const float* x = in.f32len(1, "x", n);
+  float* y = in.f32(0, "y", n);
+  const float* alpha = in.f32(2, "alpha", size);
+  if (in.ok && size > 0 && n % size != 0) in.fail("x's length is not a multiple of size");
+  if (in.ok && size > 0) prelu_forward(y, x, alpha, (long)n / size, size);
+  return info.Env().Undefined();
+}
+
+// (dx | null, dalpha, dy, x, alpha, size)
+Napi::Value PreluBackward(const Napi::CallbackInfo& info) {
+  Args in(info);
+  size_t n;
+  long size = in.dim(5, "size");
+  const float* dy = in.f32len(2, "dy", n);
+  float* dx = in.f32(0, "dx", n, true);
+  float* dalpha = in.f32(1, "dalpha", size);
+  const float* x = in.f32(3, "x", n);
+  const float* alpha = in.f32(4, "alpha", size);
+  if (in.ok && size > 0 && n % size != 0) in.fail("dy's length is not a multiple of size");
+  if (in.ok && size > 0) prelu_backward(dx, dalpha, dy, x, alpha, (long)n / size, size);
+  return info.Env().Undefined();
+}
+
 typedef double (*LossFn)(float*, const float*, const float*, bool, long, long, double);
 
 // (grad | null, input, labels, sparse, rows, cols, gradScale) → summed loss
@@ -472,6 +500,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"softmax", Locked<Softmax>},
       {"softmaxBackward", Locked<SoftmaxBackward>},
       {"multiply", Locked<Multiply>},
+      {"prelu", Locked<Prelu>},
+      {"preluBackward", Locked<PreluBackward>},
       {"softmaxCrossEntropy", Locked<SoftmaxCrossEntropy>},
       {"crossEntropy", Locked<CrossEntropy>},
       {"meanSquaredError", Locked<MeanSquaredError>},

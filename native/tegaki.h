@@ -124,6 +124,12 @@ void softmax_forward(float* y, const float* x, long rows, long cols);
 void softmax_backward(float* dx, const float* dy, const float* y, long rows, long cols);
 void multiply(float* y, const float* a, const float* b, long n);
 
+// ---- PReLU (prelu.cc) ----
+// y = x > 0 ? x : alpha·x with x, y [rows, size] and alpha [size]
+void prelu_forward(float* y, const float* x, const float* alpha, long rows, long size);
+// dx (null: skipped; may alias dy) and dalpha = Σ_rows (x > 0 ? 0 : x·dy), overwritten
+void prelu_backward(float* dx, float* dalpha, const float* dy, const float* x, const float* alpha, long rows, long size);
+
 // ---- losses (losses.cc) ----
 // labels: class indices [rows] when sparse, else targets [rows, cols].
 double softmax_cross_entropy(float* grad, const float* logits, const float* labels, bool sparse, long rows, long cols, double gradScale);

@@ -92,6 +92,33 @@ test('native activation kernels equal the TypeScript reference, every kind and p
   }
 });
 
+test('native PReLU kernels equal the TypeScript reference (dx, dalpha summed over the batch)', { skip: native ? false : `native addon not built (${reason})` }, () => {
+  for (const [rows, size] of [[37, 29], [300, 7], [3, 1000]] as const) {
+    const n = rows * size;
+    const x = uniformArray(n, 15, -2, 2);
+    const alpha = uniformArray(size, 16, -0.5, 0.5);
+    const dy = uniformArray(n, 17);
+    const run = (be: Backend) => {
+      const y = new Float32Array(n);
+      const dx = new Float32Array(n);
+      const dalpha = new Float32Array(size);
+      be.prelu(y, x, alpha, size);
+      be.preluBackward(dx, dalpha, dy, x, alpha, size);
+      const inPlace = dy.slice();
+      be.preluBackward(inPlace, new Float32Array(size), inPlace, x, alpha, size);
+      const onlyAlpha = new Float32Array(size);
+      be.preluBackward(null, onlyAlpha, dy, x, alpha, size);
+      return { y, dx, dalpha, inPlace, onlyAlpha };
+    };
+    const [ts, nat] = [run(tsBackend), run(native!)];
+    checkClose(nat.y, ts.y, 0, `prelu ${rows}x${size} forward`);
+    checkClose(nat.dx, ts.dx, 0, `prelu ${rows}x${size} dx`);
+    checkClose(nat.inPlace, ts.dx, 0, `prelu ${rows}x${size} dx in place`);
+    checkClose(nat.dalpha, ts.dalpha, 1e-5, `prelu ${rows}x${size} dalpha`);
+    checkClose(nat.onlyAlpha, ts.dalpha, 1e-5, `prelu ${rows}x${size} dalpha without dx`);
+  }
+});
+
 test('model.json both ways with TF.js: every activation by its TF.js name (hardSigmoid saved as hard_sigmoid)', async () => {
   const x = new Tensor([4, 6], uniformArray(24, 11, -3, 3));
   const ours = tg.sequential({ seed: 2 });

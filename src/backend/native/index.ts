@@ -22,6 +22,8 @@ interface Addon {
   gatherBytes(out: Float32Array, bytes: Uint8Array, indices: Int32Array, sampleSize: number, scale: number): void;
   activation(y: Float32Array, x: Float32Array, act: number, param: number): void;
   activationBackward(dx: Float32Array, dy: Float32Array, saved: Float32Array, act: number, param: number): void;
+  prelu(y: Float32Array, x: Float32Array, alpha: Float32Array, size: number): void;
+  preluBackward(dx: Float32Array | null, dalpha: Float32Array, dy: Float32Array, x: Float32Array, alpha: Float32Array, size: number): void;
   softmax(y: Float32Array, x: Float32Array, rows: number, cols: number): void;
   softmaxBackward(dx: Float32Array, dy: Float32Array, y: Float32Array, rows: number, cols: number): void;
   multiply(y: Float32Array, a: Float32Array, b: Float32Array): void;
@@ -94,6 +96,8 @@ function wrap(addon: Addon): NativeBackend {
     gatherBytes: (out, bytes, indices, sampleSize, scale) => addon.gatherBytes(out, bytes, indices, sampleSize, scale),
     activation: (y, x, act, param) => addon.activation(y, x, ACT[act], param ?? NaN),
     activationBackward: (dx, dy, saved, act, param) => addon.activationBackward(dx, dy, saved, ACT[act], param ?? NaN),
+    prelu: (y, x, alpha, size) => addon.prelu(y, x, alpha, size),
+    preluBackward: (dx, dalpha, dy, x, alpha, size) => addon.preluBackward(dx, dalpha, dy, x, alpha, size),
     softmax: (y, x, rows, cols) => addon.softmax(y, x, rows, cols),
     softmaxBackward: (dx, dy, y, rows, cols) => addon.softmaxBackward(dx, dy, y, rows, cols),
     multiply: (y, a, b) => addon.multiply(y, a, b),
