@@ -1,6 +1,7 @@
 // GaussianNoise, GaussianDropout and SpatialDropout2D: the identity in inference, the same noise
 // for the same random stream (on both paths), the noise's statistics against Keras' definitions,
 // gradients against central differences, model.json both ways with TF.js, and seeded training.
+// Then Dropout's noiseShape (one draw shared along axes of size 1) and seed (the layer's own stream).
 
 import assert from 'node:assert/strict';
 import test from 'node:test';
@@ -143,4 +144,40 @@ test('noise layers refuse bad options naming them and quoting the value', () => 
   for (const [make, message] of cases) {
     assert.throws(make, (e: unknown) => e instanceof tg.TegakiError && message.test(e.message) && !e.message.includes('\n'), String(message));
   }
+});
+
+test('dropout noiseShape shares one draw along its axes of size 1, on both paths, and in backward', () => {
+  const layer = layers.dropout({ rate: 0.5, noiseShape: [null, 1, 1, 8] });
+  layer.buildFor(SHAPE, new Random(0));
+  const x = new Tensor([3, ...SHAPE], new Float32Array(3 * 240).fill(1));
+  const y = layer.forward(x, { training: true, rng: new Random(5) }).f32;
+  for (let b = 0; b < 3; b++) {
+    for (let ch = 0; ch < 8; ch++) {
+      const values = new Set(Array.from({ length: 30 }, (_, p) => y[(b * 30 + p) * 8 + ch]));
+      assert.equal(values.size, 1, 'one value per sample and channel');
+    }
+  }
+  assert.deepEqual([...(layer.call(x, { training: true, rng: new Random(5) }) as Tensor).f32], [...y]);
+  assert.deepEqual([...layer.backward(x).f32], [...y], 'dL/dx is dL/dy times the same mask');
+  checkFusedGradients('dropout noiseShape', layers.dropout({ rate: 0.3, noiseShape: [null, 6, 1, 8] }), SHAPE, { training: true });
+  assert.throws(() => layer.forward(new Tensor([3, 6, 5, 4]), { training: true, rng: new Random(0) }), (e: unknown) => e instanceof tg.TegakiError);
+  assert.throws(() => layers.dropout({ rate: 0.5, noiseShape: [null, 2, 1, 8] }).apply(x, { training: true }), (e: unknown) => e instanceof tg.TegakiError && /noiseShape \[null,2,1,8\]/.test(e.message));
+});
+
+test('dropout seed: the layer\'s own stream, reproducible, a new mask each step; saved in model.json', async () => {
+  const x = new Tensor([4, 10], new Float32Array(40).fill(1));
+  const run = () => {
+    const layer = layers.dropout({ rate: 0.5, seed: 42 });
+    layer.buildFor([10], new Random(0));
+    // the model's stream differs between the runs: the seed decides
+    return [0, 1].map((step) => [...layer.forward(x, { training: true, rng: new Random(step * 1000 + Math.floor(Math.random() * 999)) }).f32]);
+  };
+  const [first, second] = [run(), run()];
+  assert.deepEqual(first, second, 'the same seed, the same masks');
+  assert.notDeepEqual(first[0], first[1], 'a new mask for each step');
+  const model = tg.sequential({ layers: [layers.dropout({ rate: 0.5, seed: 42, noiseShape: [null, 1], inputShape: [10] })] });
+  const theirs = await tfjsLoadsOurs('dropout seed and noiseShape', model, x);
+  assert.deepEqual([theirs.layers[0]!.getConfig()['seed'], theirs.layers[0]!.getConfig()['noiseShape']], [42, [null, 1]]);
+  assert.throws(() => layers.dropout({ rate: 0.5, seed: 1.5 }), (e: unknown) => e instanceof tg.TegakiError && /Received seed=1\.5\./.test(e.message));
+  assert.throws(() => layers.dropout({ rate: 0.5, noiseShape: [0] }), (e: unknown) => e instanceof tg.TegakiError && /Received noiseShape=\[0\]\./.test(e.message));
 });
