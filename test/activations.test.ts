@@ -42,6 +42,17 @@ test('tf.erf matches TF.js (values and gradient)', () => {
   checkClose(ours.f32, tf.grad((t) => tf.erf(t))(tf.tensor(x)).dataSync(), 1e-5, 'erf gradient');
 });
 
+test('tf.prelu matches TF.js (values, and gradients for x and a broadcast alpha)', () => {
+  const x = uniformArray(24, 18, -2, 2);
+  const alpha = uniformArray(4, 19, -0.5, 0.5);
+  const [ours, theirs] = [tg.prelu(new Tensor([6, 4], x), new Tensor([4], alpha)), tf.prelu(tf.tensor(x, [6, 4]), tf.tensor(alpha, [4]))];
+  checkClose(ours.f32, theirs.dataSync(), 1e-6, 'prelu');
+  const grads = tg.grads((a: Tensor, b: Tensor) => tg.prelu(a, b))([new Tensor([6, 4], x), new Tensor([4], alpha)]);
+  const expected = tf.grads((a, b) => tf.prelu(a!, b!))([tf.tensor(x, [6, 4]), tf.tensor(alpha, [4])]);
+  checkClose(grads[0]!.f32, expected[0]!.dataSync(), 1e-6, 'prelu dx');
+  checkClose(grads[1]!.f32, expected[1]!.dataSync(), 1e-5, 'prelu dalpha');
+});
+
 test('every activation: the fused backward of dense matches central differences', () => {
   for (const activation of ACTIVATIONS) {
     const layer = layers.dense({ units: 4, activation });
