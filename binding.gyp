@@ -24,6 +24,7 @@
         "native/avgpool.cc",
         "native/depthwise.cc",
         "native/elementwise.cc",
+        "native/prelu.cc",
         "native/losses.cc",
         "native/optimizers.cc",
         "native/normalization.cc",

@@ -103,7 +103,7 @@ struct Args {
   }
   Act act(size_t i) {
     long a = dim(i, "activation");
-    if (ok && a > ACT_TANH) fail("unknown activation code " + std::to_string(a));
+    if (ok && a >= ACT_COUNT) fail("unknown activation code " + std::to_string(a));
     return (Act)a;
   }
 };
@@ -303,7 +303,8 @@ Napi::Value BiasActivation(const Napi::CallbackInfo& info) {
   long size = in.count({rows, cols}, "rows*cols");
   float* y = in.f32(0, "y", size);
   const float* bias = in.f32(1, "bias", cols, true);
-  if (in.ok) bias_activation(y, bias, rows, cols, act);
+  double param = in.num(5);
+  if (in.ok) bias_activation(y, bias, rows, cols, act, param);
   return info.Env().Undefined();
 }
 
@@ -326,7 +327,8 @@ Napi::Value BiasActivationBackward(const Napi::CallbackInfo& info) {
   float* db = in.f32(1, "db", cols, true);
   const float* dy = in.f32(2, "dy", size);
   const float* y = in.f32(3, "y", size);
-  if (in.ok) bias_activation_backward(dz, db, dy, y, rows, cols, act);
+  double param = in.num(7);
+  if (in.ok) bias_activation_backward(dz, db, dy, y, rows, cols, act, param);
   return info.Env().Undefined();
 }
 
@@ -356,7 +358,8 @@ Napi::Value Activation(const Napi::CallbackInfo& info) {
   const float* x = in.f32len(1, "x", n);
   float* y = in.f32(0, "y", n);
   Act act = in.act(2);
-  if (in.ok) activation_forward(y, x, (long)n, act);
+  double param = in.num(3);
+  if (in.ok) activation_forward(y, x, (long)n, act, param);
   return info.Env().Undefined();
 }
 
@@ -367,7 +370,8 @@ Napi::Value ActivationBackward(const Napi::CallbackInfo& info) {
   float* dx = in.f32(0, "dx", n);
   const float* y = in.f32(2, "y", n);
   Act act = in.act(3);
-  if (in.ok) activation_backward(dx, dy, y, (long)n, act);
+  double param = in.num(4);
+  if (in.ok) activation_backward(dx, dy, y, (long)n, act, param);
   return info.Env().Undefined();
 }
 
@@ -399,6 +403,34 @@ Napi::Value Multiply(const Napi::CallbackInfo& info) {
   float* y = in.f32(0, "y", n);
   const float* b = in.f32(2, "b", n);
   if (in.ok) multiply(y, a, b, (long)n);
+  return info.Env().Undefined();
+}
+
+// (y, x, alpha, size): rows = x.length / size
+Napi::Value Prelu(const Napi::CallbackInfo& info) {
+  Args in(info);
+  size_t n;
+  long size = in.dim(3, "size");
+  const float* x = in.f32len(1, "x", n);
+  float* y = in.f32(0, "y", n);
+  const float* alpha = in.f32(2, "alpha", size);
+  if (in.ok && size > 0 && n % size != 0) in.fail("x's length is not a multiple of size");
+  if (in.ok && size > 0) prelu_forward(y, x, alpha, (long)n / size, size);
+  return info.Env().Undefined();
+}
+
+// (dx | null, dalpha, dy, x, alpha, size)
+Napi::Value PreluBackward(const Napi::CallbackInfo& info) {
+  Args in(info);
+  size_t n;
+  long size = in.dim(5, "size");
+  const float* dy = in.f32len(2, "dy", n);
+  float* dx = in.f32(0, "dx", n, true);
+  float* dalpha = in.f32(1, "dalpha", size);
+  const float* x = in.f32(3, "x", n);
+  const float* alpha = in.f32(4, "alpha", size);
+  if (in.ok && size > 0 && n % size != 0) in.fail("dy's length is not a multiple of size");
+  if (in.ok && size > 0) prelu_backward(dx, dalpha, dy, x, alpha, (long)n / size, size);
   return info.Env().Undefined();
 }
 
@@ -640,6 +672,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"softmax", Locked<Softmax>},
       {"softmaxBackward", Locked<SoftmaxBackward>},
       {"multiply", Locked<Multiply>},
+      {"prelu", Locked<Prelu>},
+      {"preluBackward", Locked<PreluBackward>},
       {"softmaxCrossEntropy", Locked<SoftmaxCrossEntropy>},
       {"crossEntropy", Locked<CrossEntropy>},
       {"binaryCrossEntropy", Locked<BinaryCrossEntropy>},

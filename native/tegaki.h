@@ -4,11 +4,17 @@
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
+#include <math.h>
 
 namespace tegaki {
 
-// Elementwise activations, in the binding's numbering.
-enum Act { ACT_LINEAR = 0, ACT_RELU = 1, ACT_SIGMOID = 2, ACT_TANH = 3 };
+// Elementwise activations, in the binding's numbering (ELEMENTWISE_ACTIVATIONS in backend.ts).
+// ELU, LEAKY_RELU, THRESHOLDED_RELU and CLIPPED_RELU take a parameter (NaN: the default).
+enum Act {
+  ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH, ACT_ELU, ACT_SELU, ACT_RELU6, ACT_SOFTPLUS, ACT_SOFTSIGN,
+  ACT_HARD_SIGMOID, ACT_SWISH, ACT_GELU, ACT_MISH, ACT_LEAKY_RELU, ACT_THRESHOLDED_RELU, ACT_CLIPPED_RELU,
+  ACT_COUNT
+};
 
 // ---- thread pool (threads.cc) ----
 // fn(ctx, task, thread) runs once for every task in [0, ntasks); thread is in [0, threads()).
@@ -117,17 +123,24 @@ void avgpool_forward(float* y, const float* x, const PoolGeom& g);
 void avgpool_backward(float* dx, const float* dy, const PoolGeom& g);
 
 // ---- elementwise (elementwise.cc) ----
-void bias_activation(float* y, const float* bias, long rows, long cols, Act act);
+void bias_activation(float* y, const float* bias, long rows, long cols, Act act, double param = NAN);
 void bias_grad(float* db, const float* dy, long rows, long cols);
-// dz = dy·act'(y) (dz may alias dy), db = Σ_rows dz; db may be null.
-void bias_activation_backward(float* dz, float* db, const float* dy, const float* y, long rows, long cols, Act act);
+// dz = dy·act'(saved) with saved = y, or x for the activations that need it (activationNeedsInput
+// in backend.ts); dz may alias dy, db = Σ_rows dz; db may be null.
+void bias_activation_backward(float* dz, float* db, const float* dy, const float* y, long rows, long cols, Act act, double param = NAN);
 // out[i·n + j] = bytes[indices[i]·n + j] · scale, for count samples of n = sampleSize bytes.
 void gather_bytes(float* out, const uint8_t* bytes, const int32_t* indices, long count, long sampleSize, double scale);
-void activation_forward(float* y, const float* x, long n, Act act);
-void activation_backward(float* dx, const float* dy, const float* y, long n, Act act);
+void activation_forward(float* y, const float* x, long n, Act act, double param = NAN);
+void activation_backward(float* dx, const float* dy, const float* y, long n, Act act, double param = NAN);
 void softmax_forward(float* y, const float* x, long rows, long cols);
 void softmax_backward(float* dx, const float* dy, const float* y, long rows, long cols);
 void multiply(float* y, const float* a, const float* b, long n);
+
+// ---- PReLU (prelu.cc) ----
+// y = x > 0 ? x : alpha·x with x, y [rows, size] and alpha [size]
+void prelu_forward(float* y, const float* x, const float* alpha, long rows, long size);
+// dx (null: skipped; may alias dy) and dalpha = Σ_rows (x > 0 ? 0 : x·dy), overwritten
+void prelu_backward(float* dx, float* dalpha, const float* dy, const float* x, const float* alpha, long rows, long size);
 
 // ---- losses (losses.cc) ----
 // labels: class indices [rows] when sparse, else targets [rows, cols].

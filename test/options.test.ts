@@ -47,6 +47,8 @@ const SAMPLES: Record<string, unknown> = {
   depthMultiplier: 2, depthwiseInitializer: 'heNormal', pointwiseInitializer: 'heNormal', depthwiseConstraint: 'maxNorm',
   pointwiseConstraint: 'maxNorm', depthwiseRegularizer: 'l2', pointwiseRegularizer: 'l2', cropping: 2, size: [3, 3],
   interpolation: 'bilinear',
+  maxValue: 2, alpha: 0.1, alphaInitializer: 'ones', alphaRegularizer: 'l2', alphaConstraint: 'nonNeg', sharedAxes: [1], theta: 0.5,
+  targetShape: [3, 2], dims: [1], n: 3, stddev: 0.2,
 };
 
 /** Options whose effect another test checks (they need not show in getConfig). */
@@ -85,6 +87,17 @@ const layerCases: LayerCase[] = [
   { factory: 'layers.batchNormalization', make: (a) => tg.layers.batchNormalization(a as never), base: {}, options: optionsOf(layerFile('normalization.d.ts'), 'BatchNormalizationLayerArgs') },
   { factory: 'layers.layerNormalization', make: (a) => tg.layers.layerNormalization(a as never), base: {}, options: optionsOf(layerFile('normalization.d.ts'), 'LayerNormalizationLayerArgs') },
   { factory: 'layers.inputLayer', make: (a) => tg.layers.inputLayer(a as never), base: { batchInputShape: [null, 4] }, options: optionsOf(engineFile('input_layer.d.ts'), 'InputLayerArgs') },
+  { factory: 'layers.reLU', make: (a) => tg.layers.reLU(a as never), base: {}, options: optionsOf(layerFile('advanced_activations.d.ts'), 'ReLULayerArgs') },
+  { factory: 'layers.leakyReLU', make: (a) => tg.layers.leakyReLU(a as never), base: {}, options: optionsOf(layerFile('advanced_activations.d.ts'), 'LeakyReLULayerArgs') },
+  { factory: 'layers.prelu', make: (a) => tg.layers.prelu(a as never), base: {}, options: optionsOf(layerFile('advanced_activations.d.ts'), 'PReLULayerArgs') },
+  { factory: 'layers.elu', make: (a) => tg.layers.elu(a as never), base: {}, options: optionsOf(layerFile('advanced_activations.d.ts'), 'ELULayerArgs') },
+  { factory: 'layers.thresholdedReLU', make: (a) => tg.layers.thresholdedReLU(a as never), base: {}, options: optionsOf(layerFile('advanced_activations.d.ts'), 'ThresholdedReLULayerArgs') },
+  { factory: 'layers.softmax', make: (a) => tg.layers.softmax(a as never), base: {}, options: optionsOf(layerFile('advanced_activations.d.ts'), 'SoftmaxLayerArgs') },
+  { factory: 'layers.reshape', make: (a) => tg.layers.reshape(a as never), base: { targetShape: [6] }, options: optionsOf(layerFile('core.d.ts'), 'ReshapeLayerArgs') },
+  { factory: 'layers.permute', make: (a) => tg.layers.permute(a as never), base: { dims: [2, 1] }, options: optionsOf(layerFile('core.d.ts'), 'PermuteLayerArgs') },
+  { factory: 'layers.repeatVector', make: (a) => tg.layers.repeatVector(a as never), base: { n: 2 }, options: optionsOf(layerFile('core.d.ts'), 'RepeatVectorLayerArgs') },
+  { factory: 'layers.gaussianNoise', make: (a) => tg.layers.gaussianNoise(a as never), base: { stddev: 0.5 }, options: optionsOf(layerFile('noise.d.ts'), 'GaussianNoiseArgs') },
+  { factory: 'layers.gaussianDropout', make: (a) => tg.layers.gaussianDropout(a as never), base: { rate: 0.25 }, options: optionsOf(layerFile('noise.d.ts'), 'GaussianDropoutArgs') },
 ];
 
 /** Whether err is a TegakiError that names the option. */

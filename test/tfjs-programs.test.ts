@@ -104,7 +104,7 @@ test('options tegaki does not implement are refused by name, never ignored', asy
     [() => tg.layers.conv2d({ filters: 2, kernelSize: 3, strides: 2, dilationRate: 2 }), /Conv2D: strides > 1 is not supported together with dilationRate > 1/],
     [() => tg.layers.conv2d({ filters: 2, kernelSize: 3, dataFormat: 'channelsFirst' as never }), /Conv2D: dataFormat="channelsFirst" is not supported yet/],
     [() => tg.layers.maxPooling2d({ poolSize: 2, dataFormat: 'channelsFirst' as never }), /MaxPooling2D: dataFormat="channelsFirst" is not supported yet/],
-    [() => tg.layers.dropout({ rate: 0.5, noiseShape: [1] } as never), /Dropout: option 'noiseShape' is not supported/],
+    [() => tg.layers.gaussianNoise({ stddev: 0.5, seed: 1 } as never), /GaussianNoise: option 'seed' is not supported/],
     [() => tg.layers.dense({ units: 3, dtype: 'int32' } as never), /Dense: dtype 'int32' is not supported/],
   ];
   for (const [make, message] of refusals) assert.throws(make, (e: Error) => e instanceof tg.TegakiError && message.test(e.message), String(message));

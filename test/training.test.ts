@@ -107,7 +107,7 @@ test('misuse fails with one clear TegakiError', async () => {
   assert.throws(() => model.compile({ optimizer: 'lion', loss: 'categoricalCrossentropy' }), (e: Error) => e instanceof TegakiError && /Unknown optimizer 'lion'/.test(e.message));
   assert.throws(() => model.compile({ optimizer: 'sgd', loss: 'focal' }), /Unknown loss 'focal'/);
   assert.throws(() => layers.conv2d({ filters: 0, kernelSize: 3 }), /Received filters=0/);
-  assert.throws(() => layers.dense({ units: 4, activation: 'swish' as 'relu' }), /Unknown activation 'swish'/);
+  assert.throws(() => layers.dense({ units: 4, activation: 'gelu_new' as 'relu' }), /Unknown activation 'gelu_new'/);
 });
 
 test('callbacks get the parameters of the run (setParams, as in Keras); the model keeps no loop state', async () => {

@@ -45,8 +45,35 @@ export interface PoolGeometry {
   padLeft: number;
 }
 
-/** Elementwise activations (softmax works on rows and has its own kernels). */
-export type ElementwiseActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
+// ---- activations ----
+
+/**
+ * Elementwise activations (softmax works on rows and has its own kernels). The last three are the
+ * activation layers' (LeakyReLU, ThresholdedReLU, ReLU with maxValue) and take a parameter.
+ */
+export type ElementwiseActivation =
+  | 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'elu' | 'selu' | 'relu6' | 'softplus' | 'softsign' | 'hardSigmoid'
+  | 'swish' | 'gelu' | 'mish' | 'leakyRelu' | 'thresholdedRelu' | 'clippedRelu';
+
+/** Every elementwise activation, in the native addon's numbering (append only). */
+export const ELEMENTWISE_ACTIVATIONS: readonly ElementwiseActivation[] = [
+  'linear', 'relu', 'sigmoid', 'tanh', 'elu', 'selu', 'relu6', 'softplus', 'softsign', 'hardSigmoid',
+  'swish', 'gelu', 'mish', 'leakyRelu', 'thresholdedRelu', 'clippedRelu',
+];
+
+/**
+ * Activations whose derivative cannot be written with their output alone (y does not determine x,
+ * or only at great cost): their backward kernels take the input x where the others take y.
+ */
+const NEEDS_INPUT: ReadonlySet<ElementwiseActivation> = new Set(['swish', 'gelu', 'mish', 'leakyRelu', 'thresholdedRelu', 'clippedRelu']);
+
+/** Whether act's backward reads the input x (true) or the output y (false). */
+export function activationNeedsInput(act: ElementwiseActivation): boolean {
+  return NEEDS_INPUT.has(act);
+}
+
+/** The parameter an activation uses when none is given: ELU's alpha, LeakyReLU's alpha, ThresholdedReLU's theta; clippedRelu's maxValue has none. */
+export const ACTIVATION_PARAM_DEFAULTS: Partial<Record<ElementwiseActivation, number>> = { elu: 1, leakyRelu: 0.2, thresholdedRelu: 1 };
 
 export interface MatmulOptions {
   /** A is stored as [K, M] and used transposed. Default false. */
@@ -75,7 +102,7 @@ export type BinaryOp =
 export type UnaryOp =
   | 'neg' | 'abs' | 'exp' | 'expm1' | 'log' | 'log1p' | 'sqrt' | 'rsqrt' | 'square' | 'reciprocal' | 'sign' | 'step'
   | 'floor' | 'ceil' | 'round' | 'sin' | 'cos' | 'tan' | 'sigmoid' | 'tanh' | 'relu' | 'relu6' | 'elu' | 'selu'
-  | 'leakyRelu' | 'softplus' | 'clip' | 'logicalNot' | 'isNaN' | 'cast';
+  | 'leakyRelu' | 'softplus' | 'clip' | 'logicalNot' | 'isNaN' | 'cast' | 'erf';
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'any' | 'all';
 
 /**
@@ -102,6 +129,11 @@ export interface TensorKernels {
   pad(x: TypedArray, shape: Shape, paddings: readonly (readonly [number, number])[], value: number, out: TypedArray, outShape: Shape): void;
   tile(x: TypedArray, shape: Shape, out: TypedArray, outShape: Shape): void;
   select(condition: TypedArray, cShape: Shape, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, out: TypedArray, outShape: Shape): void;
+  // PReLU, x and y [batch, size], alpha [size] (broadcast over the batch): y = x > 0 ? x : alpha·x
+  prelu(y: Float32Array, x: Float32Array, alpha: Float32Array, size: number): void;
+  // its backward: dx (skipped when null; may alias dy) and dalpha = Σ over the batch of
+  // (x > 0 ? 0 : x·dy) (overwrites dalpha)
+  preluBackward(dx: Float32Array | null, dalpha: Float32Array, dy: Float32Array, x: Float32Array, alpha: Float32Array, size: number): void;
   // y = the mean of each window over the positions inside x (padding not counted)
   avgPool(y: Float32Array, x: Float32Array, g: PoolGeometry): void;
   // dx = each window's dy spread evenly over its positions (overwrites dx)
@@ -151,17 +183,19 @@ export interface Backend extends TensorKernels {
   // dx = 0, then dx[argmax[i]] += dy[i]
   maxPoolBackward(dx: Float32Array, dy: Float32Array, argmax: Int32Array, g: PoolGeometry): void;
 
+  // ---- activations (param: see ACTIVATION_PARAM_DEFAULTS; saved: the forward's output y, or its
+  // input x for the activations activationNeedsInput names) ----
   // y[r,c] = act(y[r,c] + bias[c]) in place; bias may be null. y is [rows, cols].
-  biasActivation(y: Float32Array, bias: Float32Array | null, rows: number, cols: number, act: ElementwiseActivation): void;
+  biasActivation(y: Float32Array, bias: Float32Array | null, rows: number, cols: number, act: ElementwiseActivation, param?: number): void;
   // db[c] = sum over rows of dy[r,c] (overwrites db)
   biasGrad(db: Float32Array, dy: Float32Array, rows: number, cols: number): void;
-  // The backward of biasActivation in one pass: dz = dy * act'(.) written with the forward output
-  // y (dz may alias dy), and db = sum over rows of dz (overwrites db; db may be null).
-  biasActivationBackward(dz: Float32Array, db: Float32Array | null, dy: Float32Array, y: Float32Array, rows: number, cols: number, act: ElementwiseActivation): void;
+  // The backward of biasActivation in one pass: dz = dy * act'(.) written with saved (dz may alias
+  // dy), and db = sum over rows of dz (overwrites db; db may be null).
+  biasActivationBackward(dz: Float32Array, db: Float32Array | null, dy: Float32Array, saved: Float32Array, rows: number, cols: number, act: ElementwiseActivation, param?: number): void;
   // y = act(x)
-  activation(y: Float32Array, x: Float32Array, act: ElementwiseActivation): void;
-  // dx = dy * act'(.), written with the forward output y. dx may alias dy.
-  activationBackward(dx: Float32Array, dy: Float32Array, y: Float32Array, act: ElementwiseActivation): void;
+  activation(y: Float32Array, x: Float32Array, act: ElementwiseActivation, param?: number): void;
+  // dx = dy * act'(.), written with saved. dx may alias dy.
+  activationBackward(dx: Float32Array, dy: Float32Array, saved: Float32Array, act: ElementwiseActivation, param?: number): void;
   // y = softmax over each row of x [rows, cols]
   softmax(y: Float32Array, x: Float32Array, rows: number, cols: number): void;
   // dx = y * (dy - sum(dy * y)) per row. dx may alias dy.

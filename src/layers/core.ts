@@ -39,34 +39,72 @@ export class Flatten extends FusedLayer {
 export interface DropoutArgs extends LayerArgs {
   /** Fraction of inputs set to zero during training, in [0, 1). Required. */
   rate: number;
+  /**
+   * Shape of the drop mask with the batch axis (null: the input's size there); an axis of size 1
+   * shares one draw along it, e.g. [null, 1, 1, channels] drops whole feature maps. Default: the input's shape.
+   */
+  noiseShape?: (number | null)[];
+  /**
+   * Seed of the layer's own random stream (as Keras' seed: reproducible, a new mask each step).
+   * Default: the model's stream. TF.js differs: its seeded dropout draws the same mask every call.
+   */
+  seed?: number;
 }
 
 /** Inverted dropout as in Keras: kept values are scaled by 1/(1−rate) so inference is the identity. */
 export class Dropout extends FusedLayer {
   static override readonly className = 'Dropout';
   readonly rate: number;
+  readonly noiseShape: (number | null)[] | null;
+  readonly seed: number | null;
+  private readonly ownRng: Random | null;
   private mask: Float32Array = new Float32Array(0);
   private masked = false;
 
   constructor(args: DropoutArgs) {
-    super(args, ['rate']);
+    super(args, ['rate', 'noiseShape', 'seed']);
     if (typeof args.rate !== 'number' || !(args.rate >= 0 && args.rate < 1)) {
       throw new TegakiError(`Expected rate of Dropout in [0, 1). Received rate=${JSON.stringify(args.rate)}.`);
     }
     this.rate = args.rate;
+    const shape = args.noiseShape;
+    if (shape !== undefined && shape !== null && (!Array.isArray(shape) || shape.some((d) => d !== null && (!Number.isInteger(d) || d <= 0)))) {
+      throw new TegakiError(`Expected noiseShape of Dropout to be positive integers or null. Received noiseShape=${JSON.stringify(shape)}.`);
+    }
+    this.noiseShape = shape ? [...shape] : null;
+    if (args.seed !== undefined && args.seed !== null && !Number.isInteger(args.seed)) throw new TegakiError(`Expected seed of Dropout to be an integer. Received seed=${JSON.stringify(args.seed)}.`);
+    this.seed = args.seed ?? null;
+    this.ownRng = this.seed === null ? null : new Random(this.seed);
   }
 
   override call(inputs: LayerInput, { training = false, rng }: CallArgs = {}): Tensor {
     const x = singleInput(inputs, this);
     if (!training || this.rate === 0) return x;
     // the same draws as forward(), so both paths drop the same values for the same stream
-    return mul(x, new Tensor(x.shape, this.drawMask(x.size, rng ?? new Random((Math.random() * 2 ** 32) >>> 0)).slice()));
+    return mul(x, new Tensor(x.shape, this.drawMask(x.shape, rng ?? new Random((Math.random() * 2 ** 32) >>> 0)).slice()));
   }
 
-  private drawMask(size: number, rng: Random): Float32Array {
-    if (this.mask.length !== size) this.mask = new Float32Array(size);
+  /** The mask's shape for an input of this shape: noiseShape with null filled in, checked. */
+  private maskShape(shape: readonly number[]): number[] {
+    if (!this.noiseShape) return [...shape];
+    const resolved = this.noiseShape.map((d, i) => d ?? shape[i]!);
+    if (resolved.length !== shape.length || resolved.some((d, i) => d !== 1 && d !== shape[i])) {
+      throw new TegakiError(`Dropout ${this.name}: noiseShape ${JSON.stringify(this.noiseShape)} does not broadcast to the input shape [${shape}] (each axis 1 or the input's size).`);
+    }
+    return resolved;
+  }
+
+  /** A mask for an input of this shape: one draw per mask element, broadcast along its axes of size 1. */
+  private drawMask(shape: readonly number[], modelRng: Random): Float32Array {
+    const rng = this.ownRng ?? modelRng;
+    const size = sizeOf(shape);
+    const maskShape = this.maskShape(shape);
+    const draws = sizeOf(maskShape) === size ? (this.mask.length === size ? this.mask : (this.mask = new Float32Array(size))) : new Float32Array(sizeOf(maskShape));
     const scale = 1 / (1 - this.rate);
-    for (let i = 0; i < size; i++) this.mask[i] = rng.next() < this.rate ? 0 : scale;
+    for (let i = 0; i < draws.length; i++) draws[i] = rng.next() < this.rate ? 0 : scale;
+    if (draws === this.mask) return this.mask;
+    if (this.mask.length !== size) this.mask = new Float32Array(size);
+    getBackend().tile(draws, maskShape, this.mask, shape);
     return this.mask;
   }
 
@@ -74,7 +112,7 @@ export class Dropout extends FusedLayer {
     this.checkInput(x);
     this.masked = training && this.rate > 0;
     if (!this.masked) return x;
-    this.drawMask(x.size, rng);
+    this.drawMask(x.shape, rng);
     const y = this.buffer('y', x.shape);
     getBackend().multiply(y.f32, x.f32, this.mask);
     return y;
@@ -88,7 +126,7 @@ export class Dropout extends FusedLayer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), rate: this.rate };
+    return { ...super.getConfig(), rate: this.rate, noiseShape: this.noiseShape ? [...this.noiseShape] : null, seed: this.seed };
   }
 }
 
@@ -112,7 +150,8 @@ export class Activation extends ActivatedLayer {
 
   forward(x: Tensor, _options: ForwardOptions): Tensor {
     this.checkInput(x);
-    if (this.activation === 'softmax') return this.activate(x);
+    // linear is x itself; softmax, swish, gelu and mish apply into a buffer of their own
+    if (this.fusedActivation === 'linear') return this.activate(x);
     const y = this.buffer('y', x.shape);
     getBackend().activation(y.f32, x.f32, this.fusedActivation);
     return this.activate(y);

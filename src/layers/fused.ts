@@ -1,12 +1,10 @@
 // Layers with fused kernels (the built-in ones): forward a batch into reused buffers and backward
 // by hand, which Sequential.fit runs when every layer has them; call() stays their tape path.
 
-import { activationBackward, activationForward, type ActivationName } from '../activations.js';
+import { activationBackward, activationForward, activationOp, needsPreActivation, type ActivationName } from '../activations.js';
 import type { ElementwiseActivation } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { TegakiError } from '../errors.js';
-import { relu, sigmoid, tanh } from '../ops/math.js';
-import { softmax } from '../ops/nn.js';
 import type { Random } from '../random.js';
 import { formatShape, sizeOf, Tensor, type Shape } from '../tensor.js';
 import { Layer } from './layer.js';
@@ -50,39 +48,32 @@ export abstract class FusedLayer extends Layer {
   }
 }
 
-/** An activation by name as ops (the tape path of ActivatedLayer). */
-export function activationOp(name: ActivationName, z: Tensor): Tensor {
-  switch (name) {
-    case 'linear':
-      return z;
-    case 'relu':
-      return relu(z);
-    case 'sigmoid':
-      return sigmoid(z);
-    case 'tanh':
-      return tanh(z);
-    case 'softmax':
-      return softmax(z);
-  }
-}
+export { activationOp };
 
 /**
  * A layer whose output is act(pre-activation). It keeps the pre-activation when the activation is
- * softmax, so a cross-entropy loss can work from the logits (stable) and skip the softmax backward.
+ * softmax, so a cross-entropy loss can work from the logits (stable) and skip the softmax backward,
+ * and when the activation's derivative needs it (swish, gelu, mish); the others apply in place,
+ * fused with the bias add, and differentiate from their output.
  */
 export abstract class ActivatedLayer extends FusedLayer {
   abstract readonly activation: ActivationName;
   private lastOutput: Tensor | null = null;
-  private lastLogits: Tensor | null = null;
+  private lastPreActivation: Tensor | null = null;
 
   /** The pre-activation of the last forward (only kept for softmax). */
   get logits(): Tensor | null {
-    return this.lastLogits;
+    return this.activation === 'softmax' ? this.lastPreActivation : null;
   }
 
-  /** The part of the activation a kernel can fuse with the bias add (all but softmax). */
+  /** Whether activate() applies the activation into its own buffer, keeping the pre-activation. */
+  private get keepsPreActivation(): boolean {
+    return this.activation === 'softmax' || needsPreActivation(this.activation);
+  }
+
+  /** The part of the activation a kernel can fuse with the bias add (in place: those that differentiate from y). */
   protected get fusedActivation(): ElementwiseActivation {
-    return this.activation === 'softmax' ? 'linear' : this.activation;
+    return this.keepsPreActivation ? 'linear' : (this.activation as ElementwiseActivation);
   }
 
   /**
@@ -90,17 +81,22 @@ export abstract class ActivatedLayer extends FusedLayer {
    * place, and remember what backward needs.
    */
   protected activate(z: Tensor): Tensor {
-    if (this.activation !== 'softmax') {
-      this.lastLogits = null;
+    if (!this.keepsPreActivation) {
+      this.lastPreActivation = null;
       this.lastOutput = z;
       return z;
     }
     const cols = z.shape[z.rank - 1]!;
-    const y = this.buffer('softmax', z.shape);
-    activationForward('softmax', y.f32, z.f32, z.size / cols, cols);
-    this.lastLogits = z;
+    const y = this.buffer('activation', z.shape);
+    activationForward(this.activation, y.f32, z.f32, z.size / cols, cols);
+    this.lastPreActivation = z;
     this.lastOutput = y;
     return y;
+  }
+
+  /** What the activation's backward reads: its output, or its input where it needs that. */
+  private get saved(): Tensor {
+    return this.activation !== 'softmax' && this.keepsPreActivation ? this.lastPreActivation! : this.lastOutput!;
   }
 
   /** dL/dz from dL/dy, into a reused buffer. */
@@ -109,7 +105,7 @@ export abstract class ActivatedLayer extends FusedLayer {
     if (this.activation === 'linear') return dy;
     const cols = y.shape[y.rank - 1]!;
     const dz = this.buffer('dz', y.shape);
-    activationBackward(this.activation, dz.f32, dy.f32, y.f32, y.size / cols, cols);
+    activationBackward(this.activation, dz.f32, dy.f32, this.saved.f32, y.size / cols, cols);
     return dz;
   }
 
@@ -125,7 +121,7 @@ export abstract class ActivatedLayer extends FusedLayer {
     // One pass gives dz and the bias gradient (both read the same rows).
     const cols = y.shape[y.rank - 1]!;
     const dz = this.buffer('dz', y.shape);
-    getBackend().biasActivationBackward(dz.f32, db, dy.f32, y.f32, y.size / cols, cols, this.activation);
+    getBackend().biasActivationBackward(dz.f32, db, dy.f32, this.saved.f32, y.size / cols, cols, this.activation);
     return this.backwardFromPreActivation(dz, true);
   }
 
@@ -135,4 +131,3 @@ export abstract class ActivatedLayer extends FusedLayer {
    */
   abstract backwardFromPreActivation(dz: Tensor, biasGradientDone?: boolean): Tensor;
 }
-

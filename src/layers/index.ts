@@ -11,6 +11,9 @@ import { DepthwiseConv2D, SeparableConv2D, type DepthwiseConv2DArgs, type Separa
 import { Conv2DTranspose } from './conv-transpose.js';
 import { Cropping2D, UpSampling2D, ZeroPadding2D, type Cropping2DArgs, type UpSampling2DArgs, type ZeroPadding2DArgs } from './spatial.js';
 import { BatchNormalization, type BatchNormalizationArgs, LayerNormalization, type LayerNormalizationArgs } from './normalization.js';
+import { ELU, type ELULayerArgs, LeakyReLU, type LeakyReLULayerArgs, PReLU, type PReLULayerArgs, ReLU, type ReLULayerArgs, Softmax, type SoftmaxLayerArgs, ThresholdedReLU, type ThresholdedReLULayerArgs } from './activation-layers.js';
+import { GaussianDropout, type GaussianDropoutArgs, GaussianNoise, type GaussianNoiseArgs, SpatialDropout2D, type SpatialDropout2DArgs } from './noise.js';
+import { Permute, type PermuteLayerArgs, RepeatVector, type RepeatVectorLayerArgs, Reshape, type ReshapeLayerArgs } from './reshape.js';
 
 export { Activation, Add, Average, Concatenate, Conv2D, Dense, Dropout, Flatten, InputLayer, Maximum, MaxPooling2D, Minimum, Multiply };
 export type { ActivationArgs, ConcatenateArgs, Conv2DArgs, DenseArgs, DropoutArgs, InputConfig, LayerArgs, MaxPooling2DArgs };
@@ -51,3 +54,19 @@ export const conv2dTranspose = (args: Conv2DArgs): Conv2DTranspose => new Conv2D
 export const zeroPadding2d = (args: ZeroPadding2DArgs = {}): ZeroPadding2D => new ZeroPadding2D(args);
 export const cropping2D = (args: Cropping2DArgs): Cropping2D => new Cropping2D(args);
 export const upSampling2d = (args: UpSampling2DArgs = {}): UpSampling2D => new UpSampling2D(args);
+
+// activation layers, reshaping and noise (TF.js' factory names)
+export { ELU, GaussianDropout, GaussianNoise, LeakyReLU, Permute, PReLU, ReLU, RepeatVector, Reshape, Softmax, SpatialDropout2D, ThresholdedReLU };
+export type { ELULayerArgs, GaussianDropoutArgs, GaussianNoiseArgs, LeakyReLULayerArgs, PermuteLayerArgs, PReLULayerArgs, ReLULayerArgs, RepeatVectorLayerArgs, ReshapeLayerArgs, SoftmaxLayerArgs, SpatialDropout2DArgs, ThresholdedReLULayerArgs };
+export const reLU = (args: ReLULayerArgs = {}): ReLU => new ReLU(args);
+export const leakyReLU = (args: LeakyReLULayerArgs = {}): LeakyReLU => new LeakyReLU(args);
+export const prelu = (args: PReLULayerArgs = {}): PReLU => new PReLU(args);
+export const elu = (args: ELULayerArgs = {}): ELU => new ELU(args);
+export const thresholdedReLU = (args: ThresholdedReLULayerArgs = {}): ThresholdedReLU => new ThresholdedReLU(args);
+export const softmax = (args: SoftmaxLayerArgs = {}): Softmax => new Softmax(args);
+export const reshape = (args: ReshapeLayerArgs): Reshape => new Reshape(args);
+export const permute = (args: PermuteLayerArgs): Permute => new Permute(args);
+export const repeatVector = (args: RepeatVectorLayerArgs): RepeatVector => new RepeatVector(args);
+export const gaussianNoise = (args: GaussianNoiseArgs): GaussianNoise => new GaussianNoise(args);
+export const gaussianDropout = (args: GaussianDropoutArgs): GaussianDropout => new GaussianDropout(args);
+export const spatialDropout2d = (args: SpatialDropout2DArgs): SpatialDropout2D => new SpatialDropout2D(args);

@@ -4,6 +4,9 @@
 
 import { TegakiError } from '../errors.js';
 import { Activation, Dropout, Flatten } from './core.js';
+import { ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU } from './activation-layers.js';
+import { GaussianDropout, GaussianNoise, SpatialDropout2D } from './noise.js';
+import { Permute, RepeatVector, Reshape } from './reshape.js';
 import { Conv2D } from './conv.js';
 import { Dense } from './dense.js';
 import { InputLayer } from './input.js';
@@ -25,7 +28,8 @@ export interface SerializableLayerClass {
 /** The built-in layer classes by the class name model.json gives them. */
 const BUILT_IN_CLASSES: ReadonlyMap<string, SerializableLayerClass> = new Map(
   ([Dense, Conv2D, MaxPooling2D, Dropout, Flatten, Activation, InputLayer, Add, Average, Concatenate, Maximum, Minimum, Multiply, BatchNormalization, LayerNormalization,
-    AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, DepthwiseConv2D, SeparableConv2D, Conv2DTranspose, ZeroPadding2D, Cropping2D, UpSampling2D] as unknown as SerializableLayerClass[]).map((cls) => [cls.className!, cls]),
+    AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, DepthwiseConv2D, SeparableConv2D, Conv2DTranspose, ZeroPadding2D, Cropping2D, UpSampling2D,
+    ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax, Reshape, Permute, RepeatVector, GaussianNoise, GaussianDropout, SpatialDropout2D] as unknown as SerializableLayerClass[]).map((cls) => [cls.className!, cls]),
 );
 const MODEL_CLASSES = ['Sequential', 'Model', 'Functional'];
 

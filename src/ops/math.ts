@@ -55,6 +55,8 @@ export const relu6 = unaryOp('relu6', (dy, x) => mul(dy, mask(logicalAnd(greater
 export const elu = unaryOp('elu', (dy, _x, y) => mul(dy, where(less(y, 0), add(y, 1), 1)));
 export const selu = unaryOp('selu', (dy, x) => mul(dy, where(greater(x, 0), 1.0507009873554805, mul(exp(x), 1.7580993408473766))));
 export const softplus = unaryOp('softplus', (dy, x) => mul(dy, sigmoid(x)));
+/** TF.js' erf, the Gauss error function; d/dx = 2/√π · e^(−x²). */
+export const erf = unaryOp('erf', (dy, x) => mul(dy, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI))));
 
 export function leakyRelu(x: Input, alpha = 0.2): Tensor {
   return unaryOp('leakyRelu', (dy, t) => mul(dy, where(greater(t, 0), 1, alpha)), [alpha], 'leakyRelu')(x);

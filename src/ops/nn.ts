@@ -10,6 +10,7 @@ import { mul, reshape, sub, sum, type Input } from './arithmetic.js';
 import { castRaw, compute, convert, kernels } from './convert.js';
 import { record } from './engine.js';
 import { logSumExp } from './reduction.js';
+import { greater, where } from './compare.js';
 import { dilatedWindow, windowGeometry } from './windows.js';
 
 /** TF.js' softmax over the last axis (TF.js supports no other). */
@@ -22,6 +23,12 @@ export function softmax(logits: Input, dim = -1): Tensor {
   const out = compute(x.shape, 'float32', (o) => kernels().softmax(o.f32, x.f32, x.size / Math.max(cols, 1), cols));
   record([x], out, (dy) => [mul(out, sub(dy, sum(mul(dy, out), -1, true)))]);
   return out;
+}
+
+/** TF.js' prelu: x where x > 0, else alpha·x (alpha broadcast to x); at 0 the gradient is alpha's side. */
+export function prelu(x: Input, alpha: Input): Tensor {
+  const t = convert(x, 'x', 'prelu');
+  return where(greater(t, 0), t, mul(alpha, t));
 }
 
 /** TF.js' logSoftmax: x − logSumExp(x), stable for any logit size. */

@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Backend, ConvGeometry, ElementwiseActivation, Labels, MatmulOptions, PoolGeometry } from '../backend.js';
+import { ELEMENTWISE_ACTIVATIONS, type Backend, type ConvGeometry, type ElementwiseActivation, type Labels, type MatmulOptions, type PoolGeometry } from '../backend.js';
 import { tensorKernels } from '../ts/index.js';
 
 /** The functions the addon exports (native/binding.cc); geometry travels as positional numbers. */
@@ -21,12 +21,14 @@ interface Addon {
   avgPoolBackward(dx: Float32Array, dy: Float32Array, ...g: number[]): void;
   maxPool(y: Float32Array, argmax: Int32Array, x: Float32Array, ...g: number[]): void;
   maxPoolBackward(dx: Float32Array, dy: Float32Array, argmax: Int32Array, ...g: number[]): void;
-  biasActivation(y: Float32Array, bias: Float32Array | null, rows: number, cols: number, act: number): void;
+  biasActivation(y: Float32Array, bias: Float32Array | null, rows: number, cols: number, act: number, param: number): void;
   biasGrad(db: Float32Array, dy: Float32Array, rows: number, cols: number): void;
-  biasActivationBackward(dz: Float32Array, db: Float32Array | null, dy: Float32Array, y: Float32Array, rows: number, cols: number, act: number): void;
+  biasActivationBackward(dz: Float32Array, db: Float32Array | null, dy: Float32Array, saved: Float32Array, rows: number, cols: number, act: number, param: number): void;
   gatherBytes(out: Float32Array, bytes: Uint8Array, indices: Int32Array, sampleSize: number, scale: number): void;
-  activation(y: Float32Array, x: Float32Array, act: number): void;
-  activationBackward(dx: Float32Array, dy: Float32Array, y: Float32Array, act: number): void;
+  activation(y: Float32Array, x: Float32Array, act: number, param: number): void;
+  activationBackward(dx: Float32Array, dy: Float32Array, saved: Float32Array, act: number, param: number): void;
+  prelu(y: Float32Array, x: Float32Array, alpha: Float32Array, size: number): void;
+  preluBackward(dx: Float32Array | null, dalpha: Float32Array, dy: Float32Array, x: Float32Array, alpha: Float32Array, size: number): void;
   softmax(y: Float32Array, x: Float32Array, rows: number, cols: number): void;
   softmaxBackward(dx: Float32Array, dy: Float32Array, y: Float32Array, rows: number, cols: number): void;
   multiply(y: Float32Array, a: Float32Array, b: Float32Array): void;
@@ -69,7 +71,8 @@ export interface NativeBackend extends Backend {
   setCpuPath(path: CpuPath): boolean;
 }
 
-const ACT: Record<ElementwiseActivation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
+/** The addon's activation codes: the index in ELEMENTWISE_ACTIVATIONS (native/tegaki.h's Act). */
+const ACT = Object.fromEntries(ELEMENTWISE_ACTIVATIONS.map((a, i) => [a, i])) as Record<ElementwiseActivation, number>;
 
 /** The addon's 15 geometry numbers (native/binding.cc conv_geom). Dilated convolutions run in
  *  the addon too, on its GEMM path (its direct kernel for small patches is undilated only). */
@@ -116,12 +119,14 @@ function wrap(addon: Addon): NativeBackend {
     },
     avgPool: (y, x, g) => addon.avgPool(y, x, ...poolArgs(g)),
     avgPoolBackward: (dx, dy, g) => addon.avgPoolBackward(dx, dy, ...poolArgs(g)),
-    biasActivation: (y, bias, rows, cols, act) => addon.biasActivation(y, bias, rows, cols, ACT[act]),
+    biasActivation: (y, bias, rows, cols, act, param) => addon.biasActivation(y, bias, rows, cols, ACT[act], param ?? NaN),
     biasGrad: (db, dy, rows, cols) => addon.biasGrad(db, dy, rows, cols),
-    biasActivationBackward: (dz, db, dy, y, rows, cols, act) => addon.biasActivationBackward(dz, db, dy, y, rows, cols, ACT[act]),
+    biasActivationBackward: (dz, db, dy, saved, rows, cols, act, param) => addon.biasActivationBackward(dz, db, dy, saved, rows, cols, ACT[act], param ?? NaN),
     gatherBytes: (out, bytes, indices, sampleSize, scale) => addon.gatherBytes(out, bytes, indices, sampleSize, scale),
-    activation: (y, x, act) => addon.activation(y, x, ACT[act]),
-    activationBackward: (dx, dy, y, act) => addon.activationBackward(dx, dy, y, ACT[act]),
+    activation: (y, x, act, param) => addon.activation(y, x, ACT[act], param ?? NaN),
+    activationBackward: (dx, dy, saved, act, param) => addon.activationBackward(dx, dy, saved, ACT[act], param ?? NaN),
+    prelu: (y, x, alpha, size) => addon.prelu(y, x, alpha, size),
+    preluBackward: (dx, dalpha, dy, x, alpha, size) => addon.preluBackward(dx, dalpha, dy, x, alpha, size),
     softmax: (y, x, rows, cols) => addon.softmax(y, x, rows, cols),
     softmaxBackward: (dx, dy, y, rows, cols) => addon.softmaxBackward(dx, dy, y, rows, cols),
     multiply: (y, a, b) => addon.multiply(y, a, b),

@@ -8,12 +8,13 @@ import { binaryCrossEntropy, countCorrect, crossEntropy, meanSquaredError, softm
 import { matmul } from './matmul.js';
 import { adamUpdate, nadamUpdate, rmspropUpdate, sgdUpdate, weightDecay } from './optimizers.js';
 import { batchNormBackward, batchNormForward, batchNormStatistics, layerNormBackward, layerNormForward } from './normalization.js';
+import { prelu, preluBackward } from './prelu.js';
 import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from './pool.js';
 import { resize, resizeBackward } from './resize.js';
 import { argReduce, binary, gather, pad, reduce, scatterAdd, select, slice, sliceAdd, sliceAssign, tile, transpose, unary } from './tensor.js';
 
 /** The general tensor kernels, which every backend shares unless it has its own. */
-export const tensorKernels = { binary, unary, reduce, argReduce, transpose, slice, sliceAdd, sliceAssign, gather, scatterAdd, pad, tile, select, avgPool, avgPoolBackward, resize, resizeBackward };
+export const tensorKernels = { binary, unary, reduce, argReduce, transpose, slice, sliceAdd, sliceAssign, gather, scatterAdd, pad, tile, select, avgPool, avgPoolBackward, resize, resizeBackward, prelu, preluBackward };
 
 export const tsBackend: Backend = {
   name: 'ts',

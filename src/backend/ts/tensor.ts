@@ -5,6 +5,7 @@
 
 import type { BinaryOp, ReduceOp, UnaryOp } from '../backend.js';
 import type { Shape, TypedArray } from '../../tensor.js';
+import { erf } from './elementwise.js';
 
 /** Row-major strides of a shape. */
 export function stridesOf(shape: Shape): number[] {
@@ -129,6 +130,7 @@ function unaryFn(op: UnaryOp, p: readonly number[]): (x: number) => number {
     case 'logicalNot': return (x) => (x ? 0 : 1);
     case 'isNaN': return (x) => (Number.isNaN(x) ? 1 : 0);
     case 'cast': return (x) => x;
+    case 'erf': return erf;
     default: throw new Error(`unknown unary op ${String(op)}`);
   }
 }
