@@ -30,3 +30,5 @@ export { buildTutorialModel, type TutorialModelName } from './model/tutorial.js'
 export type { ModelMetadata } from './model/metadata.js';
 export { loadLayersModel, modelFromArtifacts } from './model/load.js';
 export { modelToArtifacts } from './model/save.js';
+export { regularizers, Regularizer } from './regularizers.js';
+export { constraints, Constraint } from './constraints.js';

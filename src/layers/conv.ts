@@ -12,8 +12,9 @@ import { dilatedWindow } from '../ops/windows.js';
 import { formatShape, type Shape, Tensor } from '../tensor.js';
 import { singleInput, singleSampleShape, type CallArgs, type LayerArgs, type LayerInput, type WeightSpec, type Padding, paddingOption, positivePair, requireDefault, windowGeometry, type BatchShape } from './layer.js';
 import { ActivatedLayer, activationOp, type ForwardOptions } from './fused.js';
+import { KERNEL_BIAS_REGULARIZATION_OPTIONS, kernelBiasRegularization, kernelBiasRegularizationConfig, type KernelBiasRegularization, type KernelBiasRegularizationArgs } from './regularization.js';
 
-export interface Conv2DArgs extends LayerArgs {
+export interface Conv2DArgs extends LayerArgs, KernelBiasRegularizationArgs {
   /** Number of output channels. Required. */
   filters: number;
   /** Window height and width, or one number for both. Required. */
@@ -50,11 +51,13 @@ export class Conv2D extends ActivatedLayer {
   readonly useBias: boolean;
   readonly kernelInitializer: Initializer;
   readonly biasInitializer: Initializer;
+  /** The regularizers and constraints of the kernel, bias and output. */
+  readonly regularization: KernelBiasRegularization;
   private lastInput: Tensor | null = null;
   private geometry: ConvGeometry | null = null;
 
   constructor(args: Conv2DArgs) {
-    super(args, ['filters', 'kernelSize', 'strides', 'padding', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'dataFormat', 'dilationRate']);
+    super(args, ['filters', 'kernelSize', 'strides', 'padding', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'dataFormat', 'dilationRate', ...KERNEL_BIAS_REGULARIZATION_OPTIONS]);
     requireDefault(args.dataFormat, ['channelsLast'], 'dataFormat', 'Conv2D');
     if (!Number.isInteger(args.filters) || args.filters <= 0) {
       throw new TegakiError(`Expected a strictly positive integer for filters of Conv2D. Received filters=${JSON.stringify(args.filters)}.`);
@@ -72,6 +75,8 @@ export class Conv2D extends ActivatedLayer {
     this.useBias = args.useBias ?? true;
     this.kernelInitializer = getInitializer(args.kernelInitializer, 'glorotUniform', 'Conv2D kernelInitializer');
     this.biasInitializer = getInitializer(args.biasInitializer, 'zeros', 'Conv2D biasInitializer');
+    this.regularization = kernelBiasRegularization(args, 'Conv2D');
+    this.activityRegularizer = this.regularization.activityRegularizer;
   }
 
   override computeOutputShape(batchShape: BatchShape | BatchShape[]): BatchShape {
@@ -103,8 +108,8 @@ export class Conv2D extends ActivatedLayer {
   }
 
   override weightSpecs(inputShape: Shape): WeightSpec[] {
-    const kernel: WeightSpec = { name: 'kernel', shape: [...this.kernelSize, inputShape[2]!, this.filters], initializer: this.kernelInitializer };
-    return this.useBias ? [kernel, { name: 'bias', shape: [this.filters], initializer: this.biasInitializer }] : [kernel];
+    const kernel: WeightSpec = { name: 'kernel', shape: [...this.kernelSize, inputShape[2]!, this.filters], initializer: this.kernelInitializer, regularizer: this.regularization.kernelRegularizer, constraint: this.regularization.kernelConstraint };
+    return this.useBias ? [kernel, { name: 'bias', shape: [this.filters], initializer: this.biasInitializer, regularizer: this.regularization.biasRegularizer, constraint: this.regularization.biasConstraint }] : [kernel];
   }
 
   private get kernel(): Tensor {
@@ -167,6 +172,7 @@ export class Conv2D extends ActivatedLayer {
       useBias: this.useBias,
       kernelInitializer: serializeInitializer(this.kernelInitializer),
       biasInitializer: serializeInitializer(this.biasInitializer),
+      ...kernelBiasRegularizationConfig(this.regularization),
     };
   }
 }

@@ -7,7 +7,7 @@ import type { Labels } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { range, type SampleSource } from '../data/source.js';
 import { refuseUnknownOptions, TegakiError } from '../errors.js';
-import { snakeCase, SymbolicTensor, type CallArgs, type Layer, type LayerWeight } from '../layers/layer.js';
+import { collectActivityPenalties, snakeCase, SymbolicTensor, type CallArgs, type Layer, type LayerWeight } from '../layers/layer.js';
 import { layerToJson } from '../layers/serialization.js';
 import { getLoss, type Loss, type LossFunction } from '../losses.js';
 import { getMetric, type Metric, type MetricFunction } from '../metrics.js';
@@ -423,11 +423,14 @@ export class LayersModel implements LoopModel, NestableModel {
     return getBackend().countCorrect(out.f32, labels, rows, out.size / rows);
   }
 
-  /** The batch's loss and metrics as sums over its samples, from the outputs and their loss terms. */
-  private batchResult(ys: readonly Tensor[], outputs: readonly Tensor[], terms: readonly Tensor[]): BatchResult {
+  /**
+   * The batch's loss and metrics as sums over its samples, from the outputs and their loss terms;
+   * penalty (the regularizers', in training) is part of the loss, not of any output's.
+   */
+  private batchResult(ys: readonly Tensor[], outputs: readonly Tensor[], terms: readonly Tensor[], penalty = 0): BatchResult {
     return withoutRecording(() => {
       const rows = outputs[0]!.shape[0]!;
-      const loss = terms.reduce((n, t) => n + t.f32[0]!, 0) * rows;
+      const loss = (terms.reduce((n, t) => n + t.f32[0]!, 0) + penalty) * rows;
       const single = outputs.length === 1;
       const extra: Record<string, number> = {};
       const names = single ? [''] : this.outputNames;
@@ -448,10 +451,16 @@ export class LayersModel implements LoopModel, NestableModel {
     const weights = this.trainableWeights;
     let outputs: Tensor[] = [];
     let terms: Tensor[] = [];
+    let penalty: Tensor | null = null;
     const { grads } = gradientsOf(() => {
-      outputs = this.execute(xs, true, rng);
+      const run = collectActivityPenalties(() => this.execute(xs, true, rng));
+      outputs = run.result;
       terms = this.lossTerms(ys, outputs, classWeights);
-      return terms.reduce((a, b) => add(a, b));
+      // TF.js' training loss: the outputs' losses plus every regularizer's penalty
+      const penalties = [...run.penalties, ...this.calculateLosses()];
+      penalty = penalties.length > 0 ? penalties.reduce((a, b) => add(a, b)) : null;
+      const loss = terms.reduce((a, b) => add(a, b));
+      return penalty ? add(loss, penalty) : loss;
     }, weights.map((w) => w.value), undefined, (t) => ones(t.shape), add);
     weights.forEach((w, i) => {
       const g = grads[i];
@@ -459,7 +468,13 @@ export class LayersModel implements LoopModel, NestableModel {
       else w.grad.f32.fill(0);
     });
     this.optimizer!.apply(weights);
-    return this.batchResult(ys, outputs, terms);
+    for (const w of weights) w.constrain();
+    return this.batchResult(ys, outputs, terms, (penalty as Tensor | null)?.f32[0] ?? 0);
+  }
+
+  /** TF.js' calculateLosses: the penalties of every regularized weight, as scalars. */
+  calculateLosses(): Tensor[] {
+    return this.layers.flatMap((l) => l.calculateLosses());
   }
 
   evaluateSources(xs: readonly SampleSource[], ys: readonly SampleSource[], batchSize: number): Logs {
