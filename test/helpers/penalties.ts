@@ -88,17 +88,22 @@ export function topologyLayers(artifacts: tfjs.io.ModelArtifacts): { class_name:
 }
 
 /**
- * TF.js' model → tegaki (from TF.js' artifacts) and tegaki's → TF.js: each predicts as the
- * original, and the loaded layers' config entries `keys` equal the original's.
+ * TF.js' model → tegaki and tegaki's → TF.js through model.json: both libraries load each file to
+ * a model that predicts the same (loading writes the weights, which applies their constraints in
+ * both), and the loaded layers' config entries `keys` equal TF.js' own.
  */
 export async function roundTrips(theirs: tfjs.LayersModel, mine: tfjs.LayersModel, kind: Kind, keys: string[]): Promise<{ loadedByUs: tfjs.LayersModel; loadedByThem: tfjs.LayersModel }> {
-  // setWeights applies the constraints in both (as loading does): start from constrained weights
-  for (const m of [theirs, mine]) m.setWeights(m.getWeights().map((w) => w.clone()));
   const predictions = (model: tfjs.LayersModel, t: Lib): Float32Array => (model.predict(data(t, kind).xs) as tfjs.Tensor).dataSync() as Float32Array;
-  const loadedByUs = tg.modelFromArtifacts((await artifactsOf(tf, theirs)) as never, 'their model') as unknown as tfjs.LayersModel;
-  checkClose(predictions(loadedByUs, ours), predictions(theirs, tf), 1e-5, 'tegaki on TF.js\' model.json');
-  const loadedByThem = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(ours, mine)));
-  checkClose(predictions(loadedByThem, tf), predictions(mine, ours), 1e-5, 'TF.js on tegaki\'s model.json');
+  const load = async (artifacts: tfjs.io.ModelArtifacts) => ({
+    byUs: tg.modelFromArtifacts(artifacts as never, 'a saved model') as unknown as tfjs.LayersModel,
+    byThem: await tf.loadLayersModel(tf.io.fromMemory(artifacts)),
+  });
+  const theirFile = await load(await artifactsOf(tf, theirs));
+  checkClose(predictions(theirFile.byUs, ours), predictions(theirFile.byThem, tf), 1e-5, 'tegaki and TF.js on TF.js\' model.json');
+  const ourFile = await load(await artifactsOf(ours, mine));
+  checkClose(predictions(ourFile.byThem, tf), predictions(ourFile.byUs, ours), 1e-5, 'TF.js and tegaki on tegaki\'s model.json');
+  const loadedByUs = theirFile.byUs;
+  const loadedByThem = ourFile.byThem;
   const configs = (m: tfjs.LayersModel): unknown => JSON.parse(JSON.stringify(m.layers.filter((l) => 'kernelInitializer' in l.getConfig()).map((l) => Object.fromEntries(keys.map((k) => [k, l.getConfig()[k]])))));
   const expected = configs(theirs);
   for (const [label, model] of [['tegaki loading TF.js\' file', loadedByUs], ['TF.js loading tegaki\'s file', loadedByThem], ['tegaki\'s own', mine]] as const) {
