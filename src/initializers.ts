@@ -182,14 +182,14 @@ export interface VarianceScalingArgs {
 }
 
 /**
- * Keras' VarianceScaling: variance scale / fan. Glorot, He and LeCun are its named forms, saved under
- * their own class names as Keras saves them.
+ * Keras' VarianceScaling: variance scale / fan. Glorot, He and LeCun are its named forms, saved as
+ * TF.js saves them: as the VarianceScaling they are (Keras 3's own class names load too).
  */
 class VarianceScaling extends Initializer {
   readonly scale: number;
   readonly mode: FanMode;
   readonly distribution: Distribution;
-  constructor(args: VarianceScalingArgs, private readonly named?: string) {
+  constructor(args: VarianceScalingArgs) {
     super(args.seed, 'initializers.varianceScaling');
     this.scale = finite(args.scale, 1, 'initializers.varianceScaling: scale');
     if (this.scale <= 0) throw new TegakiError(`initializers.varianceScaling: scale must be positive, received ${this.scale}.`);
@@ -197,10 +197,10 @@ class VarianceScaling extends Initializer {
     this.distribution = oneOf(args.distribution, DISTRIBUTIONS, 'normal', 'initializers.varianceScaling: distribution');
   }
   getClassName(): string {
-    return this.named ?? 'VarianceScaling';
+    return 'VarianceScaling';
   }
   getConfig(): Record<string, unknown> {
-    return this.named ? { seed: this.seed } : { scale: this.scale, mode: this.mode, distribution: this.distribution, seed: this.seed };
+    return { scale: this.scale, mode: this.mode, distribution: this.distribution, seed: this.seed };
   }
   protected fill(values: Float32Array, shape: readonly number[], rng: Random): void {
     const { fanIn, fanOut } = fans(shape);
@@ -269,7 +269,7 @@ class Orthogonal extends Initializer {
 type Factory = (args?: Record<string, unknown>) => Initializer;
 const seedOnly = (name: string, scale: number, mode: FanMode, distribution: Distribution): Factory => (args = {}) => {
   checkArgs(args, ['seed'], `initializers.${name}`);
-  return new VarianceScaling({ scale, mode, distribution, seed: args['seed'] as number }, name.charAt(0).toUpperCase() + name.slice(1));
+  return new VarianceScaling({ scale, mode, distribution, seed: args['seed'] as number });
 };
 
 /** Refuses an options object with an option not in known, by name (where names the factory). */
