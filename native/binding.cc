@@ -340,10 +340,10 @@ Napi::Value Multiply(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-typedef double (*LossFn)(float*, const float*, const float*, bool, long, long, double);
+typedef double (*LossFn)(float*, const float*, const LossLabels&, long, long, double);
 
-// (grad | null, input, labels, sparse, rows, cols, gradScale) → summed loss
-Napi::Value Loss(const Napi::CallbackInfo& info, LossFn fn) {
+// (grad | null, input, labels, sparse, rows, cols, gradScale, weights | null, smoothing[, fromLogits]) → summed loss
+Napi::Value Loss(const Napi::CallbackInfo& info, LossFn fn, bool binary = false) {
   Args in(info);
   bool sparse = in.flag(3);
   long rows = in.dim(4, "rows"), cols = in.dim(5, "cols");
@@ -352,11 +352,17 @@ Napi::Value Loss(const Napi::CallbackInfo& info, LossFn fn) {
   float* grad = in.f32(0, "grad", size, true);
   const float* input = in.f32(1, "predictions", size);
   const float* labels = in.f32(2, "labels", sparse ? rows : size);
+  const float* weights = in.f32(7, "weights", rows, true);
+  double smoothing = in.num(8);
+  bool fromLogits = binary && in.flag(9);
   if (!in.ok) return info.Env().Undefined();
-  return Napi::Number::New(info.Env(), fn(grad, input, labels, sparse, rows, cols, scale));
+  LossLabels l = {labels, sparse, weights, smoothing};
+  double total = binary ? binary_cross_entropy(grad, input, l, rows, cols, fromLogits, scale) : fn(grad, input, l, rows, cols, scale);
+  return Napi::Number::New(info.Env(), total);
 }
 Napi::Value SoftmaxCrossEntropy(const Napi::CallbackInfo& info) { return Loss(info, softmax_cross_entropy); }
 Napi::Value CrossEntropy(const Napi::CallbackInfo& info) { return Loss(info, cross_entropy); }
+Napi::Value BinaryCrossEntropy(const Napi::CallbackInfo& info) { return Loss(info, nullptr, true); }
 Napi::Value MeanSquaredError(const Napi::CallbackInfo& info) { return Loss(info, mean_squared_error); }
 
 Napi::Value CountCorrect(const Napi::CallbackInfo& info) {
@@ -405,6 +411,27 @@ Napi::Value AdamUpdate(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value NadamUpdate(const Napi::CallbackInfo& info) {
+  Args in(info);
+  size_t n;
+  float* param = in.f32len(0, "param", n);
+  const float* grad = in.f32(1, "grad", n);
+  float* m = in.f32(2, "m", n);
+  float* v = in.f32(3, "v", n);
+  double lr = in.num(4), b1 = in.num(5), b2 = in.num(6), eps = in.num(7), moment_scale = in.num(8), grad_scale = in.num(9), unbias2 = in.num(10);
+  if (in.ok) nadam_update(param, grad, m, v, (long)n, lr, b1, b2, eps, moment_scale, grad_scale, unbias2);
+  return info.Env().Undefined();
+}
+
+Napi::Value WeightDecay(const Napi::CallbackInfo& info) {
+  Args in(info);
+  size_t n;
+  float* param = in.f32len(0, "param", n);
+  double rate = in.num(1);
+  if (in.ok) weight_decay(param, (long)n, rate);
+  return info.Env().Undefined();
+}
+
 // ---- configuration ----
 
 Napi::Value GetThreads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), pool_threads()); }
@@ -434,6 +461,84 @@ Napi::Value SetCpuPath(const Napi::CallbackInfo& info) {
   for (int p = CPU_PORTABLE; p <= CPU_AVX512; p++)
     if (name == cpu_path_name((CpuPath)p)) return Napi::Boolean::New(info.Env(), cpu_set_path((CpuPath)p));
   return Napi::Boolean::New(info.Env(), false);
+}
+
+// Batch normalization: x is [outer, channels, inner]; gamma, beta (and dx, dgamma, dbeta) may be null.
+Napi::Value BatchNormStatistics(const Napi::CallbackInfo& info) {
+  Args in(info);
+  long outer = in.dim(3, "outer"), channels = in.dim(4, "channels"), inner = in.dim(5, "inner");
+  long size = in.count({outer, channels, inner}, "outer*channels*inner");
+  float* mean = in.f32(0, "mean", channels);
+  float* variance = in.f32(1, "variance", channels);
+  const float* x = in.f32(2, "x", size);
+  if (in.ok) batchnorm_statistics(mean, variance, x, outer, channels, inner);
+  return info.Env().Undefined();
+}
+
+Napi::Value BatchNormForward(const Napi::CallbackInfo& info) {
+  Args in(info);
+  double epsilon = in.num(6);
+  long outer = in.dim(7, "outer"), channels = in.dim(8, "channels"), inner = in.dim(9, "inner");
+  long size = in.count({outer, channels, inner}, "outer*channels*inner");
+  float* y = in.f32(0, "y", size);
+  const float* x = in.f32(1, "x", size);
+  const float* mean = in.f32(2, "mean", channels);
+  const float* variance = in.f32(3, "variance", channels);
+  const float* gamma = in.f32(4, "gamma", channels, true);
+  const float* beta = in.f32(5, "beta", channels, true);
+  if (in.ok) batchnorm_forward(y, x, mean, variance, gamma, beta, epsilon, outer, channels, inner);
+  return info.Env().Undefined();
+}
+
+Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
+  Args in(info);
+  double epsilon = in.num(8);
+  long outer = in.dim(9, "outer"), channels = in.dim(10, "channels"), inner = in.dim(11, "inner");
+  bool batchStatistics = in.flag(12);
+  long size = in.count({outer, channels, inner}, "outer*channels*inner");
+  float* dx = in.f32(0, "dx", size, true);
+  float* dgamma = in.f32(1, "dgamma", channels, true);
+  float* dbeta = in.f32(2, "dbeta", channels, true);
+  const float* dy = in.f32(3, "dy", size);
+  const float* x = in.f32(4, "x", size);
+  const float* mean = in.f32(5, "mean", channels);
+  const float* variance = in.f32(6, "variance", channels);
+  const float* gamma = in.f32(7, "gamma", channels, true);
+  if (in.ok) batchnorm_backward(dx, dgamma, dbeta, dy, x, mean, variance, gamma, epsilon, outer, channels, inner, batchStatistics);
+  return info.Env().Undefined();
+}
+
+// Layer normalization: x is [rows, cols]; gamma, beta (and dx, dgamma, dbeta) may be null.
+Napi::Value LayerNormForward(const Napi::CallbackInfo& info) {
+  Args in(info);
+  double epsilon = in.num(6);
+  long rows = in.dim(7, "rows"), cols = in.dim(8, "cols");
+  long size = in.count({rows, cols}, "rows*cols");
+  float* y = in.f32(0, "y", size);
+  float* mean = in.f32(1, "mean", rows);
+  float* variance = in.f32(2, "variance", rows);
+  const float* x = in.f32(3, "x", size);
+  const float* gamma = in.f32(4, "gamma", cols, true);
+  const float* beta = in.f32(5, "beta", cols, true);
+  if (in.ok) layernorm_forward(y, mean, variance, x, gamma, beta, epsilon, rows, cols);
+  return info.Env().Undefined();
+}
+
+Napi::Value LayerNormBackward(const Napi::CallbackInfo& info) {
+  Args in(info);
+  double epsilon = in.num(8);
+  long rows = in.dim(9, "rows"), cols = in.dim(10, "cols");
+  long size = in.count({rows, cols}, "rows*cols");
+  float* dx = in.f32(0, "dx", size, true);
+  float* dgamma = in.f32(1, "dgamma", cols, true);
+  float* dbeta = in.f32(2, "dbeta", cols, true);
+  const float* dy = in.f32(3, "dy", size);
+  const float* x = in.f32(4, "x", size);
+  const float* mean = in.f32(5, "mean", rows);
+  const float* variance = in.f32(6, "variance", rows);
+  const float* gamma = in.f32(7, "gamma", cols, true);
+  if (in.ok) layernorm_backward(dx, dgamma, dbeta, dy, x, mean, variance, gamma, epsilon, rows, cols);
+  return info.Env().Undefined();
 }
 
 // The thread pool and scratch memory are shared by the whole process, and JavaScript may call in
@@ -470,16 +575,24 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"multiply", Locked<Multiply>},
       {"softmaxCrossEntropy", Locked<SoftmaxCrossEntropy>},
       {"crossEntropy", Locked<CrossEntropy>},
+      {"binaryCrossEntropy", Locked<BinaryCrossEntropy>},
       {"meanSquaredError", Locked<MeanSquaredError>},
       {"countCorrect", Locked<CountCorrect>},
       {"sgdUpdate", Locked<SgdUpdate>},
       {"rmspropUpdate", Locked<RmspropUpdate>},
       {"adamUpdate", Locked<AdamUpdate>},
+      {"nadamUpdate", Locked<NadamUpdate>},
+      {"weightDecay", Locked<WeightDecay>},
       {"getThreads", Locked<GetThreads>},
       {"setThreads", Locked<SetThreads>},
       {"cpuPaths", Locked<CpuPaths>},
       {"getCpuPath", Locked<GetCpuPath>},
       {"setCpuPath", Locked<SetCpuPath>},
+      {"batchNormStatistics", Locked<BatchNormStatistics>},
+      {"batchNormForward", Locked<BatchNormForward>},
+      {"batchNormBackward", Locked<BatchNormBackward>},
+      {"layerNormForward", Locked<LayerNormForward>},
+      {"layerNormBackward", Locked<LayerNormBackward>},
   };
   for (const Entry& e : entries) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
   return exports;

@@ -63,3 +63,32 @@ void adam_range(void* ctx, long begin, long end) {
     param[i] -= step * mi / (sqrtf(vi * unbias2) + epsilon);
   }
 }
+
+// Keras' Nadam; the step's scalars come from the caller: c1 scales the moment, c2 the gradient
+// (Dozat's momentum schedule), c3 = 1 − β₂ᵗ corrects the second moment.
+void nadam_range(void* ctx, long begin, long end) {
+  const tegaki::OptimizerUpdate& u = *(const tegaki::OptimizerUpdate*)ctx;
+  float* __restrict param = u.param;
+  const float* __restrict grad = u.grad;
+  float* __restrict m = u.slot1;
+  float* __restrict v = u.slot2;
+  const float keep1 = (float)(1 - u.a), keep2 = (float)(1 - u.b);
+  const float moment_scale = (float)u.c1, grad_scale = (float)u.c2, unbias2 = (float)(1 / u.c3);
+  const float lr = (float)u.lr, epsilon = (float)u.epsilon;
+  for (long i = begin; i < end; i++) {
+    const float g = grad[i];
+    const float mi = m[i] + (g - m[i]) * keep1;
+    const float vi = v[i] + (g * g - v[i]) * keep2;
+    m[i] = mi;
+    v[i] = vi;
+    param[i] -= (moment_scale * mi + grad_scale * g) * lr / (sqrtf(vi * unbias2) + epsilon);
+  }
+}
+
+// Decoupled weight decay (Keras' _apply_weight_decay): θ ← θ − θ·rate, rate in lr.
+void weight_decay_range(void* ctx, long begin, long end) {
+  const tegaki::OptimizerUpdate& u = *(const tegaki::OptimizerUpdate*)ctx;
+  float* __restrict param = u.param;
+  const float rate = (float)u.lr;
+  for (long i = begin; i < end; i++) param[i] -= param[i] * rate;
+}

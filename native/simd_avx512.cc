@@ -46,4 +46,4 @@ inline void micro_kernel(long kc, const float* __restrict ap, const float* __res
 
 }  // namespace
 
-const tegaki::SimdKernels tegaki::simd_avx512 = {gemm_entry, conv_direct_forward, conv_direct_backward_filter, sgd_range, rmsprop_range, adam_range};
+const tegaki::SimdKernels tegaki::simd_avx512 = {gemm_entry, conv_direct_forward, conv_direct_backward_filter, sgd_range, rmsprop_range, adam_range, nadam_range, weight_decay_range};

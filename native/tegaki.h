@@ -58,7 +58,8 @@ const long kDirectPatch = 32;
 typedef void (*ConvForwardFn)(float* y, const float* x, const float* w, const float* bias, const ConvGeom& g, bool relu);
 typedef void (*ConvFilterFn)(float* dw, const float* x, const float* dy, const ConvGeom& g);
 // One optimizer update: param, its gradient and slots (null when unused), and the settings;
-// a, b are momentum / rho / beta1, beta2; c1, c2 Adam's bias corrections.
+// a, b are momentum / rho / beta1, beta2; c1, c2 Adam's bias corrections (Nadam's moment and
+// gradient scales, with c3 its second-moment correction); weight decay's rate is lr.
 struct OptimizerUpdate {
   float* param;
   const float* grad;
@@ -66,13 +67,14 @@ struct OptimizerUpdate {
   float* slot2;
   double lr, a, b, epsilon, c1, c2;
   bool nesterov;
+  double c3;
 };
 struct SimdKernels {
   GemmFn gemm;
   ConvForwardFn conv_direct_forward;
   ConvFilterFn conv_direct_backward_filter;
   // over a range of parameters, ctx an OptimizerUpdate (optimizers_impl.h)
-  RangeFn sgd, rmsprop, adam;
+  RangeFn sgd, rmsprop, adam, nadam, weight_decay;
 };
 extern const SimdKernels simd_portable, simd_avx2, simd_avx512;
 
@@ -119,14 +121,35 @@ void multiply(float* y, const float* a, const float* b, long n);
 
 // ---- losses (losses.cc) ----
 // labels: class indices [rows] when sparse, else targets [rows, cols].
-double softmax_cross_entropy(float* grad, const float* logits, const float* labels, bool sparse, long rows, long cols, double gradScale);
-double cross_entropy(float* grad, const float* probs, const float* labels, bool sparse, long rows, long cols, double gradScale);
-double mean_squared_error(float* grad, const float* pred, const float* labels, bool sparse, long rows, long cols, double gradScale);
+// Labels of a loss: class indices [rows] when sparse, else targets [rows, cols]; per-row weights
+// (null: all 1) and Keras' label smoothing.
+struct LossLabels {
+  const float* data;
+  bool sparse;
+  const float* weights;
+  double smoothing;
+};
+double softmax_cross_entropy(float* grad, const float* logits, const LossLabels& labels, long rows, long cols, double gradScale);
+double cross_entropy(float* grad, const float* probs, const LossLabels& labels, long rows, long cols, double gradScale);
+double binary_cross_entropy(float* grad, const float* pred, const LossLabels& labels, long rows, long cols, bool fromLogits, double gradScale);
+double mean_squared_error(float* grad, const float* pred, const LossLabels& labels, long rows, long cols, double gradScale);
 long count_correct(const float* pred, const float* labels, bool sparse, long rows, long cols);
 
 // ---- optimizers (optimizers.cc) ----
 void sgd_update(float* param, const float* grad, float* velocity, long n, double lr, double momentum, bool nesterov);
 void rmsprop_update(float* param, const float* grad, float* ms, long n, double lr, double rho, double epsilon);
 void adam_update(float* param, const float* grad, float* m, float* v, long n, double lr, double beta1, double beta2, double epsilon, double step);
+void nadam_update(float* param, const float* grad, float* m, float* v, long n, double lr, double beta1, double beta2, double epsilon, double moment_scale, double grad_scale, double unbias2);
+void weight_decay(float* param, long n, double rate);
+
+// ---- batch and layer normalization (normalization.cc) ----
+// x is [outer, channels, inner]; statistics per channel over outer and inner; gamma, beta may be null.
+void batchnorm_statistics(float* mean, float* variance, const float* x, long outer, long channels, long inner);
+void batchnorm_forward(float* y, const float* x, const float* mean, const float* variance, const float* gamma, const float* beta, double epsilon, long outer, long channels, long inner);
+// dx may be null (only dgamma, dbeta); dgamma, dbeta may be null.
+void batchnorm_backward(float* dx, float* dgamma, float* dbeta, const float* dy, const float* x, const float* mean, const float* variance, const float* gamma, double epsilon, long outer, long channels, long inner, bool batchStatistics);
+// Layer normalization: x is [rows, cols], each row normalized over its cols; mean, variance per row.
+void layernorm_forward(float* y, float* mean, float* variance, const float* x, const float* gamma, const float* beta, double epsilon, long rows, long cols);
+void layernorm_backward(float* dx, float* dgamma, float* dbeta, const float* dy, const float* x, const float* mean, const float* variance, const float* gamma, double epsilon, long rows, long cols);
 
 }  // namespace tegaki

@@ -22,6 +22,8 @@ export * as models from './model/models.js';
 export type { FitOptions, History, TrainingSnapshot } from './model/fit.js';
 export { CustomCallback, EarlyStopping, earlyStopping, TerminateOnNaN, terminateOnNaN, type Callback, type FitParams, type Logs } from './model/callbacks.js';
 export * as callbacks from './model/callback-factories.js';
+export { LambdaCallback, lambdaCallback, type LambdaCallbackArgs, type TerminateOnNaNArgs } from './model/callbacks.js';
+export { LearningRateScheduler, learningRateScheduler, ReduceLROnPlateau, reduceLROnPlateau, type ReduceLROnPlateauArgs } from './model/lr-callbacks.js';
 export { listBackends, registerBackend } from './backend/select.js';
 export { backend, getBackend, setBackend } from './backend/tfjs-api.js';
 export { enableProdMode, version } from './version.js';
@@ -30,5 +32,7 @@ export { buildTutorialModel, type TutorialModelName } from './model/tutorial.js'
 export type { ModelMetadata } from './model/metadata.js';
 export { loadLayersModel, modelFromArtifacts } from './model/load.js';
 export { modelToArtifacts } from './model/save.js';
+export * as lossFunctions from './losses/index.js';
+export * as metrics from './metrics/index.js';
 export { regularizers, Regularizer } from './regularizers.js';
 export { constraints, Constraint } from './constraints.js';

@@ -13,3 +13,6 @@ export * as io from './io/node.js';
 export * as datasets from './data/index.js';
 export { loadModel, saveModel } from './model/files.js';
 export { modelCheckpoint, ModelCheckpoint, backupAndRestore, BackupAndRestore, readBackup } from './model/checkpoint.js';
+// overrides index.ts' callbacks with the Node.js one (which adds csvLogger)
+export * as callbacks from './model/callback-factories-node.js';
+export { CSVLogger, csvLogger } from './model/csv-logger.js';

@@ -16,6 +16,10 @@ interface ContractCase {
   outputShape: number[];
   /** Expected weight shapes in order. */
   weights: number[][];
+  /** Their names; default kernel, bias. */
+  names?: string[];
+  /** Fit one step before the measured one, so moving statistics (which evaluate uses) settle first. */
+  settle?: boolean;
 }
 
 const cases: ContractCase[] = [
@@ -29,6 +33,11 @@ const cases: ContractCase[] = [
   { label: 'flatten', make: (inputShape) => layers.flatten({ inputShape }), inputShape: [3, 2, 2], outputShape: [12], weights: [] },
   { label: 'dropout', make: (inputShape) => layers.dropout({ rate: 0.25, inputShape }), inputShape: [8], outputShape: [8], weights: [] },
   { label: 'activation', make: (inputShape) => layers.activation({ activation: 'sigmoid', inputShape }), inputShape: [2, 3], outputShape: [2, 3], weights: [] },
+  // momentum 0 and a settling step: the moving statistics are the batch's, so evaluate sees what training sees
+  { label: 'batchNormalization', make: (inputShape) => layers.batchNormalization({ momentum: 0, inputShape }), inputShape: [3, 3, 2], outputShape: [3, 3, 2], weights: [[2], [2], [2], [2]], names: ['gamma', 'beta', 'moving_mean', 'moving_variance'], settle: true },
+  { label: 'batchNormalization axis 1, no center', make: (inputShape) => layers.batchNormalization({ axis: 1, center: false, momentum: 0, inputShape }), inputShape: [4, 3], outputShape: [4, 3], weights: [[4], [4], [4]], names: ['gamma', 'moving_mean', 'moving_variance'], settle: true },
+  { label: 'layerNormalization', make: (inputShape) => layers.layerNormalization({ inputShape }), inputShape: [5], outputShape: [5], weights: [[5], [5]], names: ['gamma', 'beta'] },
+  { label: 'layerNormalization axes [-2, -1]', make: (inputShape) => layers.layerNormalization({ axis: [-2, -1], scale: false, inputShape }), inputShape: [2, 3, 2], outputShape: [2, 3, 2], weights: [[3, 2]], names: ['beta'] },
 ];
 
 const BATCH = 6;
@@ -58,7 +67,7 @@ for (const c of cases) {
     assert.equal(layer.weights.length, c.weights.length);
     assert.deepEqual(layer.weights.map((w) => w.value.shape), c.weights);
     assert.deepEqual(layer.weights.map((w) => w.grad.shape), c.weights);
-    assert.deepEqual(layer.weights.map((w) => w.name), ['kernel', 'bias'].slice(0, c.weights.length));
+    assert.deepEqual(layer.weights.map((w) => w.name), c.names ?? ['kernel', 'bias'].slice(0, c.weights.length));
     assert.equal(layer.countParams(), c.weights.reduce((n, s) => n + sampleSize(s), 0));
 
     // getConfig round trip: a layer made from the config has the same config
@@ -79,12 +88,14 @@ for (const c of cases) {
     model.add(layers.dense({ units: 3, activation: 'softmax' }));
     model.compile({ optimizer: optimizers.sgd({ learningRate: 0.1 }), loss: 'sparseCategoricalCrossentropy' });
     const labels = new Tensor([BATCH], [0, 1, 2, 0, 1, 2]);
-    const before = model.layers[0]!.getWeights();
+    if (c.settle) await model.fit(x, labels, { batchSize: BATCH, epochs: 1, shuffle: false, verbose: 0 });
+    const trained = model.layers[0]!.trainableWeights;
+    const before = trained.map((w) => w.value.clone());
     const lossBefore = (model.evaluate(x, labels) as Tensor).dataSync()[0]!;
     await model.fit(x, labels, { batchSize: BATCH, epochs: 1, shuffle: false, verbose: 0 });
     const lossAfter = (model.evaluate(x, labels) as Tensor).dataSync()[0]!;
     assert.ok(lossAfter < lossBefore, `loss ${lossBefore} → ${lossAfter}`);
-    model.layers[0]!.getWeights().forEach((w, i) => assert.notDeepEqual([...w.f32], [...before[i]!.f32], `${model.layers[0]!.weights[i]!.name} moved`));
+    trained.forEach((w, i) => assert.notDeepEqual([...w.value.f32], [...before[i]!.f32], `${w.name} moved`));
   });
 }
 
@@ -115,6 +126,8 @@ test('constructor validation: TegakiError quoting the value received', () => {
     [() => layers.dropout({ rate: 1 }), /Received rate=1\./],
     [() => layers.dropout({ rate: -0.1 }), /Received rate=-0\.1\./],
     [() => layers.activation({ activation: 'swish' as never }), /'swish'/],
+    [() => layers.batchNormalization({ momentum: -1 }), /Received momentum=-1\./],
+    [() => layers.layerNormalization({ epsilon: -1 }), /Received epsilon=-1\./],
   ];
   for (const [make, message] of cases) {
     assert.throws(make, (e: unknown) => e instanceof TegakiError && message.test(e.message), `expected TegakiError matching ${message}`);

@@ -252,6 +252,8 @@ function runCases(tag: string): void {
     both('sgd nesterov', [s1], (be, p, [v]) => be.sgdUpdate(p, g, v!, 0.01, 0.9, true));
     both('rmsprop', [s1], (be, p, [ms]) => be.rmspropUpdate(p, g, ms!, 0.001, 0.9, 1e-7));
     both('adam', [s1, s2], (be, p, [m, v]) => be.adamUpdate(p, g, m!, v!, 0.001, 0.9, 0.999, 1e-7, 3));
+    both('nadam', [s1, s2], (be, p, [m, v]) => be.nadamUpdate(p, g, m!, v!, 0.001, 0.9, 0.999, 1e-7, 0.6, 0.2, 0.003));
+    both('weight decay', [], (be, p) => be.weightDecay(p, 0.004));
   }
 }
 
@@ -353,11 +355,17 @@ const WRAPPING_CALLS: Record<string, (be: Backend) => void> = {
   softmaxBackward: (be) => be.softmaxBackward(f(), f(), f(), W, W),
   softmaxCrossEntropy: (be) => be.softmaxCrossEntropy(null, f(), labels, W, W, 1),
   crossEntropy: (be) => be.crossEntropy(null, f(), labels, W, W, 1),
+  binaryCrossEntropy: (be) => be.binaryCrossEntropy(null, f(), labels, W, W, false, 1),
   meanSquaredError: (be) => be.meanSquaredError(null, f(), labels, W, W, 1),
   countCorrect: (be) => be.countCorrect(f(), labels, W, W),
+  batchNormStatistics: (be) => be.batchNormStatistics(f(), f(), f(), W, W, W),
+  batchNormForward: (be) => be.batchNormForward(f(), f(), f(), f(), null, null, 1e-3, W, W, W),
+  batchNormBackward: (be) => be.batchNormBackward(null, null, null, f(), f(), f(), f(), null, 1e-3, W, W, W, true),
+  layerNormForward: (be) => be.layerNormForward(f(), f(), f(), f(), null, null, 1e-3, W, W),
+  layerNormBackward: (be) => be.layerNormBackward(null, null, null, f(), f(), f(), f(), null, 1e-3, W, W),
 };
 // kernels whose sizes are their arrays' own lengths take no size arguments to wrap
-const SIZED_BY_ARRAYS = ['activation', 'activationBackward', 'multiply', 'sgdUpdate', 'rmspropUpdate', 'adamUpdate'];
+const SIZED_BY_ARRAYS = ['activation', 'activationBackward', 'multiply', 'sgdUpdate', 'rmspropUpdate', 'adamUpdate', 'nadamUpdate', 'weightDecay'];
 
 test('every native kernel that takes sizes refuses sizes whose products wrap around', { skip }, () => {
   // the general tensor kernels are the reference's own, shared by the native backend

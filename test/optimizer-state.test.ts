@@ -278,15 +278,15 @@ test('hostile optimizer state and trainingConfig in memory are refused with one 
   const cases: [string, Artifacts, RegExp][] = [
     ['trainingConfig a string', { ...good, trainingConfig: 'adam' as never }, /model: trainingConfig must be an object \{ loss, metrics, optimizer_config \}, received "adam"/],
     ['trainingConfig a list', { ...good, trainingConfig: [] as never }, /trainingConfig must be an object .* received a list/],
-    ['unknown optimizer class', config((c) => (c['optimizer_config'].class_name = 'Nadam')), /model: trainingConfig\.optimizer_config: class_name 'Nadam' is not a TF\.js optimizer\. Expected one of: SGD, Momentum, RMSProp, Adam/],
-    ['class name from the prototype', config((c) => (c['optimizer_config'].class_name = 'constructor')), /class_name 'constructor' is not a TF\.js optimizer/],
+    ['unknown optimizer class', config((c) => (c['optimizer_config'].class_name = 'Lion')), /model: trainingConfig\.optimizer_config: class_name 'Lion' is not an optimizer of TF\.js or Keras that tegaki has\. Expected one of: SGD, Momentum, RMSProp, Adam, Adadelta, Adagrad, Adamax, AdamW, Nadam\./],
+    ['class name from the prototype', config((c) => (c['optimizer_config'].class_name = 'constructor')), /class_name 'constructor' is not an optimizer/],
     ['no optimizer_config', config((c) => delete c['optimizer_config']), /trainingConfig\.optimizer_config must be \{ class_name, config \}, received undefined/],
     ['learning rate NaN', config((c) => (c['optimizer_config'].config.learningRate = NaN)), /trainingConfig\.optimizer_config: Adam: expected learningRate to be a number >= 0, received learningRate=NaN/],
     ['unknown optimizer option', config((c) => (c['optimizer_config'].config.amsgrad = true)), /trainingConfig\.optimizer_config: Adam: option 'amsgrad' is not supported/],
-    ['unknown loss', config((c) => (c['loss'] = 'hinge')), /trainingConfig\.loss: Unknown loss 'hinge'/],
+    ['unknown loss', config((c) => (c['loss'] = 'focal')), /trainingConfig\.loss: Unknown loss 'focal'/],
     ['losses by output', config((c) => (c['loss'] = { out: 'categorical_crossentropy' })), /trainingConfig\.loss must be a name or a list of names, received object \(by output name is not supported\)/],
     ['no loss', config((c) => delete c['loss']), /trainingConfig\.loss is missing/],
-    ['unknown metric', config((c) => (c['metrics'] = ['auc'])), /trainingConfig\.metrics: Unknown metric 'auc'/],
+    ['unknown metric', config((c) => (c['metrics'] = ['f1_score'])), /trainingConfig\.metrics: Unknown metric 'f1Score'/],
     ['loss weights', config((c) => (c['loss_weights'] = [1])), /trainingConfig\.loss_weights is not supported/],
     ['unknown field', config((c) => (c['run_eagerly'] = true)), /trainingConfig: unknown field 'run_eagerly'/],
     ['slots of another shape', kernelSlots([6, 3]), /model: optimizer weight 'hidden\/kernel\/m' has shape \(6, 3\); the weight it belongs to, hidden\/kernel, has \(3, 6\)/],
@@ -320,7 +320,7 @@ test('hostile optimizer state in model.json is refused with one line naming the 
   await train(model, ours);
   const edits: [string, (json: Record<string, any>) => void, RegExp][] = [
     ['trainingConfig a number', (json) => (json['trainingConfig'] = 3), /model\.json: trainingConfig must be an object .* received number/],
-    ['unknown optimizer class', (json) => (json['trainingConfig'].optimizer_config.class_name = 'LAMB'), /model\.json: trainingConfig\.optimizer_config: class_name 'LAMB' is not a TF\.js optimizer/],
+    ['unknown optimizer class', (json) => (json['trainingConfig'].optimizer_config.class_name = 'LAMB'), /model\.json: trainingConfig\.optimizer_config: class_name 'LAMB' is not an optimizer of TF\.js or Keras that tegaki has/],
     ['slots of another shape', (json) => {
       for (const w of json['weightsManifest'][0].weights) if (/^hidden\/kernel\/[mv]$/.test(w.name)) w.shape = [6, 3];
     }, /model\.json: optimizer weight 'hidden\/kernel\/m' has shape \(6, 3\); the weight it belongs to, hidden\/kernel, has \(3, 6\)/],
@@ -335,5 +335,33 @@ test('hostile optimizer state in model.json is refused with one line naming the 
     writeFileSync(file, JSON.stringify(json));
     await assertRefused(() => tg.loadLayersModel(`file://${file}`), file, message, label);
     await assertRefused(async () => tg.loadModel(dir), dir, message, `${label}, loadModel`);
+  }
+});
+
+// Keras' optimizers and options, which TF.js lacks: saved and loaded by tegaki, they continue as
+// if never stopped (slots, step count, the schedule's step and the options all come back).
+const KERAS_CASES: Case[] = [
+  { label: 'adamw, amsgrad', make: () => tg.optimizers.adamw({ learningRate: 0.02, amsgrad: true, weightDecay: 0.1 }) as never },
+  { label: 'nadam', make: () => tg.optimizers.nadam({ learningRate: 0.02 }) as never },
+  {
+    label: 'momentum with clipnorm and a schedule',
+    make: () => tg.optimizers.sgd({ learningRate: tg.optimizers.schedules.inverseTimeDecay({ initialLearningRate: 0.2, decaySteps: 2, decayRate: 1 }), momentum: 0.9, clipnorm: 0.2 }) as never,
+  },
+  { label: 'adam with weightDecay and globalClipnorm', make: () => tg.optimizers.adam({ learningRate: 0.02, weightDecay: 0.5, globalClipnorm: 0.5 }) as never },
+];
+
+test("Keras' optimizers and options: saved with includeOptimizer by tegaki, tegaki continues exactly where it stopped", async () => {
+  for (const { label, make } of KERAS_CASES) {
+    const model = compiled(ours, make);
+    await train(model, ours);
+    const dir = join(tempDir('keras-optimizer-state'), 'model');
+    await model.save(`file://${dir}`, { includeOptimizer: true });
+    const weightsOnly = await saved(model, ours, false);
+    const loaded = await tg.loadLayersModel(`file://${dir}/model.json`) as unknown as tfjs.LayersModel;
+    assert.deepEqual(loaded.optimizer.getConfig(), model.optimizer.getConfig(), `${label}: config`);
+    assert.equal(loaded.optimizer.iterations, 6, label);
+    const expected = await train(model, ours);
+    assert.deepEqual(await train(loaded, ours), expected, `${label}: after 6 more steps`);
+    assert.ok(maxAbsDiff(await withoutState(weightsOnly, make), expected).diff > 1e-3, `${label}: a fresh optimizer would have gone elsewhere`);
   }
 });

@@ -39,6 +39,9 @@ const SAMPLES: Record<string, unknown> = {
   biasRegularizer: 'l2', activityRegularizer: 'l2', rate: 0.5, noiseShape: [1, 6], seed: 7, dataFormat: 'channelsFirst',
   kernelSize: 2, filters: 4, strides: 2, padding: 'same', dilationRate: 2, poolSize: 3, axis: 1, shape: [6],
   batchShape: [null, 6], sparse: true, rank: 3, ragged: true,
+  momentum: 0.5, epsilon: 0.01, center: false, scale: false, betaInitializer: 'ones', gammaInitializer: 'zeros',
+  movingMeanInitializer: 'ones', movingVarianceInitializer: 'zeros', betaConstraint: 'nonNeg', gammaConstraint: 'nonNeg',
+  betaRegularizer: 'l2', gammaRegularizer: 'l2',
 };
 
 /** Options whose effect another test checks (they need not show in getConfig). */
@@ -65,6 +68,8 @@ const layerCases: LayerCase[] = [
   { factory: 'layers.maxPooling2d', make: (a) => tg.layers.maxPooling2d(a as never), base: {}, options: optionsOf(layerFile('pooling.d.ts'), 'Pooling2DLayerArgs'), samples: { strides: 1 } },
   { factory: 'layers.concatenate', make: (a) => tg.layers.concatenate(a as never), base: {}, options: optionsOf(layerFile('merge.d.ts'), 'ConcatenateLayerArgs') },
   { factory: 'layers.add', make: (a) => tg.layers.add(a as never), base: {}, options: optionsOf(engineFile('topology.d.ts'), 'LayerArgs') },
+  { factory: 'layers.batchNormalization', make: (a) => tg.layers.batchNormalization(a as never), base: {}, options: optionsOf(layerFile('normalization.d.ts'), 'BatchNormalizationLayerArgs') },
+  { factory: 'layers.layerNormalization', make: (a) => tg.layers.layerNormalization(a as never), base: {}, options: optionsOf(layerFile('normalization.d.ts'), 'LayerNormalizationLayerArgs') },
   { factory: 'layers.inputLayer', make: (a) => tg.layers.inputLayer(a as never), base: { batchInputShape: [null, 4] }, options: optionsOf(engineFile('input_layer.d.ts'), 'InputLayerArgs') },
 ];
 
@@ -119,10 +124,10 @@ const METHOD_OPTIONS: Record<string, Record<string, string>> = {
   fit: {
     batchSize: 'training', epochs: 'training', verbose: 'progress', callbacks: 'tfjs-programs (callbacks object)', validationSplit: 'tfjs-programs',
     validationData: 'training', shuffle: 'training (shuffle: false)', classWeight: 'tfjs-programs (classWeight)', initialEpoch: 'checkpoint',
-    yieldEvery: 'tfjs-programs (yieldEvery and onYield)',
+    yieldEvery: 'tfjs-programs (yieldEvery and onYield)', sampleWeight: 'sample-weight',
   },
   compile: { optimizer: 'optimizers', loss: 'functional (custom loss)', metrics: 'functional (metric function)' },
-  evaluate: { batchSize: 'training', verbose: 'accepted: evaluate prints nothing, as TF.js' },
+  evaluate: { batchSize: 'training', verbose: 'accepted: evaluate prints nothing, as TF.js', sampleWeight: 'sample-weight' },
   predict: { batchSize: 'training', verbose: 'accepted: predict prints nothing, as TF.js' },
   fitDataset: { epochs: 'functional (fitDataset)', batchesPerEpoch: 'fitDataset: one pass continues across epochs', initialEpoch: 'fitDataset', validationData: 'functional (fitDataset)', validationBatches: 'fitDataset', validationBatchSize: 'fitDataset', callbacks: 'fitDataset', verbose: 'fitDataset', classWeight: 'fitDataset' },
   evaluateDataset: { batches: 'evaluateDataset', verbose: 'accepted' },

@@ -61,6 +61,10 @@ export interface MatmulOptions {
 export interface Labels {
   data: Float32Array;
   sparse: boolean;
+  /** Keras' label smoothing: targets t(1 − s) + s/k (k classes; 2 for binary cross-entropy). Default 0. */
+  smoothing?: number;
+  /** Per-row weights that multiply each row's loss and gradient (sampleWeight × classWeight). Default: all 1. */
+  weights?: Float32Array | null;
 }
 
 /** Elementwise ops of two tensors (broadcast as in NumPy). */
@@ -149,6 +153,8 @@ export interface Backend extends TensorKernels {
   softmaxCrossEntropy(grad: Float32Array | null, logits: Float32Array, labels: Labels, rows: number, cols: number, gradScale: number): number;
   /** Cross-entropy of probabilities, clipped to [epsilon, 1 - epsilon] as Keras does. */
   crossEntropy(grad: Float32Array | null, probs: Float32Array, labels: Labels, rows: number, cols: number, gradScale: number): number;
+  /** Mean over columns of the binary cross-entropy, per row: from logits (stable), or from probabilities clipped to [epsilon, 1 - epsilon]. */
+  binaryCrossEntropy(grad: Float32Array | null, pred: Float32Array, labels: Labels, rows: number, cols: number, fromLogits: boolean, gradScale: number): number;
   /** Mean over columns of the squared error, per row. */
   meanSquaredError(grad: Float32Array | null, pred: Float32Array, targets: Labels, rows: number, cols: number, gradScale: number): number;
   /** Number of rows whose arg-max matches the label (or, for one column, whose rounded value does). */
@@ -158,6 +164,29 @@ export interface Backend extends TensorKernels {
   sgdUpdate(param: Float32Array, grad: Float32Array, velocity: Float32Array | null, lr: number, momentum: number, nesterov: boolean): void;
   rmspropUpdate(param: Float32Array, grad: Float32Array, meanSquare: Float32Array, lr: number, rho: number, epsilon: number): void;
   adamUpdate(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, lr: number, beta1: number, beta2: number, epsilon: number, step: number): void;
+  // Keras' Nadam with the step's scalars given: the moment and gradient scales of Dozat's
+  // momentum schedule, and unbias2 = 1 − β₂ᵗ
+  nadamUpdate(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, lr: number, beta1: number, beta2: number, epsilon: number, momentScale: number, gradScale: number, unbias2: number): void;
+  // param −= param · rate (decoupled weight decay)
+  weightDecay(param: Float32Array, rate: number): void;
+
+  // ---- normalization (batch and layer normalization) ----
+  // Batch normalization sees x as [outer, channels, inner]: each channel's statistics run over
+  // outer and inner (NHWC with axis -1: outer = pixels, inner = 1). gamma and beta may be null
+  // (scale 1, offset 0). Sums run in double.
+  // mean[c], variance[c] = the mean and biased variance of channel c (overwrite).
+  batchNormStatistics(mean: Float32Array, variance: Float32Array, x: Float32Array, outer: number, channels: number, inner: number): void;
+  // y = (x − mean[c]) · gamma[c] / sqrt(variance[c] + epsilon) + beta[c]
+  batchNormForward(y: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, outer: number, channels: number, inner: number): void;
+  // The backward of batchNormForward given dL/dy: dgamma, dbeta (overwritten; null when not
+  // wanted) and dx (overwritten; null skips it). batchStatistics: mean and variance came from
+  // this x (training), so dx includes their dependence on x; otherwise they are constants.
+  batchNormBackward(dx: Float32Array | null, dgamma: Float32Array | null, dbeta: Float32Array | null, dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array | null, epsilon: number, outer: number, channels: number, inner: number, batchStatistics: boolean): void;
+  // Layer normalization sees x as [rows, cols] and normalizes each row; gamma, beta are per
+  // column (may be null). mean[r], variance[r] receive each row's statistics for the backward.
+  layerNormForward(y: Float32Array, mean: Float32Array, variance: Float32Array, x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, rows: number, cols: number): void;
+  // Its backward: dgamma, dbeta (overwritten; may be null) and dx (overwritten; null skips it).
+  layerNormBackward(dx: Float32Array | null, dgamma: Float32Array | null, dbeta: Float32Array | null, dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array | null, epsilon: number, rows: number, cols: number): void;
 }
 
 /** Keras clips probabilities by this before taking logs. */

@@ -7,6 +7,7 @@ import { input, InputLayer, type InputConfig } from './input.js';
 import type { LayerArgs } from './layer.js';
 import { Add, Average, Concatenate, Maximum, Minimum, Multiply, type ConcatenateArgs } from './merge.js';
 import { MaxPooling2D, type MaxPooling2DArgs } from './pooling.js';
+import { BatchNormalization, type BatchNormalizationArgs, LayerNormalization, type LayerNormalizationArgs } from './normalization.js';
 
 export { Activation, Add, Average, Concatenate, Conv2D, Dense, Dropout, Flatten, InputLayer, Maximum, MaxPooling2D, Minimum, Multiply };
 export type { ActivationArgs, ConcatenateArgs, Conv2DArgs, DenseArgs, DropoutArgs, InputConfig, LayerArgs, MaxPooling2DArgs };
@@ -28,3 +29,7 @@ export const average = (args: LayerArgs = {}): Average => new Average(args);
 export const maximum = (args: LayerArgs = {}): Maximum => new Maximum(args);
 export const minimum = (args: LayerArgs = {}): Minimum => new Minimum(args);
 export const concatenate = (args: ConcatenateArgs = {}): Concatenate => new Concatenate(args);
+export { BatchNormalization, LayerNormalization };
+export type { BatchNormalizationArgs, LayerNormalizationArgs };
+export const batchNormalization = (args: BatchNormalizationArgs = {}): BatchNormalization => new BatchNormalization(args);
+export const layerNormalization = (args: LayerNormalizationArgs = {}): LayerNormalization => new LayerNormalization(args);

@@ -1,3 +1,4 @@
-// tf.callbacks: TF.js' namespace of callback factories.
+// tf.callbacks: TF.js' namespace of callback factories, with Keras' callbacks TF.js lacks.
 
-export { earlyStopping, terminateOnNaN } from './callbacks.js';
+export { earlyStopping, lambdaCallback, terminateOnNaN } from './callbacks.js';
+export { learningRateScheduler, reduceLROnPlateau } from './lr-callbacks.js';

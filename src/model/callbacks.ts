@@ -1,6 +1,7 @@
-// Training callbacks: the interface fit calls, and earlyStopping.
+// Training callbacks: the interface fit calls, earlyStopping, terminateOnNaN and lambdaCallback.
 
-import { TegakiError } from '../errors.js';
+import { refuseUnknownOptions as refuseUnknown, TegakiError } from '../errors.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
 import type { Tensor } from '../tensor.js';
 
 export type Logs = Record<string, number>;
@@ -8,6 +9,8 @@ export type Logs = Record<string, number>;
 /** The part of a model a callback may use. */
 export interface TrainableModel {
   stopTraining: boolean;
+  /** The optimizer compile() gave (callbacks that change the learning rate use it). */
+  readonly optimizer?: Optimizer | null;
   getWeights(): Tensor[];
   setWeights(weights: readonly Tensor[]): void;
 }
@@ -142,6 +145,11 @@ export const earlyStopping = (args: EarlyStoppingArgs = {}): EarlyStopping => ne
 export interface TerminateOnNaNArgs {
   /** Print Keras' line "Batch N: Invalid loss, terminating training". Default true. */
   verbose?: boolean;
+  /**
+   * Throw at once instead of stopping after the batch, so that no callback's onTrainEnd runs (a
+   * backup stays as it was). Default false.
+   */
+  raiseError?: boolean;
 }
 
 /** Keras' TerminateOnNaN: stop training at the first batch whose loss is NaN or infinite. */
@@ -151,7 +159,9 @@ export class TerminateOnNaN implements Callback {
   /** Where training was stopped, or null while the loss stays finite. */
   stoppedAt: { epoch: number; batch: number; loss: number; weight?: string } | null = null;
 
-  constructor(private readonly args: TerminateOnNaNArgs = {}) {}
+  constructor(private readonly args: TerminateOnNaNArgs = {}) {
+    refuseUnknown(args, ['verbose', 'raiseError'], 'terminateOnNaN');
+  }
 
   setModel(model: TrainableModel): void {
     this.model = model;
@@ -169,9 +179,35 @@ export class TerminateOnNaN implements Callback {
     const loss = logs['loss'];
     if (loss === undefined || Number.isFinite(loss) || this.stoppedAt) return;
     this.stoppedAt = { epoch: this.epoch, batch, loss };
+    if (this.args.raiseError) throw new TegakiError(`NaN or Inf loss encountered at batch ${batch}. Loss value: ${loss}. Terminating training immediately.`);
     if (this.args.verbose ?? true) console.log(`Batch ${batch}: Invalid loss, terminating training`);
     this.model!.stopTraining = true;
   }
 }
 
 export const terminateOnNaN = (args: TerminateOnNaNArgs = {}): TerminateOnNaN => new TerminateOnNaN(args);
+
+/** The hooks lambdaCallback takes (Keras' LambdaCallback, with TF.js' names for the batch hooks). */
+export interface LambdaCallbackArgs {
+  onEpochBegin?: Callback['onEpochBegin'];
+  onEpochEnd?: Callback['onEpochEnd'];
+  onBatchBegin?: Callback['onBatchBegin'];
+  onBatchEnd?: Callback['onBatchEnd'];
+  onTrainBegin?: Callback['onTrainBegin'];
+  onTrainEnd?: Callback['onTrainEnd'];
+}
+
+const LAMBDA_HOOKS = ['onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd', 'onTrainBegin', 'onTrainEnd'] as const;
+
+/** Keras' LambdaCallback: a callback made of the functions given, each called as fit reaches it. */
+export class LambdaCallback extends CustomCallback {
+  constructor(args: LambdaCallbackArgs = {}) {
+    refuseUnknown(args, LAMBDA_HOOKS, 'lambdaCallback');
+    for (const [hook, fn] of Object.entries(args)) {
+      if (fn !== undefined && fn !== null && typeof fn !== 'function') throw new TegakiError(`lambdaCallback: ${hook} must be a function, received ${typeof fn}.`);
+    }
+    super(Object.fromEntries(Object.entries(args).filter(([, fn]) => typeof fn === 'function')));
+  }
+}
+
+export const lambdaCallback = (args: LambdaCallbackArgs = {}): LambdaCallback => new LambdaCallback(args);

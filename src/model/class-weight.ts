@@ -1,8 +1,10 @@
 // classWeight (TF.js' fit option): each sample's loss weighted by its class, given per class
-// index, for one output or per output (a list, or an object keyed by output name).
+// index, for one output or per output (a list, or an object keyed by output name); and Keras'
+// sample_weight, one weight per sample, which multiplies the class weight.
 
+import { asSource, type SampleSource } from '../data/source.js';
 import { TegakiError } from '../errors.js';
-import { Tensor } from '../tensor.js';
+import { formatShape, Tensor } from '../tensor.js';
 
 export type ClassWeight = Record<number, number>;
 export type ClassWeightOption = ClassWeight | ClassWeight[] | Record<string, ClassWeight>;
@@ -38,4 +40,27 @@ export function sampleWeightsOf(labels: Tensor, weights: ClassWeight): Tensor {
     out[r] = w;
   }
   return new Tensor([rows], out);
+}
+
+/** sampleWeight checked (a tensor [samples] or [samples, 1]) as a source of one weight per sample. */
+export function sampleWeightSource(weights: unknown, samples: number, field: string): SampleSource {
+  if (!(weights instanceof Tensor)) throw new TegakiError(`${field} must be a tensor with one weight per sample, received ${weights === null ? 'null' : typeof weights}.`);
+  const perSample = weights.rank === 1 || (weights.rank === 2 && weights.shape[1] === 1);
+  // Keras' temporal weights ([samples, steps]) are not supported
+  if (!perSample) throw new TegakiError(`${field} must have shape [${samples}] or [${samples}, 1] (one weight per sample), received ${formatShape(weights.shape)}.`);
+  if (weights.shape[0] !== samples) throw new TegakiError(`${field} has ${weights.shape[0]} weights for ${samples} samples.`);
+  return asSource(weights, field);
+}
+
+/**
+ * Each output's weight per sample of a batch: sampleWeight × that output's class weights (Keras
+ * multiplies them), or null for an output with neither.
+ */
+export function batchWeights(ys: readonly Tensor[], classWeights: readonly (ClassWeight | null)[] | null | undefined, sampleWeight: Tensor | null | undefined): (Tensor | null)[] {
+  return ys.map((y, i) => {
+    const byClass = classWeights?.[i] ? sampleWeightsOf(y, classWeights[i]!) : null;
+    const given = sampleWeight ? new Tensor([y.shape[0]!], sampleWeight.f32) : null;
+    if (!byClass || !given) return byClass ?? given;
+    return new Tensor(byClass.shape, byClass.f32.map((w, r) => w * given.f32[r]!));
+  });
 }

@@ -2,11 +2,12 @@
 
 import { range, SubsetSource, type SampleSource } from '../data/source.js';
 import { TegakiError } from '../errors.js';
+import { confusionResult, type ConfusionCounts } from '../metrics.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { Random } from '../random.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { asSources, BatchBuffers, checkBatchSize, type ModelData } from './batches.js';
-import { classWeightsPerOutput, type ClassWeight, type ClassWeightOption } from './class-weight.js';
+import { classWeightsPerOutput, sampleWeightSource, type ClassWeight, type ClassWeightOption } from './class-weight.js';
 import type { Callback, FitParams, Logs, TrainableModel } from './callbacks.js';
 import { ProgressBar, type ProgressOutput } from './progress.js';
 
@@ -16,6 +17,8 @@ export interface BatchResult {
   correct: number;
   /** Per-output losses and metric functions (key → sum over the batch). */
   extra?: Record<string, number>;
+  /** Stateful metrics' counts (key → counts, summed over batches). */
+  counts?: Record<string, ConfusionCounts>;
 }
 
 /** Running sums of an epoch, and the logs they give (loss, accuracy, then the rest as the model names them). */
@@ -24,6 +27,7 @@ export interface EpochSums {
   correct: number;
   seen: number;
   extra?: Record<string, number>;
+  counts?: Record<string, ConfusionCounts>;
 }
 
 export function addBatch(sums: EpochSums, r: BatchResult, samples: number): void {
@@ -31,6 +35,10 @@ export function addBatch(sums: EpochSums, r: BatchResult, samples: number): void
   sums.correct += r.correct;
   sums.seen += samples;
   for (const [k, v] of Object.entries(r.extra ?? {})) (sums.extra ??= {})[k] = (sums.extra[k] ?? 0) + v;
+  for (const [k, c] of Object.entries(r.counts ?? {})) {
+    const into = ((sums.counts ??= {})[k] ??= { curve: c.curve, values: new Array<number>(c.values.length).fill(0) });
+    c.values.forEach((v, i) => (into.values[i]! += v));
+  }
 }
 
 /** The means of the sums in the model's log order (metricKeys): loss, then the others. */
@@ -38,6 +46,7 @@ export function meanLogs(sums: EpochSums, accuracyKey: string | null, order: rea
   const values: [string, number][] = [['loss', sums.loss / sums.seen]];
   if (accuracyKey) values.push([accuracyKey, sums.correct / sums.seen]);
   for (const [k, v] of Object.entries(sums.extra ?? {})) values.push([k, v / sums.seen]);
+  for (const [k, c] of Object.entries(sums.counts ?? {})) values.push([k, confusionResult(c)]);
   const rank = (key: string): number => (order.includes(key) ? order.indexOf(key) : order.length);
   return values.sort((a, b) => rank(a[0]) - rank(b[0]));
 }
@@ -54,9 +63,12 @@ export interface LoopModel extends TrainableModel {
   checkData(xs: readonly SampleSource[], ys: readonly SampleSource[]): void;
   /** Output names, for options given per output (classWeight). */
   readonly outputNames: string[];
-  /** One optimizer step on a batch (one tensor per input and output); classWeights weigh each sample's loss by its class. */
-  trainBatch(xs: Tensor[], ys: Tensor[], rng: Random, classWeights?: (ClassWeight | null)[] | null): BatchResult;
-  evaluateSources(xs: readonly SampleSource[], ys: readonly SampleSource[], batchSize: number): Logs;
+  /**
+   * One optimizer step on a batch (one tensor per input and output); classWeights weigh each
+   * sample's loss by its class, sampleWeight ([rows]) by the weight given; both multiply.
+   */
+  trainBatch(xs: Tensor[], ys: Tensor[], rng: Random, classWeights?: (ClassWeight | null)[] | null, sampleWeight?: Tensor | null): BatchResult;
+  evaluateSources(xs: readonly SampleSource[], ys: readonly SampleSource[], batchSize: number, sampleWeight?: SampleSource | null): Logs;
 }
 
 export interface FitOptions {
@@ -68,8 +80,8 @@ export interface FitOptions {
   shuffle?: boolean;
   /** Fraction of the samples, taken from the end before shuffling, held out for validation. Default 0. */
   validationSplit?: number;
-  /** Held-out [x, y] evaluated after each epoch; overrides validationSplit. */
-  validationData?: [ModelData, ModelData];
+  /** Held-out [x, y] (or Keras' [x, y, sampleWeight]) evaluated after each epoch; overrides validationSplit. */
+  validationData?: [ModelData, ModelData] | [ModelData, ModelData, Tensor];
   /** Default none. An array, or one object with hooks (TF.js' CustomCallbackArgs). */
   callbacks?: Callback[] | Callback;
   /** 0 silent, 1 progress bar, 2 one line per epoch. Default 1. */
@@ -78,6 +90,12 @@ export interface FitOptions {
   seed?: number;
   /** Weights of each class's samples in the loss, e.g. { 0: 1, 1: 5 } (per output: a list or an object by output name). */
   classWeight?: ClassWeightOption;
+  /**
+   * Keras' sample_weight: one weight per sample ([samples] or [samples, 1]) multiplying its loss
+   * (and its class weight); the loss is Σ w·loss / samples of the batch. Default: all 1.
+   * TF.js differs: it refuses sampleWeight ("not supported yet").
+   */
+  sampleWeight?: Tensor;
   /** Epoch to start from (when resuming). Default 0. */
   initialEpoch?: number;
   /** Where the progress goes. Default: standard output. */
@@ -90,7 +108,7 @@ export interface FitOptions {
 }
 
 /** The options fit takes; any other is refused by name. */
-export const FIT_OPTIONS: readonly string[] = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'seed', 'initialEpoch', 'progressOutput', 'yieldEvery', 'classWeight'];
+export const FIT_OPTIONS: readonly string[] = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'verbose', 'seed', 'initialEpoch', 'progressOutput', 'yieldEvery', 'classWeight', 'sampleWeight'];
 
 export interface History {
   /** What fit told its callbacks (TF.js' history.params). */
@@ -128,27 +146,31 @@ export function defaultOutput(): ProgressOutput {
 
 type Sources = readonly SampleSource[];
 
-function splitData(model: LoopModel, x: Sources, y: Sources, options: FitOptions): { trainX: Sources; trainY: Sources; val: [Sources, Sources] | null } {
+type Split = { trainX: Sources; trainY: Sources; trainW: SampleSource | null; val: [Sources, Sources, SampleSource | null] | null };
+
+function splitData(model: LoopModel, x: Sources, y: Sources, w: SampleSource | null, options: FitOptions): Split {
   if (options.validationData) {
-    if (!Array.isArray(options.validationData) || options.validationData.length !== 2) throw new TegakiError('fit: validationData must be [x, y].');
-    const [vx, vy] = options.validationData;
-    const valX = asSources(vx, 'validationData[0]');
-    const valY = asSources(vy, 'validationData[1]');
+    const data = options.validationData;
+    if (!Array.isArray(data) || (data.length !== 2 && data.length !== 3)) throw new TegakiError('fit: validationData must be [x, y] or [x, y, sampleWeight].');
+    const valX = asSources(data[0], 'validationData[0]');
+    const valY = asSources(data[1], 'validationData[1]');
     model.checkData(valX, valY);
-    return { trainX: x, trainY: y, val: [valX, valY] };
+    const valW = data.length === 3 ? sampleWeightSource(data[2], valX[0]!.length, 'validationData[2]') : null;
+    return { trainX: x, trainY: y, trainW: w, val: [valX, valY, valW] };
   }
   const split = options.validationSplit ?? 0;
   if (typeof split !== 'number' || !(split >= 0 && split < 1)) {
     throw new TegakiError(`Expected validationSplit in [0, 1). Received validationSplit=${JSON.stringify(split)}.`);
   }
-  if (split === 0) return { trainX: x, trainY: y, val: null };
+  if (split === 0) return { trainX: x, trainY: y, trainW: w, val: null };
   const length = x[0]!.length;
   const at = Math.floor(length * (1 - split));
   if (at === 0 || at === length) throw new TegakiError(`validationSplit=${split} leaves no ${at === 0 ? 'training' : 'validation'} samples out of ${length}.`);
   const subset = (sources: Sources, indices: Int32Array): SampleSource[] => sources.map((source) => new SubsetSource(source, indices));
   const head = range(0, at);
   const tail = range(at, length);
-  return { trainX: subset(x, head), trainY: subset(y, head), val: [subset(x, tail), subset(y, tail)] };
+  const weights = (indices: Int32Array): SampleSource | null => (w ? subset([w], indices)[0]! : null);
+  return { trainX: subset(x, head), trainY: subset(y, head), trainW: weights(head), val: [subset(x, tail), subset(y, tail), weights(tail)] };
 }
 
 /**
@@ -187,7 +209,8 @@ export async function fitLoop(model: LoopModel, x: Sources, y: Sources, options:
   model.requireCompiled();
   model.checkData(x, y);
   const classWeights = classWeightsPerOutput(options.classWeight, model.outputNames);
-  const { trainX, trainY, val } = splitData(model, x, y, options);
+  const sampleWeight = options.sampleWeight === undefined ? null : sampleWeightSource(options.sampleWeight, x[0]!.length, 'sampleWeight');
+  const { trainX, trainY, trainW, val } = splitData(model, x, y, sampleWeight, options);
   const samples = trainX[0]!.length;
   if (samples === 0) throw new TegakiError('Cannot fit on an empty dataset.');
 
@@ -197,6 +220,7 @@ export async function fitLoop(model: LoopModel, x: Sources, y: Sources, options:
   const out = options.progressOutput ?? defaultOutput();
   const xBuffers = trainX.map((source) => new BatchBuffers(source));
   const yBuffers = trainY.map((source) => new BatchBuffers(source));
+  const wBuffers = trainW ? new BatchBuffers(trainW) : null;
   const steps = Math.ceil(samples / batchSize);
   const accuracyKey = model.accuracyKey;
   const metricKeys = model.metricKeys;
@@ -242,7 +266,8 @@ export async function fitLoop(model: LoopModel, x: Sources, y: Sources, options:
       const indices = order.subarray(step * batchSize, Math.min((step + 1) * batchSize, order.length));
       for (const cb of callbacks) await cb.onBatchBegin?.(step, { batch: step, size: indices.length });
       const gather = (buffers: BatchBuffers[]): Tensor[] => buffers.map((b) => b.gather(indices));
-      const r = model.trainBatch(gather(xBuffers), gather(yBuffers), dropoutRng, classWeights);
+      const w = wBuffers ? wBuffers.gather(indices) : null;
+      const r = model.trainBatch(gather(xBuffers), gather(yBuffers), dropoutRng, classWeights, w);
       addBatch(sums, r, indices.length);
       state.step = step + 1;
       bar?.update(step + 1, running(), false);
@@ -267,7 +292,7 @@ export async function fitLoop(model: LoopModel, x: Sources, y: Sources, options:
     const stopRequested = model.stopTraining;
     const logs: Logs = Object.fromEntries(running());
     if (val) {
-      const v = model.evaluateSources(val[0], val[1], batchSize);
+      const v = model.evaluateSources(val[0], val[1], batchSize, val[2]);
       for (const [k, value] of Object.entries(v)) logs[`val_${k}`] = value;
     }
     const values = Object.entries(logs) as [string, number][];

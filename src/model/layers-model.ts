@@ -10,8 +10,8 @@ import { refuseUnknownOptions, TegakiError } from '../errors.js';
 import { collectActivityPenalties, snakeCase, SymbolicTensor, type CallArgs, type Layer, type LayerWeight } from '../layers/layer.js';
 import { layerToJson } from '../layers/serialization.js';
 import { getLoss, type Loss, type LossFunction } from '../losses.js';
-import { getMetric, type Metric, type MetricFunction } from '../metrics.js';
-import { add, cast, mul } from '../ops/arithmetic.js';
+import { binaryAccuracy, categoricalAccuracy, confusionCounts, getMetric, sparseCategoricalAccuracy, weightedMeanCounts, type ConfusionCounts, type Metric, type MetricFunction } from '../metrics.js';
+import { add, cast, mul, reshape } from '../ops/arithmetic.js';
 import { ones } from '../ops/creation.js';
 import { gradientsOf, isRecording, withoutRecording } from '../ops/engine.js';
 import { mean } from '../ops/reduction.js';
@@ -21,7 +21,7 @@ import { Random } from '../random.js';
 import { formatShape, Tensor, type Shape } from '../tensor.js';
 import type { IOHandler, SaveResult } from '../io/types.js';
 import { asSources, checkBatchSize, forEachBatch, type ModelData } from './batches.js';
-import { sampleWeightsOf, type ClassWeight } from './class-weight.js';
+import { batchWeights, sampleWeightSource, type ClassWeight } from './class-weight.js';
 import type { Logs } from './callbacks.js';
 import { addBatch, FIT_OPTIONS, fitLoop, meanLogs, type BatchResult, type EpochSums, type FitOptions, type History, type LoopModel } from './fit.js';
 import { evaluateDatasetLogs, fitDatasetLoop, type FitDatasetOptions } from './fit-dataset.js';
@@ -47,8 +47,17 @@ export interface CompileArgs {
   /** A loss name ('categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'meanSquaredError';
    *  Keras' snake_case too), a function (yTrue, yPred) => Tensor, or one per output. */
   loss: string | LossFunction | (string | LossFunction)[] | Record<string, string | LossFunction>;
-  /** Default: none. ['accuracy'] adds accuracy; a function (yTrue, yPred) => Tensor is logged under its name. */
-  metrics?: (string | MetricFunction)[];
+  /**
+   * Default: none. ['accuracy'] adds accuracy; names ('binaryAccuracy', 'mae', 'precision', 'auc', ...)
+   * log under the name given; a function (yTrue, yPred) => Tensor under its name.
+   */
+  metrics?: (string | MetricFunction | Metric)[];
+  /**
+   * Keras' weighted_metrics: metrics that sampleWeight and classWeight weigh, each a weighted mean
+   * over the epoch; logged under their names, prefixed 'weighted_' when also among metrics.
+   * Default: none. TF.js differs: it has no weightedMetrics.
+   */
+  weightedMetrics?: (string | MetricFunction | Metric)[];
 }
 
 export interface BatchOptions {
@@ -56,6 +65,14 @@ export interface BatchOptions {
   batchSize?: number;
   /** Accepted for TF.js programs; nothing is printed. Default 0. */
   verbose?: number;
+}
+
+export interface EvaluateOptions extends BatchOptions {
+  /**
+   * Keras' sample_weight: one weight per sample multiplying its loss. Default: all 1.
+   * TF.js differs: it refuses sampleWeight.
+   */
+  sampleWeight?: Tensor;
 }
 
 /** Unique layer names within a model: automatic names are numbered (dense, dense_1), explicit duplicates refused. */
@@ -210,13 +227,19 @@ export class LayersModel implements LoopModel, NestableModel {
 
   compile(args: CompileArgs): void {
     if (!args || typeof args !== 'object') throw new TegakiError('compile expects { optimizer, loss }.');
-    refuseUnknownOptions(args, ['optimizer', 'loss', 'metrics'], 'compile');
+    refuseUnknownOptions(args, ['optimizer', 'loss', 'metrics', 'weightedMetrics'], 'compile');
     const optimizer = typeof args.optimizer === 'string' ? getOptimizer(args.optimizer) : args.optimizer;
     if (!(optimizer instanceof Optimizer)) throw new TegakiError('compile: optimizer must be an optimizer (tf.train.adam()) or its name.');
     const losses = this.compiledLosses(args.loss);
     if (!Array.isArray(args.metrics ?? [])) throw new TegakiError('compile: metrics must be a list, e.g. [\'accuracy\'].');
-    const metrics = (args.metrics ?? []).map(getMetric);
-    if (metrics.filter((m) => m.kind === 'accuracy').length > 1) throw new TegakiError('compile: give one accuracy metric (which one is picked from the loss and labels, as in TF.js).');
+    if (!Array.isArray(args.weightedMetrics ?? [])) throw new TegakiError('compile: weightedMetrics must be a list, e.g. [\'accuracy\'].');
+    const plain = (args.metrics ?? []).map(getMetric);
+    const weighted = (args.weightedMetrics ?? []).map((m): Metric => {
+      const metric = getMetric(m);
+      return { ...metric, weighted: true, key: plain.some((p) => p.key === metric.key) ? `weighted_${metric.key}` : metric.key };
+    });
+    const metrics = [...plain, ...weighted];
+    if (plain.filter((m) => m.kind === 'accuracy').length > 1) throw new TegakiError('compile: give one accuracy metric (which one is picked from the loss and labels, as in TF.js).');
     this.optimizer = optimizer;
     this.losses = losses;
     this.metrics = metrics;
@@ -252,7 +275,7 @@ export class LayersModel implements LoopModel, NestableModel {
   /** The key a single output's accuracy is logged under ('acc' as in TF.js), or null (not a metric, or several outputs: see metricKeys). */
   get accuracyKey(): string | null {
     if (this.losses.length > 1 || (this.graph && this.graph.outputs.length > 1)) return null;
-    return this.metrics.find((m) => m.kind === 'accuracy')?.key ?? null;
+    return this.metrics.find((m) => m.kind === 'accuracy' && !m.weighted)?.key ?? null;
   }
 
   /** Every key the logs hold, in TF.js' order: loss, each output's loss, then each output's metrics (prefixed by its name when there are several). */
@@ -406,14 +429,24 @@ export class LayersModel implements LoopModel, NestableModel {
     return this.outputs.map((t) => t.sourceLayer.name);
   }
 
-  /** Each output's mean loss over the batch (each sample's weighted by its class when given): scalars on the tape. */
-  private lossTerms(ys: readonly Tensor[], outputs: readonly Tensor[], classWeights?: (ClassWeight | null)[] | null): Tensor[] {
+  /**
+   * Each output's loss over the batch, Keras' sum_over_batch_size: Σ w·loss / its size, with w a
+   * weight per sample (sample and class weights) or 1. Scalars on the tape.
+   */
+  private lossTerms(ys: readonly Tensor[], outputs: readonly Tensor[], weights: readonly (Tensor | null)[] | null): Tensor[] {
     return outputs.map((out, i) => {
       const perSample = this.lossOf(i).fn(ys[i]!, out);
       if (!(perSample instanceof Tensor)) throw new TegakiError(`The loss function ${this.lossOf(i).name} must return a tensor.`);
-      const weights = classWeights?.[i];
-      return mean(weights ? mul(perSample, sampleWeightsOf(ys[i]!, weights)) : perSample);
+      const w = weights?.[i];
+      // a weight per sample broadcasts over a loss with more axes than the batch
+      return mean(w ? mul(perSample, reshape(w, [w.size, ...perSample.shape.slice(1).map(() => 1)])) : perSample);
     });
+  }
+
+  /** Each sample's accuracy (1 or 0, or its share of right columns), as 'accuracy' picks it from the labels and loss. */
+  private accuracyOf(y: Tensor, out: Tensor, output: number): Tensor {
+    if (out.size === out.shape[0] || this.lossOf(output).kernel === 'binary') return binaryAccuracy(y, out);
+    return this.lossOf(output).sparse ? sparseCategoricalAccuracy(y, out) : categoricalAccuracy(y, out);
   }
 
   /** How many samples of an output are classified right. */
@@ -427,35 +460,49 @@ export class LayersModel implements LoopModel, NestableModel {
    * The batch's loss and metrics as sums over its samples, from the outputs and their loss terms;
    * penalty (the regularizers', in training) is part of the loss, not of any output's.
    */
-  private batchResult(ys: readonly Tensor[], outputs: readonly Tensor[], terms: readonly Tensor[], penalty = 0): BatchResult {
+  private batchResult(ys: readonly Tensor[], outputs: readonly Tensor[], terms: readonly Tensor[], weights: readonly (Tensor | null)[], penalty = 0): BatchResult {
     return withoutRecording(() => {
       const rows = outputs[0]!.shape[0]!;
-      const loss = (terms.reduce((n, t) => n + t.f32[0]!, 0) + penalty) * rows;
-      const single = outputs.length === 1;
-      const extra: Record<string, number> = {};
-      const names = single ? [''] : this.outputNames;
-      if (!single) names.forEach((n, i) => (extra[`${n}_loss`] = terms[i]!.f32[0]! * rows));
-      let correct = 0;
-      outputs.forEach((out, i) => {
-        for (const m of this.metrics) {
-          const value = m.kind === 'accuracy' ? this.correctOf(ys[i]!, out, i) : mean(m.fn(ys[i]!, out)).f32[0]! * rows;
-          if (single && m.kind === 'accuracy') correct = value;
-          else extra[single ? m.key : `${names[i]}_${m.key}`] = value;
-        }
-      });
-      return { loss, correct, extra };
+      const result = this.metricsOf(ys, outputs, weights);
+      if (outputs.length > 1) this.outputNames.forEach((n, i) => (result.extra![`${n}_loss`] = terms[i]!.f32[0]! * rows));
+      return { ...result, loss: (terms.reduce((n, t) => n + t.f32[0]!, 0) + penalty) * rows };
     });
   }
 
-  trainBatch(xs: Tensor[], ys: Tensor[], rng: Random, classWeights?: (ClassWeight | null)[] | null): BatchResult {
+  /**
+   * The compiled metrics of a batch: accuracy as a count, functions as sums over its samples,
+   * stateful metrics as counts; weighted metrics as counts weighted by each output's sample weights.
+   */
+  protected metricsOf(ys: readonly Tensor[], outputs: readonly Tensor[], weights: readonly (Tensor | null)[] = []): BatchResult {
+    const rows = outputs[0]!.shape[0]!;
+    const single = outputs.length === 1;
+    const names = single ? [''] : this.outputNames;
+    const extra: Record<string, number> = {};
+    const counts: Record<string, ConfusionCounts> = {};
+    let correct = 0;
+    outputs.forEach((out, i) => {
+      for (const m of this.metrics) {
+        const key = single ? m.key : `${names[i]}_${m.key}`;
+        const w = m.weighted ? weights[i]?.f32 ?? null : null;
+        if (m.kind === 'confusion') counts[key] = { curve: m.curve, values: confusionCounts(m.thresholds, ys[i]!, out, w) };
+        else if (m.weighted) counts[key] = weightedMeanCounts(m.kind === 'accuracy' ? this.accuracyOf(ys[i]!, out, i) : m.fn(ys[i]!, out), w);
+        else if (m.kind === 'accuracy' && single) correct = this.correctOf(ys[i]!, out, i);
+        else extra[key] = m.kind === 'accuracy' ? this.correctOf(ys[i]!, out, i) : mean(m.fn(ys[i]!, out)).f32[0]! * rows;
+      }
+    });
+    return { loss: 0, correct, extra, counts };
+  }
+
+  trainBatch(xs: Tensor[], ys: Tensor[], rng: Random, classWeights?: (ClassWeight | null)[] | null, sampleWeight?: Tensor | null): BatchResult {
     const weights = this.trainableWeights;
+    const perSample = batchWeights(ys, classWeights, sampleWeight);
     let outputs: Tensor[] = [];
     let terms: Tensor[] = [];
     let penalty: Tensor | null = null;
     const { grads } = gradientsOf(() => {
       const run = collectActivityPenalties(() => this.execute(xs, true, rng));
       outputs = run.result;
-      terms = this.lossTerms(ys, outputs, classWeights);
+      terms = this.lossTerms(ys, outputs, perSample);
       // TF.js' training loss: the outputs' losses plus every regularizer's penalty
       const penalties = [...run.penalties, ...this.calculateLosses()];
       penalty = penalties.length > 0 ? penalties.reduce((a, b) => add(a, b)) : null;
@@ -469,7 +516,7 @@ export class LayersModel implements LoopModel, NestableModel {
     });
     this.optimizer!.apply(weights);
     for (const w of weights) w.constrain();
-    return this.batchResult(ys, outputs, terms, (penalty as Tensor | null)?.f32[0] ?? 0);
+    return this.batchResult(ys, outputs, terms, perSample, (penalty as Tensor | null)?.f32[0] ?? 0);
   }
 
   /** TF.js' calculateLosses: the penalties of every regularized weight, as scalars. */
@@ -477,23 +524,26 @@ export class LayersModel implements LoopModel, NestableModel {
     return this.layers.flatMap((l) => l.calculateLosses());
   }
 
-  evaluateSources(xs: readonly SampleSource[], ys: readonly SampleSource[], batchSize: number): Logs {
+  evaluateSources(xs: readonly SampleSource[], ys: readonly SampleSource[], batchSize: number, sampleWeight: SampleSource | null = null): Logs {
     this.checkData(xs, ys);
     checkBatchSize(batchSize);
     const length = xs[0]!.length;
     if (length === 0) throw new TegakiError('Cannot evaluate on an empty dataset.');
     const sums: EpochSums = { loss: 0, correct: 0, seen: 0 };
-    forEachBatch([...xs, ...ys], range(0, length), batchSize, (batches) => {
-      addBatch(sums, this.evaluateBatch(batches.slice(0, xs.length), batches.slice(xs.length)), batches[0]!.shape[0]!);
+    const sources = sampleWeight ? [...xs, ...ys, sampleWeight] : [...xs, ...ys];
+    forEachBatch(sources, range(0, length), batchSize, (batches) => {
+      const w = sampleWeight ? batches[xs.length + ys.length]! : null;
+      addBatch(sums, this.evaluateBatch(batches.slice(0, xs.length), batches.slice(xs.length, xs.length + ys.length), w), batches[0]!.shape[0]!);
     });
     return Object.fromEntries(meanLogs(sums, this.accuracyKey, this.metricKeys));
   }
 
-  /** Loss sum and correct count of one batch, without training. */
-  protected evaluateBatch(xs: Tensor[], ys: Tensor[]): BatchResult {
+  /** Loss sum and correct count of one batch (its samples weighted by sampleWeight), without training. */
+  protected evaluateBatch(xs: Tensor[], ys: Tensor[], sampleWeight: Tensor | null = null): BatchResult {
     return withoutRecording(() => {
       const outputs = this.execute(xs, false);
-      return this.batchResult(ys, outputs, this.lossTerms(ys, outputs));
+      const weights = batchWeights(ys, null, sampleWeight);
+      return this.batchResult(ys, outputs, this.lossTerms(ys, outputs, weights), weights);
     });
   }
 
@@ -507,9 +557,11 @@ export class LayersModel implements LoopModel, NestableModel {
    * Loss and metrics over a dataset, as TF.js returns them: a scalar tensor of the loss, or
    * [loss, ...metrics] when the model was compiled with metrics.
    */
-  evaluate(x: ModelData, y: ModelData, args: BatchOptions = {}): Tensor | Tensor[] {
-    refuseUnknownOptions(args, ['batchSize', 'verbose'], 'evaluate');
-    return scalarsOf(this.evaluateSources(asSources(x, 'x'), asSources(y, 'y'), args.batchSize ?? 32));
+  evaluate(x: ModelData, y: ModelData, args: EvaluateOptions = {}): Tensor | Tensor[] {
+    refuseUnknownOptions(args, ['batchSize', 'verbose', 'sampleWeight'], 'evaluate');
+    const xs = asSources(x, 'x');
+    const weights = args.sampleWeight === undefined ? null : sampleWeightSource(args.sampleWeight, xs[0]!.length, 'sampleWeight');
+    return scalarsOf(this.evaluateSources(xs, asSources(y, 'y'), args.batchSize ?? 32, weights));
   }
 
   /**

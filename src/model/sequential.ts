@@ -1,7 +1,8 @@
 // Sequential: a stack of layers, each feeding the next (TF.js' tf.sequential). It is a LayersModel
 // whose graph it builds itself once the input shape is known. When every layer has fused kernels
-// and the loss is a built-in one, fit, evaluate and predict run those kernels over reused buffers
-// (softmax + cross-entropy from the logits); otherwise the layers' call() runs on the tape.
+// and the loss has a fused kernel, fit, evaluate and predict run those kernels over reused buffers
+// (softmax + cross-entropy from the logits; sample and class weights per row); otherwise the
+// layers' call() runs on the tape.
 
 import type { Labels } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
@@ -10,6 +11,7 @@ import { refuseUnknownOptions, TegakiError } from '../errors.js';
 import { InputLayer } from '../layers/input.js';
 import { callLayer, Layer } from '../layers/layer.js';
 import { ActivatedLayer, FusedLayer } from '../layers/fused.js';
+import { foldForInference } from '../layers/fold.js';
 import { layerToJson } from '../layers/serialization.js';
 import type { SymbolicTensor } from '../layers/layer.js';
 import { lossSum } from '../losses.js';
@@ -17,7 +19,8 @@ import { Random } from '../random.js';
 import { formatShape, sizeOf, Tensor, type Shape } from '../tensor.js';
 import { forEachBatch, type ModelData } from './batches.js';
 import type { Logs } from './callbacks.js';
-import type { ClassWeight } from './class-weight.js';
+import { batchWeights, type ClassWeight } from './class-weight.js';
+import { withoutRecording } from '../ops/engine.js';
 import type { BatchResult } from './fit.js';
 import { graphOf } from './graph.js';
 import { LayerNames, LayersModel, type BatchOptions } from './layers-model.js';
@@ -179,29 +182,33 @@ export class Sequential extends LayersModel {
     return [h];
   }
 
-  /** Whether the fused kernels can run this model: built-in layers, a built-in loss, no metric functions. */
+  /** Whether the fused kernels can run this model: built-in layers and a loss with a fused kernel. */
   private get fused(): boolean {
-    return this.stack.every((l) => l instanceof FusedLayer) && this.losses.every((l) => !l.custom) && this.metrics.every((m) => m.kind === 'accuracy');
+    return this.stack.every((l) => l instanceof FusedLayer) && this.losses.every((l) => l.kernel !== null);
   }
 
   private get fusedLayers(): FusedLayer[] {
     return this.stack as FusedLayer[];
   }
 
-  /** Run a batch through every layer's fused kernels; the result is reused by the next call. */
-  forward(x: Tensor, training: boolean, rng: Random = this.rng): Tensor {
+  /** Run a batch through every layer's fused kernels (or through `layers`); the result is reused by the next call. */
+  forward(x: Tensor, training: boolean, rng: Random = this.rng, layers: readonly FusedLayer[] = this.fusedLayers): Tensor {
     let h = x;
-    for (const [i, layer] of this.fusedLayers.entries()) this.layerOutputs[i] = h = layer.forward(h, { training, rng });
+    for (const [i, layer] of layers.entries()) {
+      h = layer.forward(h, { training, rng });
+      // what activity regularizers penalize (training runs every layer's own kernels)
+      if (training) this.layerOutputs[i] = h;
+    }
     return h;
   }
 
   /**
-   * Softmax + cross-entropy is computed from the logits when the model ends in softmax (and no
-   * activity regularizer needs the gradient with respect to its output).
+   * Softmax + cross-entropy is computed from the logits when the model ends in softmax (and the
+   * loss takes probabilities, and no activity regularizer needs the gradient with respect to its output).
    */
   private get lossFromLogits(): boolean {
     const last = this.stack.at(-1);
-    return this.loss!.crossEntropy && last instanceof ActivatedLayer && last.activation === 'softmax' && !last.activityRegularizer;
+    return this.loss!.kernel === 'categorical' && !this.loss!.fromLogits && last instanceof ActivatedLayer && last.activation === 'softmax' && !last.activityRegularizer;
   }
 
   /**
@@ -228,7 +235,7 @@ export class Sequential extends LayersModel {
     const cols = output.size / rows;
     const last = this.fusedLayers.at(-1)!;
     const logits = this.lossFromLogits ? (last as ActivatedLayer).logits! : null;
-    const lossTotal = lossSum(loss, (logits ?? output).f32, logits !== null, labels, rows, cols, grad?.f32 ?? null, 1 / rows);
+    const lossTotal = lossSum(loss, (logits ?? output).f32, logits !== null || loss.fromLogits, labels, rows, cols, grad?.f32 ?? null, 1 / rows);
     const correct = this.accuracyKey ? getBackend().countCorrect(output.f32, labels, rows, cols) : 0;
     // training adds the regularizers' penalties to the loss (evaluation leaves them out, as TF.js does)
     let penalty = 0;
@@ -245,24 +252,39 @@ export class Sequential extends LayersModel {
     return { loss: lossTotal + penalty * rows, correct };
   }
 
-  override trainBatch(xs: Tensor[], ys: Tensor[], rng: Random, classWeights?: (ClassWeight | null)[] | null): BatchResult {
-    // the fused loss kernels weigh every sample alike: class weights train on the tape
-    if (!this.fused || classWeights?.[0]) return super.trainBatch(xs, ys, rng, classWeights);
+  override trainBatch(xs: Tensor[], ys: Tensor[], rng: Random, classWeights?: (ClassWeight | null)[] | null, sampleWeight?: Tensor | null): BatchResult {
+    if (!this.fused) return super.trainBatch(xs, ys, rng, classWeights, sampleWeight);
     // set here, not when added: a layer may be shared with a model where it comes first
     this.fusedLayers.forEach((layer, i) => (layer.needsInputGradient = i > 0));
     const output = this.forward(xs[0]!, true, rng);
     let grad = this.gradBuffers.get(output.size);
     if (!grad) this.gradBuffers.set(output.size, (grad = new Tensor(output.shape)));
-    const r = this.lossOfBatch(output, { data: ys[0]!.f32, sparse: this.loss!.sparse }, grad);
+    const labels = this.labelsOf(ys, classWeights, sampleWeight);
+    const r = this.lossOfBatch(output, labels, grad);
+    const result = this.withMetrics(r, ys, output, labels.weights ?? null);
     const weights = this.trainableWeights;
     this.optimizer!.apply(weights);
     for (const w of weights) w.constrain();
-    return r;
+    return result;
   }
 
-  protected override evaluateBatch(xs: Tensor[], ys: Tensor[]): BatchResult {
-    if (!this.fused) return super.evaluateBatch(xs, ys);
-    return this.lossOfBatch(this.forward(xs[0]!, false), { data: ys[0]!.f32, sparse: this.loss!.sparse }, null);
+  /** The kernels' labels: targets, and each row's weight (sample × class weight) when given. */
+  private labelsOf(ys: Tensor[], classWeights?: (ClassWeight | null)[] | null, sampleWeight?: Tensor | null): Labels {
+    return { data: ys[0]!.f32, sparse: this.loss!.sparse, weights: batchWeights(ys, classWeights, sampleWeight)[0]?.f32 ?? null };
+  }
+
+  /** Metrics other than accuracy, from the fused forward's output (weighted ones by the rows' weights). */
+  private withMetrics(r: BatchResult, ys: Tensor[], output: Tensor, weights: Float32Array | null): BatchResult {
+    if (this.metrics.every((m) => m.kind === 'accuracy' && !m.weighted)) return r;
+    const w = weights ? [new Tensor([weights.length], weights)] : [];
+    return { ...withoutRecording(() => this.metricsOf(ys, [output], w)), loss: r.loss, correct: r.correct };
+  }
+
+  protected override evaluateBatch(xs: Tensor[], ys: Tensor[], sampleWeight: Tensor | null = null): BatchResult {
+    if (!this.fused) return super.evaluateBatch(xs, ys, sampleWeight);
+    const output = this.forward(xs[0]!, false);
+    const labels = this.labelsOf(ys, null, sampleWeight);
+    return this.withMetrics(this.lossOfBatch(output, labels, null), ys, output, labels.weights ?? null);
   }
 
   /** Loss and metrics of one labelled source (what runs and reports evaluate). */
@@ -274,7 +296,9 @@ export class Sequential extends LayersModel {
     if (!this.fused) return super.predictSources(sources, batchSize);
     const out = new Tensor([sources[0]!.length, ...this.outputShape]);
     const perSample = sizeOf(this.outputShape);
-    forEachBatch(sources, range(0, sources[0]!.length), batchSize, ([batch], start) => out.f32.set(this.forward(batch!, false).f32, start * perSample));
+    // batch normalization folded into the layer before it, from the weights as they are now
+    const layers = foldForInference(this.fusedLayers);
+    forEachBatch(sources, range(0, sources[0]!.length), batchSize, ([batch], start) => out.f32.set(this.forward(batch!, false, this.rng, layers).f32, start * perSample));
     return [out];
   }
 

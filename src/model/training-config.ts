@@ -41,6 +41,10 @@ export function trainingConfigOf({ optimizer, losses, metrics }: CompiledState):
   if (!optimizer || losses.length === 0) throw new TegakiError('save: includeOptimizer needs a compiled model: call compile({ optimizer, loss }) first.');
   const custom = losses.find((l) => l.custom);
   if (custom) throw new TegakiError(`save: includeOptimizer saves the loss by name, and ${custom.name} is a function (TF.js cannot save one either).`);
+  if (metrics.some((m) => m.weighted)) throw new TegakiError('save: includeOptimizer cannot record weightedMetrics (TF.js loads no weighted_metrics).');
+  if (metrics.some((m) => m.kind === 'confusion' && m.thresholds.length !== (m.curve === 'auc' ? 200 : 1))) throw new TegakiError('save: includeOptimizer saves metrics by name, which cannot hold AUC\'s numThresholds.');
+  const configured = losses.find((l) => l.configured);
+  if (configured) throw new TegakiError(`save: includeOptimizer saves the loss by name, which cannot hold ${configured.name}'s options (fromLogits, labelSmoothing, delta, axis).`);
   const names = losses.map((l) => toSnakeCase(l.name));
   return {
     loss: names.length === 1 ? names[0]! : names,

@@ -2,12 +2,11 @@
 // the root mean squares of past steps and of past gradients, times the learning rate.
 
 import { refuseUnknownOptions } from '../errors.js';
-import type { Weight } from '../layers/layer.js';
-import { BACKEND_EPSILON, checkNumber, CLOSED_FRACTION, movingAverage, NON_NEGATIVE, Optimizer, type SlotKind } from './optimizer.js';
+import { BACKEND_EPSILON, checkNumber, CLOSED_FRACTION, movingAverage, NON_NEGATIVE, OPTIMIZER_OPTIONS, Optimizer, type LearningRate, type OptimizerOptions, type SlotKind } from './optimizer.js';
 
-export interface AdadeltaConfig {
+export interface AdadeltaConfig extends OptimizerOptions {
   /** Default 1, what TF.js' compile({optimizer: 'adadelta'}) uses (train.adadelta defaults to 0.001). */
-  learningRate?: number;
+  learningRate?: LearningRate;
   /** Decay of both mean squares. Default 0.95. */
   rho?: number;
   /** Default (and when null) 1e-7, TF.js' backend epsilon. */
@@ -19,8 +18,8 @@ export class Adadelta extends Optimizer {
   readonly epsilon: number;
 
   constructor(config: AdadeltaConfig = {}) {
-    super('Adadelta', config.learningRate ?? 1);
-    refuseUnknownOptions(config, ['learningRate', 'rho', 'epsilon'], this.className);
+    super('Adadelta', config.learningRate ?? 1, config);
+    refuseUnknownOptions(config, ['learningRate', 'rho', 'epsilon', ...OPTIMIZER_OPTIONS], this.className);
     this.rho = checkNumber(this.className, 'rho', config.rho ?? 0.95, CLOSED_FRACTION);
     this.epsilon = checkNumber(this.className, 'epsilon', config.epsilon ?? BACKEND_EPSILON, NON_NEGATIVE);
   }
@@ -30,20 +29,18 @@ export class Adadelta extends Optimizer {
     return [{ name: 'accum_grad', initial: 0 }, { name: 'accum_var', initial: 0 }];
   }
 
-  protected update(w: Weight, [gradSquares, stepSquares]: Float32Array[]): void {
-    const param = w.value.f32;
-    const grad = w.grad.f32;
+  protected update(param: Float32Array, grad: Float32Array, [gradSquares, stepSquares]: Float32Array[]): void {
     for (let i = 0; i < param.length; i++) {
       const g = grad[i];
       // Keras differs: TF.js divides by the mean square from before this gradient, Keras after it
       const step = (Math.sqrt(stepSquares[i] + this.epsilon) / Math.sqrt(gradSquares[i] + this.epsilon)) * g;
       gradSquares[i] = movingAverage(gradSquares[i], g * g, this.rho);
       stepSquares[i] = movingAverage(stepSquares[i], step * step, this.rho);
-      param[i] -= this.learningRate * step;
+      param[i] -= this.stepLearningRate * step;
     }
   }
 
-  getConfig(): Required<AdadeltaConfig> {
-    return { learningRate: this.learningRate, rho: this.rho, epsilon: this.epsilon };
+  getConfig(): Record<string, unknown> {
+    return this.configWith({ rho: this.rho, epsilon: this.epsilon });
   }
 }

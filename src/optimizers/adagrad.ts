@@ -2,12 +2,11 @@
 // squared gradients, which starts at initialAccumulatorValue.
 
 import { refuseUnknownOptions } from '../errors.js';
-import type { Weight } from '../layers/layer.js';
-import { BACKEND_EPSILON, checkNumber, NON_NEGATIVE, Optimizer, type SlotKind } from './optimizer.js';
+import { BACKEND_EPSILON, checkNumber, NON_NEGATIVE, OPTIMIZER_OPTIONS, Optimizer, type LearningRate, type OptimizerOptions, type SlotKind } from './optimizer.js';
 
-export interface AdagradConfig {
+export interface AdagradConfig extends OptimizerOptions {
   /** Default 0.01. */
-  learningRate?: number;
+  learningRate?: LearningRate;
   /** Starting value of the sum of squared gradients. Default 0.1. */
   initialAccumulatorValue?: number;
 }
@@ -16,8 +15,8 @@ export class Adagrad extends Optimizer {
   readonly initialAccumulatorValue: number;
 
   constructor(config: AdagradConfig = {}) {
-    super('Adagrad', config.learningRate ?? 0.01);
-    refuseUnknownOptions(config, ['learningRate', 'initialAccumulatorValue'], this.className);
+    super('Adagrad', config.learningRate ?? 0.01, config);
+    refuseUnknownOptions(config, ['learningRate', 'initialAccumulatorValue', ...OPTIMIZER_OPTIONS], this.className);
     this.initialAccumulatorValue = checkNumber(this.className, 'initialAccumulatorValue', config.initialAccumulatorValue ?? 0.1, NON_NEGATIVE);
   }
 
@@ -26,19 +25,17 @@ export class Adagrad extends Optimizer {
     return [{ name: 'accumulator', initial: this.initialAccumulatorValue }];
   }
 
-  protected update(w: Weight, [accumulator]: Float32Array[]): void {
-    const param = w.value.f32;
-    const grad = w.grad.f32;
+  protected update(param: Float32Array, grad: Float32Array, [accumulator]: Float32Array[]): void {
     for (let i = 0; i < param.length; i++) {
       const g = grad[i];
       const sum = accumulator[i] + g * g;
       accumulator[i] = sum;
       // TF.js takes its backend's epsilon here; it has no epsilon argument
-      param[i] -= (this.learningRate * g) / Math.sqrt(sum + BACKEND_EPSILON);
+      param[i] -= (this.stepLearningRate * g) / Math.sqrt(sum + BACKEND_EPSILON);
     }
   }
 
-  getConfig(): Required<AdagradConfig> {
-    return { learningRate: this.learningRate, initialAccumulatorValue: this.initialAccumulatorValue };
+  getConfig(): Record<string, unknown> {
+    return this.configWith({ initialAccumulatorValue: this.initialAccumulatorValue });
   }
 }

@@ -3,12 +3,11 @@
 
 import { getBackend } from '../backend/select.js';
 import { refuseUnknownOptions } from '../errors.js';
-import type { Weight } from '../layers/layer.js';
-import { BACKEND_EPSILON, checkNumber, FRACTION, NON_NEGATIVE, Optimizer, type SlotKind } from './optimizer.js';
+import { BACKEND_EPSILON, checkNumber, FRACTION, NON_NEGATIVE, OPTIMIZER_OPTIONS, Optimizer, type LearningRate, type OptimizerOptions, type SlotKind } from './optimizer.js';
 
-export interface AdamConfig {
+export interface AdamConfig extends OptimizerOptions {
   /** Default 0.001. */
-  learningRate?: number;
+  learningRate?: LearningRate;
   /** Decay of the first moment. Default 0.9. */
   beta1?: number;
   /** Decay of the second moment. Default 0.999. */
@@ -23,8 +22,8 @@ export class Adam extends Optimizer {
   readonly epsilon: number;
 
   constructor(config: AdamConfig = {}) {
-    super('Adam', config.learningRate ?? 0.001);
-    refuseUnknownOptions(config, ['learningRate', 'beta1', 'beta2', 'epsilon'], this.className);
+    super('Adam', config.learningRate ?? 0.001, config);
+    refuseUnknownOptions(config, ['learningRate', 'beta1', 'beta2', 'epsilon', ...OPTIMIZER_OPTIONS], this.className);
     this.beta1 = checkNumber(this.className, 'beta1', config.beta1 ?? 0.9, FRACTION);
     this.beta2 = checkNumber(this.className, 'beta2', config.beta2 ?? 0.999, FRACTION);
     this.epsilon = checkNumber(this.className, 'epsilon', config.epsilon ?? BACKEND_EPSILON, NON_NEGATIVE);
@@ -35,11 +34,11 @@ export class Adam extends Optimizer {
     return [{ name: 'm', initial: 0 }, { name: 'v', initial: 0 }];
   }
 
-  protected update(w: Weight, [m, v]: Float32Array[]): void {
-    getBackend().adamUpdate(w.value.f32, w.grad.f32, m!, v!, this.learningRate, this.beta1, this.beta2, this.epsilon, this.iterations);
+  protected update(param: Float32Array, grad: Float32Array, [m, v]: Float32Array[]): void {
+    getBackend().adamUpdate(param, grad, m!, v!, this.stepLearningRate, this.beta1, this.beta2, this.epsilon, this.iterations);
   }
 
-  getConfig(): Required<AdamConfig> {
-    return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+  getConfig(): Record<string, unknown> {
+    return this.configWith({ beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon });
   }
 }

@@ -2,12 +2,11 @@
 // max of |g|, and a learning rate that can decay with the step count.
 
 import { refuseUnknownOptions } from '../errors.js';
-import type { Weight } from '../layers/layer.js';
-import { BACKEND_EPSILON, checkNumber, CLOSED_FRACTION, FRACTION, movingAverage, NON_NEGATIVE, Optimizer, type SlotKind } from './optimizer.js';
+import { BACKEND_EPSILON, checkNumber, CLOSED_FRACTION, FRACTION, movingAverage, NON_NEGATIVE, OPTIMIZER_OPTIONS, Optimizer, type LearningRate, type OptimizerOptions, type SlotKind } from './optimizer.js';
 
-export interface AdamaxConfig {
+export interface AdamaxConfig extends OptimizerOptions {
   /** Default 0.002. */
-  learningRate?: number;
+  learningRate?: LearningRate;
   /** Decay of the first moment. Default 0.9. */
   beta1?: number;
   /** Decay of the max of |g|. Default 0.999. */
@@ -25,8 +24,8 @@ export class Adamax extends Optimizer {
   readonly decay: number;
 
   constructor(config: AdamaxConfig = {}) {
-    super('Adamax', config.learningRate ?? 0.002);
-    refuseUnknownOptions(config, ['learningRate', 'beta1', 'beta2', 'epsilon', 'decay'], this.className);
+    super('Adamax', config.learningRate ?? 0.002, config);
+    refuseUnknownOptions(config, ['learningRate', 'beta1', 'beta2', 'epsilon', 'decay', ...OPTIMIZER_OPTIONS], this.className);
     this.beta1 = checkNumber(this.className, 'beta1', config.beta1 ?? 0.9, FRACTION);
     // a max never divides by 1 − beta2^t, so beta2 = 1 (no decay) is fine
     this.beta2 = checkNumber(this.className, 'beta2', config.beta2 ?? 0.999, CLOSED_FRACTION);
@@ -40,11 +39,9 @@ export class Adamax extends Optimizer {
     return [{ name: 'm', initial: 0 }, { name: 'v', initial: 0 }];
   }
 
-  protected update(w: Weight, [firstMoment, infNorm]: Float32Array[]): void {
-    const param = w.value.f32;
-    const grad = w.grad.f32;
+  protected update(param: Float32Array, grad: Float32Array, [firstMoment, infNorm]: Float32Array[]): void {
     const t = this.iterations;
-    const stepSize = this.learningRate / (1 + this.decay * (t - 1)) / (1 - Math.pow(this.beta1, t));
+    const stepSize = this.stepLearningRate / (1 + this.decay * (t - 1)) / (1 - Math.pow(this.beta1, t));
     for (let i = 0; i < param.length; i++) {
       const g = grad[i];
       const m = movingAverage(firstMoment[i], g, this.beta1);
@@ -55,7 +52,7 @@ export class Adamax extends Optimizer {
     }
   }
 
-  getConfig(): Required<AdamaxConfig> {
-    return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, decay: this.decay };
+  getConfig(): Record<string, unknown> {
+    return this.configWith({ beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, decay: this.decay });
   }
 }

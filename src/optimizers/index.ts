@@ -1,18 +1,22 @@
 // Optimizers: tf.train's factories with TF.js' positional arguments, lookup by the names
-// compile() accepts and by the class names and configs a saved training config holds, and
-// factories with Keras' option names.
+// compile() accepts and by the class names and configs a saved training config holds, factories
+// with Keras' option names, and Keras' learning-rate schedules (optimizers.schedules).
 
 import { refuseUnknownOptions, TegakiError } from '../errors.js';
 import { Adadelta, type AdadeltaConfig } from './adadelta.js';
 import { Adagrad, type AdagradConfig } from './adagrad.js';
 import { Adam, type AdamConfig } from './adam.js';
 import { Adamax, type AdamaxConfig } from './adamax.js';
-import { checkNumber, CLOSED_FRACTION, Optimizer, required, type NamedTensor } from './optimizer.js';
+import { AdamW, type AdamWConfig } from './adamw.js';
+import { Nadam, type NadamConfig } from './nadam.js';
+import { checkNumber, CLOSED_FRACTION, OPTIMIZER_OPTIONS, Optimizer, required, type LearningRate, type NamedTensor, type OptimizerOptions } from './optimizer.js';
 import { RMSprop, type RMSpropConfig } from './rmsprop.js';
 import { Momentum, type MomentumConfig, SGD, type SGDConfig } from './sgd.js';
 
-export { Adadelta, Adagrad, Adam, Adamax, Momentum, Optimizer, RMSprop, SGD };
-export type { AdadeltaConfig, AdagradConfig, AdamaxConfig, AdamConfig, MomentumConfig, RMSpropConfig, SGDConfig, NamedTensor };
+export { Adadelta, Adagrad, Adam, Adamax, AdamW, Momentum, Nadam, Optimizer, RMSprop, SGD };
+export type { AdadeltaConfig, AdagradConfig, AdamaxConfig, AdamConfig, AdamWConfig, MomentumConfig, NadamConfig, RMSpropConfig, SGDConfig, NamedTensor, LearningRate, OptimizerOptions };
+export * as schedules from './schedules.js';
+export { LearningRateSchedule } from './schedules.js';
 
 /**
  * tf.train: TF.js' optimizer factories with its positional arguments and defaults. An epsilon of
@@ -39,6 +43,9 @@ const BY_NAME: Record<string, (learningRate?: number) => Optimizer> = {
   adagrad: (learningRate) => new Adagrad({ learningRate }),
   adadelta: (learningRate) => new Adadelta({ learningRate }),
   adamax: (learningRate) => new Adamax({ learningRate }),
+  // Keras' (TF.js has neither)
+  adamw: (learningRate) => new AdamW({ learningRate }),
+  nadam: (learningRate) => new Nadam({ learningRate }),
 };
 
 /** The names compile({optimizer}) accepts, as TF.js' layers do. */
@@ -63,6 +70,8 @@ const BY_CLASS_NAME = new Map<string, (config: Record<string, unknown>) => Optim
   ['Adadelta', (config) => new Adadelta(config)],
   ['Adagrad', (config) => new Adagrad(config)],
   ['Adamax', (config) => new Adamax(config)],
+  ['AdamW', (config) => new AdamW(config)],
+  ['Nadam', (config) => new Nadam(config)],
 ]);
 
 /**
@@ -71,13 +80,13 @@ const BY_CLASS_NAME = new Map<string, (config: Record<string, unknown>) => Optim
  */
 export function optimizerFromConfig(className: string, config: Record<string, unknown>): Optimizer {
   const create = BY_CLASS_NAME.get(className);
-  if (!create) throw new TegakiError(`class_name '${className}' is not a TF.js optimizer. Expected one of: ${[...BY_CLASS_NAME.keys()].join(', ')}.`);
+  if (!create) throw new TegakiError(`class_name '${className}' is not an optimizer of TF.js or Keras that tegaki has. Expected one of: ${[...BY_CLASS_NAME.keys()].join(', ')}.`);
   return create(config);
 }
 
-export interface SGDArgs {
+export interface SGDArgs extends OptimizerOptions {
   /** Default 0.01. */
-  learningRate?: number;
+  learningRate?: LearningRate;
   /** Default 0 (plain gradient descent). */
   momentum?: number;
   /** Default false. */
@@ -86,15 +95,15 @@ export interface SGDArgs {
 
 /** Keras' SGD: plain, or TF.js' Momentum when momentum or nesterov is given. */
 export function sgd(args: SGDArgs = {}): SGD | Momentum {
-  refuseUnknownOptions(args, ['learningRate', 'momentum', 'nesterov'], 'optimizers.sgd');
-  const { learningRate, momentum, nesterov } = args;
-  if (momentum === undefined && nesterov === undefined) return new SGD({ learningRate });
-  return new Momentum({ learningRate, momentum: momentum ?? 0, useNesterov: nesterov ?? false });
+  refuseUnknownOptions(args, ['learningRate', 'momentum', 'nesterov', ...OPTIMIZER_OPTIONS], 'optimizers.sgd');
+  const { momentum, nesterov, ...rest } = args;
+  if (momentum === undefined && nesterov === undefined) return new SGD(rest);
+  return new Momentum({ ...rest, momentum: momentum ?? 0, useNesterov: nesterov ?? false });
 }
 
-export interface RMSpropArgs {
+export interface RMSpropArgs extends OptimizerOptions {
   /** Default 0.001. */
-  learningRate?: number;
+  learningRate?: LearningRate;
   /** Decay of the mean square (TF.js' decay). Default 0.9. */
   rho?: number;
   /** Default 0. */
@@ -107,7 +116,7 @@ export interface RMSpropArgs {
 
 /** Keras' RMSprop, computed as TF.js' RMSProp. */
 export function rmsprop(args: RMSpropArgs = {}): RMSprop {
-  refuseUnknownOptions(args, ['learningRate', 'rho', 'momentum', 'epsilon', 'centered'], 'optimizers.rmsprop');
+  refuseUnknownOptions(args, ['learningRate', 'rho', 'momentum', 'epsilon', 'centered', ...OPTIMIZER_OPTIONS], 'optimizers.rmsprop');
   const { rho, ...rest } = args;
   // checked here so that an error names rho, the option given
   if (rho !== undefined) checkNumber('optimizers.rmsprop', 'rho', rho, CLOSED_FRACTION);
@@ -118,3 +127,5 @@ export const adam = (args: AdamConfig = {}): Adam => new Adam(args);
 export const adagrad = (args: AdagradConfig = {}): Adagrad => new Adagrad(args);
 export const adadelta = (args: AdadeltaConfig = {}): Adadelta => new Adadelta(args);
 export const adamax = (args: AdamaxConfig = {}): Adamax => new Adamax(args);
+export const adamw = (args: AdamWConfig = {}): AdamW => new AdamW(args);
+export const nadam = (args: NadamConfig = {}): Nadam => new Nadam(args);

@@ -1,13 +1,38 @@
 // The optimizer contract shared by every optimizer: per-weight slots (moving averages,
 // accumulators), TF.js' minimize/computeGradients/applyGradients, its getWeights/setWeights (the
-// state model.save({ includeOptimizer }) writes), state for checkpoints, and the checks that
-// refuse hyperparameters by name.
+// state model.save({ includeOptimizer }) writes), state for checkpoints, and Keras' options every
+// optimizer takes: a learning-rate schedule, gradient clipping and decoupled weight decay.
 
 import { TegakiError } from '../errors.js';
 import type { Weight } from '../layers/layer.js';
 import { variableGrads } from '../ops/gradients.js';
 import { variableNamed, type Variable } from '../ops/variable.js';
 import { formatShape, sizeOf, Tensor } from '../tensor.js';
+import { checkNumber, NON_NEGATIVE } from './checks.js';
+import { getBackend } from '../backend/select.js';
+import { clipGradients, clippingOptions, type Clipping } from './clipping.js';
+import { isScheduleJson, scheduleFromConfig, serializeSchedule, type ScheduleJson } from './schedule-config.js';
+import { LearningRateSchedule } from './schedules.js';
+
+export { ANY, checkBoolean, checkNumber, CLOSED_FRACTION, FRACTION, movingAverage, NON_NEGATIVE, POSITIVE, required, type Range } from './checks.js';
+
+/** A learning rate: a number, a schedule evaluated at each step, or a schedule as a saved config holds it. */
+export type LearningRate = number | LearningRateSchedule | ScheduleJson;
+
+/** Keras' options every optimizer takes (its base optimizer's keyword arguments). */
+export interface OptimizerOptions {
+  /** Clip each weight's gradient to this L2 norm. Default null (no clipping). */
+  clipnorm?: number | null;
+  /** Clip each gradient element to [−clipvalue, clipvalue]. Default null. */
+  clipvalue?: number | null;
+  /** Scale all gradients of a step together so that their global L2 norm is at most this. Default null. */
+  globalClipnorm?: number | null;
+  /** Before each update, w ← w − w·weightDecay·learningRate (decoupled weight decay). Default null (none). */
+  weightDecay?: number | null;
+}
+
+/** The names of OptimizerOptions, which every optimizer accepts beside its own. */
+export const OPTIMIZER_OPTIONS = ['clipnorm', 'clipvalue', 'globalClipnorm', 'weightDecay'] as const;
 
 /** TF.js' backend epsilon() on its float32 backends: what an optimizer uses when epsilon is null. */
 export const BACKEND_EPSILON = 1e-7;
@@ -44,39 +69,90 @@ interface SlotGroup {
 }
 
 export abstract class Optimizer {
-  learningRate: number;
   /** Number of updates applied so far. */
   iterations = 0;
+  private rate: number | LearningRateSchedule;
+  private readonly clipping: Clipping;
+  readonly weightDecay: number | null;
+  /** The learning rate of the update being applied (a schedule's value at its step). */
+  protected stepLearningRate = 0;
   // keyed by the weight's values tensor, which stays the same from step to step
   private readonly slots = new Map<Tensor, SlotEntry>();
   // Slots from setWeights that no weight has taken yet: TF.js ties slots to weights by position,
   // so the next weights updated take them in order.
   private pending: SlotEntry[] = [];
 
-  /** className is TF.js' name for the optimizer (getClassName()); checkpoints record it. */
-  constructor(readonly className: string, learningRate: number) {
-    this.learningRate = checkNumber(className, 'learningRate', learningRate, NON_NEGATIVE);
+  /**
+   * className is TF.js' name for the optimizer (getClassName()); checkpoints record it. options
+   * may hold more than OptimizerOptions: the subclass refuses what it does not know.
+   */
+  constructor(readonly className: string, learningRate: LearningRate, options: OptimizerOptions = {}) {
+    this.rate = learningRate instanceof LearningRateSchedule ? learningRate
+      : isScheduleJson(learningRate) ? scheduleFromConfig(learningRate, className)
+        : checkNumber(className, 'learningRate', learningRate, NON_NEGATIVE);
+    this.clipping = clippingOptions(className, options);
+    this.weightDecay = options.weightDecay === undefined || options.weightDecay === null ? null : checkNumber(className, 'weightDecay', options.weightDecay, NON_NEGATIVE);
   }
 
   getClassName(): string {
     return this.className;
   }
 
-  /** TF.js' setLearningRate; assigning learningRate works as well. */
-  setLearningRate(learningRate: number): void {
-    this.learningRate = checkNumber(this.className, 'learningRate', learningRate, NON_NEGATIVE);
+  /** The learning rate of the next update: the schedule's value at the step count, with a schedule (as Keras' learning_rate). */
+  get learningRate(): number {
+    return typeof this.rate === 'number' ? this.rate : this.rate.call(this.iterations);
   }
 
-  /** Apply one update from the gradients stored in the weights. */
+  set learningRate(learningRate: number) {
+    this.setLearningRate(learningRate);
+  }
+
+  /** The schedule the learning rate follows, or null when it is a number. */
+  get learningRateSchedule(): LearningRateSchedule | null {
+    return typeof this.rate === 'number' ? null : this.rate;
+  }
+
+  /** TF.js' setLearningRate; assigning learningRate works as well. Refused when the rate follows a schedule, as Keras does. */
+  setLearningRate(learningRate: number): void {
+    if (typeof this.rate !== 'number') {
+      throw new TegakiError(`${this.className}: the learning rate follows the schedule ${this.rate.className} it was created with and cannot be set (received learningRate=${String(learningRate)}); create the optimizer with a number to set it.`);
+    }
+    this.rate = checkNumber(this.className, 'learningRate', learningRate, NON_NEGATIVE);
+  }
+
+  /**
+   * Apply one update from the gradients stored in the weights, as Keras' optimizer does: the
+   * learning rate at the step count, gradients clipped, weights decayed, then each weight's step.
+   */
   apply(weights: readonly Weight[]): void {
+    const lr = this.learningRate;
+    if (!Number.isFinite(lr)) throw new TegakiError(`${this.className}: the learning rate schedule gave ${lr} at step ${this.iterations}.`);
+    const grads = clipGradients(weights.map((w) => w.grad.f32), this.clipping);
+    // Keras' _apply_weight_decay: w ← w − w·weightDecay·lr
+    if (this.weightDecay !== null) for (const w of weights) getBackend().weightDecay(w.value.f32, this.weightDecay * lr);
+    this.stepLearningRate = lr;
     this.iterations++;
-    for (const w of weights) this.update(w, this.slotsFor(w));
+    weights.forEach((w, i) => this.update(w.value.f32, grads[i]!, this.slotsFor(w)));
   }
 
   /** The slots kept per weight, in the order update() receives them. */
   protected abstract slotKinds(): SlotKind[];
-  /** One step on w.value from w.grad; this.iterations counts this step (1 on the first). */
-  protected abstract update(weight: Weight, slots: Float32Array[]): void;
+  /**
+   * One step on a weight's values from its (clipped) gradient, at this.stepLearningRate;
+   * this.iterations counts this step (1 on the first).
+   */
+  protected abstract update(param: Float32Array, grad: Float32Array, slots: Float32Array[]): void;
+
+  /**
+   * getConfig's object: the learning rate (a schedule as { className, config }), the optimizer's
+   * own hyperparameters, then those OptimizerOptions that are set (TF.js' optimizers have none).
+   */
+  protected configWith(own: Record<string, unknown>): Record<string, unknown> {
+    const options: OptimizerOptions = {};
+    for (const key of ['clipnorm', 'clipvalue', 'globalClipnorm'] as const) if (this.clipping[key] !== null) options[key] = this.clipping[key];
+    if (this.weightDecay !== null) options.weightDecay = this.weightDecay;
+    return { learningRate: typeof this.rate === 'number' ? this.rate : serializeSchedule(this.rate), ...own, ...options };
+  }
 
   /** The slots TF.js' getWeights lists, in its order: ours, unless TF.js keeps one we do not. */
   protected savedSlots(): SavedSlot[] {
@@ -231,7 +307,7 @@ export abstract class Optimizer {
     return { name: first.endsWith(suffix) ? first.slice(0, -suffix.length) : first, shape: group.shape, arrays };
   }
 
-  /** The hyperparameters under the keys TF.js' getConfig() uses. */
+  /** The hyperparameters under the keys TF.js' getConfig() uses (see configWith). */
   abstract getConfig(): Record<string, unknown>;
 }
 
@@ -261,42 +337,3 @@ function checkSlotTensor({ name, tensor }: NamedTensor, shape: readonly number[]
     if (!Number.isFinite(values[i]!)) throw new TegakiError(`${where}: optimizer weight '${name}' contains ${values[i]} at index ${i}.`);
   }
 }
-
-/** decay·previous + (1 − decay)·value: the moving averages most optimizers keep. */
-export function movingAverage(previous: number, value: number, decay: number): number {
-  return decay * previous + (1 - decay) * value;
-}
-
-/** The values a hyperparameter may take, and how an error names them. */
-export interface Range {
-  holds(value: number): boolean;
-  text: string;
-}
-
-export const NON_NEGATIVE: Range = { holds: (v) => v >= 0, text: 'a number >= 0' };
-/** A decay below 1 (the bias corrections divide by 1 − decay^t). */
-export const FRACTION: Range = { holds: (v) => v >= 0 && v < 1, text: 'a number in [0, 1)' };
-/** A decay of 1 is allowed: the average then keeps its first value. */
-export const CLOSED_FRACTION: Range = { holds: (v) => v >= 0 && v <= 1, text: 'a number in [0, 1]' };
-
-/** value, when it is a finite number in range; otherwise an error naming where, the argument and what it received. */
-export function checkNumber(where: string, name: string, value: unknown, range: Range): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || !range.holds(value)) {
-    throw new TegakiError(`${where}: expected ${name} to be ${range.text}, received ${name}=${show(value)}.`);
-  }
-  return value;
-}
-
-export function checkBoolean(where: string, name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new TegakiError(`${where}: expected ${name} to be true or false, received ${name}=${show(value)}.`);
-  return value;
-}
-
-/** TF.js' positional arguments without a default (learningRate of sgd, momentum, rmsprop, adagrad). */
-export function required<T>(where: string, name: string, value: T | undefined | null): T {
-  if (value === undefined || value === null) throw new TegakiError(`${where}: ${name} is required, received ${name}=${show(value)}.`);
-  return value;
-}
-
-// String() for numbers: JSON.stringify would print NaN and Infinity as null
-const show = (value: unknown): string => (typeof value === 'string' || (typeof value === 'object' && value !== null) ? JSON.stringify(value) : String(value));

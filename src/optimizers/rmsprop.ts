@@ -4,12 +4,11 @@
 
 import { getBackend } from '../backend/select.js';
 import { refuseUnknownOptions } from '../errors.js';
-import type { Weight } from '../layers/layer.js';
-import { BACKEND_EPSILON, checkBoolean, checkNumber, CLOSED_FRACTION, movingAverage, NON_NEGATIVE, Optimizer, type SavedSlot, type SlotKind } from './optimizer.js';
+import { BACKEND_EPSILON, checkBoolean, checkNumber, CLOSED_FRACTION, movingAverage, NON_NEGATIVE, OPTIMIZER_OPTIONS, Optimizer, type LearningRate, type OptimizerOptions, type SavedSlot, type SlotKind } from './optimizer.js';
 
-export interface RMSpropConfig {
+export interface RMSpropConfig extends OptimizerOptions {
   /** Default 0.001. */
-  learningRate?: number;
+  learningRate?: LearningRate;
   /** Decay of the mean square (Keras' rho). Default 0.9. */
   decay?: number;
   /** Default 0 (each step is the scaled gradient alone). */
@@ -27,8 +26,8 @@ export class RMSprop extends Optimizer {
   readonly centered: boolean;
 
   constructor(config: RMSpropConfig = {}) {
-    super('RMSProp', config.learningRate ?? 0.001);
-    refuseUnknownOptions(config, ['learningRate', 'decay', 'momentum', 'epsilon', 'centered'], this.className);
+    super('RMSProp', config.learningRate ?? 0.001, config);
+    refuseUnknownOptions(config, ['learningRate', 'decay', 'momentum', 'epsilon', 'centered', ...OPTIMIZER_OPTIONS], this.className);
     this.decay = checkNumber(this.className, 'decay', config.decay ?? 0.9, CLOSED_FRACTION);
     this.momentum = checkNumber(this.className, 'momentum', config.momentum ?? 0, NON_NEGATIVE);
     this.epsilon = checkNumber(this.className, 'epsilon', config.epsilon ?? BACKEND_EPSILON, NON_NEGATIVE);
@@ -51,9 +50,9 @@ export class RMSprop extends Optimizer {
     return this.plain ? [{ name: 'rms', slot: 0 }, { name: 'momentum', slot: null }] : super.savedSlots();
   }
 
-  protected update(w: Weight, slots: Float32Array[]): void {
-    if (this.plain) getBackend().rmspropUpdate(w.value.f32, w.grad.f32, slots[0], this.learningRate, this.decay, this.epsilon);
-    else this.updateWithMomentum(w.value.f32, w.grad.f32, slots);
+  protected update(param: Float32Array, grad: Float32Array, slots: Float32Array[]): void {
+    if (this.plain) getBackend().rmspropUpdate(param, grad, slots[0], this.stepLearningRate, this.decay, this.epsilon);
+    else this.updateWithMomentum(param, grad, slots);
   }
 
   private updateWithMomentum(param: Float32Array, grad: Float32Array, [meanSquare, moment, meanGrad]: Float32Array[]): void {
@@ -69,13 +68,13 @@ export class RMSprop extends Optimizer {
         // Keras (and TensorFlow's own kernel) add ε instead.
         denominator = ms - (mg * mg + this.epsilon);
       }
-      const step = this.momentum * moment[i] + (this.learningRate * g) / Math.sqrt(denominator);
+      const step = this.momentum * moment[i] + (this.stepLearningRate * g) / Math.sqrt(denominator);
       moment[i] = step;
       param[i] -= step;
     }
   }
 
-  getConfig(): Required<RMSpropConfig> {
-    return { learningRate: this.learningRate, decay: this.decay, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
+  getConfig(): Record<string, unknown> {
+    return this.configWith({ decay: this.decay, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered });
   }
 }

@@ -3,36 +3,35 @@
 
 import { getBackend } from '../backend/select.js';
 import { refuseUnknownOptions } from '../errors.js';
-import type { Weight } from '../layers/layer.js';
-import { checkBoolean, checkNumber, NON_NEGATIVE, Optimizer, type SlotKind } from './optimizer.js';
+import { checkBoolean, checkNumber, NON_NEGATIVE, OPTIMIZER_OPTIONS, Optimizer, type LearningRate, type OptimizerOptions, type SlotKind } from './optimizer.js';
 
-export interface SGDConfig {
+export interface SGDConfig extends OptimizerOptions {
   /** Default 0.01. */
-  learningRate?: number;
+  learningRate?: LearningRate;
 }
 
 export class SGD extends Optimizer {
   constructor(config: SGDConfig = {}) {
-    super('SGD', config.learningRate ?? 0.01);
-    refuseUnknownOptions(config, ['learningRate'], this.className);
+    super('SGD', config.learningRate ?? 0.01, config);
+    refuseUnknownOptions(config, ['learningRate', ...OPTIMIZER_OPTIONS], this.className);
   }
 
   protected slotKinds(): SlotKind[] {
     return [];
   }
 
-  protected update(w: Weight): void {
-    getBackend().sgdUpdate(w.value.f32, w.grad.f32, null, this.learningRate, 0, false);
+  protected update(param: Float32Array, grad: Float32Array): void {
+    getBackend().sgdUpdate(param, grad, null, this.stepLearningRate, 0, false);
   }
 
-  getConfig(): Required<SGDConfig> {
-    return { learningRate: this.learningRate };
+  getConfig(): Record<string, unknown> {
+    return this.configWith({});
   }
 }
 
-export interface MomentumConfig {
+export interface MomentumConfig extends OptimizerOptions {
   /** Default 0.01. */
-  learningRate?: number;
+  learningRate?: LearningRate;
   /** Required: how much of the accumulated gradient each step keeps. */
   momentum: number;
   /** Step along the gradient looked ahead by the momentum. Default false. */
@@ -45,8 +44,8 @@ export class Momentum extends Optimizer {
   readonly useNesterov: boolean;
 
   constructor(config: MomentumConfig) {
-    super('Momentum', config.learningRate ?? 0.01);
-    refuseUnknownOptions(config, ['learningRate', 'momentum', 'useNesterov'], this.className);
+    super('Momentum', config.learningRate ?? 0.01, config);
+    refuseUnknownOptions(config, ['learningRate', 'momentum', 'useNesterov', ...OPTIMIZER_OPTIONS], this.className);
     this.momentum = checkNumber(this.className, 'momentum', config.momentum, NON_NEGATIVE);
     this.useNesterov = checkBoolean(this.className, 'useNesterov', config.useNesterov ?? false);
   }
@@ -64,11 +63,14 @@ export class Momentum extends Optimizer {
     this.momentum = checkNumber(this.className, 'momentum', momentum, NON_NEGATIVE);
   }
 
-  protected update(w: Weight, [accumulation]: Float32Array[]): void {
-    getBackend().sgdUpdate(w.value.f32, w.grad.f32, accumulation!, this.learningRate, this.momentum, this.useNesterov);
+  // Keras' SGD keeps −lr·v instead of v, so its steps are these while the learning rate stays the
+  // same. Keras differs when it changes (a schedule, setLearningRate): there each past gradient
+  // keeps the rate it came with, here every one takes the current rate (as in TF.js).
+  protected update(param: Float32Array, grad: Float32Array, [accumulation]: Float32Array[]): void {
+    getBackend().sgdUpdate(param, grad, accumulation!, this.stepLearningRate, this.momentum, this.useNesterov);
   }
 
-  getConfig(): Required<MomentumConfig> {
-    return { learningRate: this.learningRate, momentum: this.momentum, useNesterov: this.useNesterov };
+  getConfig(): Record<string, unknown> {
+    return this.configWith({ momentum: this.momentum, useNesterov: this.useNesterov });
   }
 }

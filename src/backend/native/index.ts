@@ -25,13 +25,21 @@ interface Addon {
   softmax(y: Float32Array, x: Float32Array, rows: number, cols: number): void;
   softmaxBackward(dx: Float32Array, dy: Float32Array, y: Float32Array, rows: number, cols: number): void;
   multiply(y: Float32Array, a: Float32Array, b: Float32Array): void;
-  softmaxCrossEntropy(grad: Float32Array | null, x: Float32Array, labels: Float32Array, sparse: boolean, rows: number, cols: number, gradScale: number): number;
-  crossEntropy(grad: Float32Array | null, x: Float32Array, labels: Float32Array, sparse: boolean, rows: number, cols: number, gradScale: number): number;
-  meanSquaredError(grad: Float32Array | null, x: Float32Array, labels: Float32Array, sparse: boolean, rows: number, cols: number, gradScale: number): number;
+  softmaxCrossEntropy(grad: Float32Array | null, x: Float32Array, labels: Float32Array, sparse: boolean, rows: number, cols: number, gradScale: number, weights: Float32Array | null, smoothing: number): number;
+  crossEntropy(grad: Float32Array | null, x: Float32Array, labels: Float32Array, sparse: boolean, rows: number, cols: number, gradScale: number, weights: Float32Array | null, smoothing: number): number;
+  binaryCrossEntropy(grad: Float32Array | null, x: Float32Array, labels: Float32Array, sparse: boolean, rows: number, cols: number, gradScale: number, weights: Float32Array | null, smoothing: number, fromLogits: boolean): number;
+  meanSquaredError(grad: Float32Array | null, x: Float32Array, labels: Float32Array, sparse: boolean, rows: number, cols: number, gradScale: number, weights: Float32Array | null, smoothing: number): number;
   countCorrect(pred: Float32Array, labels: Float32Array, sparse: boolean, rows: number, cols: number): number;
   sgdUpdate(param: Float32Array, grad: Float32Array, velocity: Float32Array | null, lr: number, momentum: number, nesterov: boolean): void;
   rmspropUpdate(param: Float32Array, grad: Float32Array, meanSquare: Float32Array, lr: number, rho: number, epsilon: number): void;
   adamUpdate(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, lr: number, beta1: number, beta2: number, epsilon: number, step: number): void;
+  nadamUpdate(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, lr: number, beta1: number, beta2: number, epsilon: number, momentScale: number, gradScale: number, unbias2: number): void;
+  weightDecay(param: Float32Array, rate: number): void;
+  batchNormStatistics(mean: Float32Array, variance: Float32Array, x: Float32Array, outer: number, channels: number, inner: number): void;
+  batchNormForward(y: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, outer: number, channels: number, inner: number): void;
+  batchNormBackward(dx: Float32Array | null, dgamma: Float32Array | null, dbeta: Float32Array | null, dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array | null, epsilon: number, outer: number, channels: number, inner: number, batchStatistics: boolean): void;
+  layerNormForward(y: Float32Array, mean: Float32Array, variance: Float32Array, x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, rows: number, cols: number): void;
+  layerNormBackward(dx: Float32Array | null, dgamma: Float32Array | null, dbeta: Float32Array | null, dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array | null, epsilon: number, rows: number, cols: number): void;
   getThreads(): number;
   setThreads(n: number): number;
   cpuPaths(): string[];
@@ -96,13 +104,22 @@ function wrap(addon: Addon): NativeBackend {
     softmax: (y, x, rows, cols) => addon.softmax(y, x, rows, cols),
     softmaxBackward: (dx, dy, y, rows, cols) => addon.softmaxBackward(dx, dy, y, rows, cols),
     multiply: (y, a, b) => addon.multiply(y, a, b),
-    softmaxCrossEntropy: (grad, logits, labels: Labels, rows, cols, gradScale) => addon.softmaxCrossEntropy(grad, logits, labels.data, labels.sparse, rows, cols, gradScale),
-    crossEntropy: (grad, probs, labels, rows, cols, gradScale) => addon.crossEntropy(grad, probs, labels.data, labels.sparse, rows, cols, gradScale),
-    meanSquaredError: (grad, pred, labels, rows, cols, gradScale) => addon.meanSquaredError(grad, pred, labels.data, labels.sparse, rows, cols, gradScale),
+    softmaxCrossEntropy: (grad, logits, labels: Labels, rows, cols, gradScale) => addon.softmaxCrossEntropy(grad, logits, labels.data, labels.sparse, rows, cols, gradScale, labels.weights ?? null, labels.smoothing ?? 0),
+    crossEntropy: (grad, probs, labels, rows, cols, gradScale) => addon.crossEntropy(grad, probs, labels.data, labels.sparse, rows, cols, gradScale, labels.weights ?? null, labels.smoothing ?? 0),
+    binaryCrossEntropy: (grad, pred, labels, rows, cols, fromLogits, gradScale) => addon.binaryCrossEntropy(grad, pred, labels.data, labels.sparse, rows, cols, gradScale, labels.weights ?? null, labels.smoothing ?? 0, fromLogits),
+    meanSquaredError: (grad, pred, labels, rows, cols, gradScale) => addon.meanSquaredError(grad, pred, labels.data, labels.sparse, rows, cols, gradScale, labels.weights ?? null, labels.smoothing ?? 0),
     countCorrect: (pred, labels, rows, cols) => addon.countCorrect(pred, labels.data, labels.sparse, rows, cols),
     sgdUpdate: (param, grad, velocity, lr, momentum, nesterov) => addon.sgdUpdate(param, grad, velocity, lr, momentum, nesterov),
     rmspropUpdate: (param, grad, meanSquare, lr, rho, epsilon) => addon.rmspropUpdate(param, grad, meanSquare, lr, rho, epsilon),
     adamUpdate: (param, grad, m, v, lr, beta1, beta2, epsilon, step) => addon.adamUpdate(param, grad, m, v, lr, beta1, beta2, epsilon, step),
+    nadamUpdate: (param, grad, m, v, lr, beta1, beta2, epsilon, momentScale, gradScale, unbias2) => addon.nadamUpdate(param, grad, m, v, lr, beta1, beta2, epsilon, momentScale, gradScale, unbias2),
+    weightDecay: (param, rate) => addon.weightDecay(param, rate),
+    batchNormStatistics: (mean, variance, x, outer, channels, inner) => addon.batchNormStatistics(mean, variance, x, outer, channels, inner),
+    batchNormForward: (y, x, mean, variance, gamma, beta, epsilon, outer, channels, inner) => addon.batchNormForward(y, x, mean, variance, gamma, beta, epsilon, outer, channels, inner),
+    batchNormBackward: (dx, dgamma, dbeta, dy, x, mean, variance, gamma, epsilon, outer, channels, inner, batchStatistics) =>
+      addon.batchNormBackward(dx, dgamma, dbeta, dy, x, mean, variance, gamma, epsilon, outer, channels, inner, batchStatistics),
+    layerNormForward: (y, mean, variance, x, gamma, beta, epsilon, rows, cols) => addon.layerNormForward(y, mean, variance, x, gamma, beta, epsilon, rows, cols),
+    layerNormBackward: (dx, dgamma, dbeta, dy, x, mean, variance, gamma, epsilon, rows, cols) => addon.layerNormBackward(dx, dgamma, dbeta, dy, x, mean, variance, gamma, epsilon, rows, cols),
     getThreads: () => addon.getThreads(),
     setThreads: (n) => addon.setThreads(n),
     cpuPaths: () => addon.cpuPaths() as CpuPath[],

@@ -3,9 +3,10 @@
 import type { Backend } from '../backend.js';
 import { conv2d, conv2dBackwardFilter, conv2dBackwardInput } from './conv.js';
 import { activation, activationBackward, biasActivation, biasActivationBackward, biasGrad, gatherBytes, multiply, softmax, softmaxBackward } from './elementwise.js';
-import { countCorrect, crossEntropy, meanSquaredError, softmaxCrossEntropy } from './losses.js';
+import { binaryCrossEntropy, countCorrect, crossEntropy, meanSquaredError, softmaxCrossEntropy } from './losses.js';
 import { matmul } from './matmul.js';
-import { adamUpdate, rmspropUpdate, sgdUpdate } from './optimizers.js';
+import { adamUpdate, nadamUpdate, rmspropUpdate, sgdUpdate, weightDecay } from './optimizers.js';
+import { batchNormBackward, batchNormForward, batchNormStatistics, layerNormBackward, layerNormForward } from './normalization.js';
 import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from './pool.js';
 import { argReduce, binary, gather, pad, reduce, scatterAdd, select, slice, sliceAdd, sliceAssign, tile, transpose, unary } from './tensor.js';
 
@@ -32,9 +33,17 @@ export const tsBackend: Backend = {
   gatherBytes,
   softmaxCrossEntropy,
   crossEntropy,
+  binaryCrossEntropy,
   meanSquaredError,
   countCorrect,
   sgdUpdate,
   rmspropUpdate,
   adamUpdate,
+  nadamUpdate,
+  weightDecay,
+  batchNormStatistics,
+  batchNormForward,
+  batchNormBackward,
+  layerNormForward,
+  layerNormBackward,
 };

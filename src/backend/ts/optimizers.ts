@@ -41,3 +41,21 @@ export function adamUpdate(param: Float32Array, grad: Float32Array, m: Float32Ar
     param[i] -= (lr * (mi / c1)) / (Math.sqrt(vi / c2) + epsilon);
   }
 }
+
+export function nadamUpdate(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, lr: number, beta1: number, beta2: number, epsilon: number, momentScale: number, gradScale: number, unbias2: number): void {
+  const n = param.length;
+  // Keras' Nadam.update_step: m̂ = momentScale·m + gradScale·g, v̂ = v / (1 − β₂ᵗ)
+  for (let i = 0; i < n; i++) {
+    const g = grad[i]!;
+    const mi = m[i]! + (g - m[i]!) * (1 - beta1);
+    const vi = v[i]! + (g * g - v[i]!) * (1 - beta2);
+    m[i] = mi;
+    v[i] = vi;
+    param[i] -= ((momentScale * mi + gradScale * g) * lr) / (Math.sqrt(vi / unbias2) + epsilon);
+  }
+}
+
+export function weightDecay(param: Float32Array, rate: number): void {
+  const n = param.length;
+  for (let i = 0; i < n; i++) param[i] -= param[i]! * rate;
+}
