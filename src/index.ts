@@ -34,3 +34,5 @@ export { loadLayersModel, modelFromArtifacts } from './model/load.js';
 export { modelToArtifacts } from './model/save.js';
 export * as lossFunctions from './losses/index.js';
 export * as metrics from './metrics/index.js';
+export { regularizers, Regularizer } from './regularizers.js';
+export { constraints, Constraint } from './constraints.js';

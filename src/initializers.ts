@@ -182,14 +182,14 @@ export interface VarianceScalingArgs {
 }
 
 /**
- * Keras' VarianceScaling: variance scale / fan. Glorot, He and LeCun are its named forms, saved under
- * their own class names as Keras saves them.
+ * Keras' VarianceScaling: variance scale / fan. Glorot, He and LeCun are its named forms, saved as
+ * TF.js saves them: as the VarianceScaling they are (Keras 3's own class names load too).
  */
 class VarianceScaling extends Initializer {
   readonly scale: number;
   readonly mode: FanMode;
   readonly distribution: Distribution;
-  constructor(args: VarianceScalingArgs, private readonly named?: string) {
+  constructor(args: VarianceScalingArgs) {
     super(args.seed, 'initializers.varianceScaling');
     this.scale = finite(args.scale, 1, 'initializers.varianceScaling: scale');
     if (this.scale <= 0) throw new TegakiError(`initializers.varianceScaling: scale must be positive, received ${this.scale}.`);
@@ -197,10 +197,10 @@ class VarianceScaling extends Initializer {
     this.distribution = oneOf(args.distribution, DISTRIBUTIONS, 'normal', 'initializers.varianceScaling: distribution');
   }
   getClassName(): string {
-    return this.named ?? 'VarianceScaling';
+    return 'VarianceScaling';
   }
   getConfig(): Record<string, unknown> {
-    return this.named ? { seed: this.seed } : { scale: this.scale, mode: this.mode, distribution: this.distribution, seed: this.seed };
+    return { scale: this.scale, mode: this.mode, distribution: this.distribution, seed: this.seed };
   }
   protected fill(values: Float32Array, shape: readonly number[], rng: Random): void {
     const { fanIn, fanOut } = fans(shape);
@@ -269,10 +269,11 @@ class Orthogonal extends Initializer {
 type Factory = (args?: Record<string, unknown>) => Initializer;
 const seedOnly = (name: string, scale: number, mode: FanMode, distribution: Distribution): Factory => (args = {}) => {
   checkArgs(args, ['seed'], `initializers.${name}`);
-  return new VarianceScaling({ scale, mode, distribution, seed: args['seed'] as number }, name.charAt(0).toUpperCase() + name.slice(1));
+  return new VarianceScaling({ scale, mode, distribution, seed: args['seed'] as number });
 };
 
-function checkArgs(args: unknown, known: readonly string[], where: string): asserts args is Record<string, unknown> {
+/** Refuses an options object with an option not in known, by name (where names the factory). */
+export function checkArgs(args: unknown, known: readonly string[], where: string): asserts args is Record<string, unknown> {
   if (args === null || typeof args !== 'object') throw new TegakiError(`${where} expects an options object, received ${shown(args)}.`);
   const unknown = Object.keys(args).find((k) => !known.includes(k) && (args as Record<string, unknown>)[k] !== undefined);
   if (unknown) throw new TegakiError(`${where}: option '${unknown}' is not supported (supported: ${known.join(', ') || 'none'}).`);
@@ -326,19 +327,34 @@ export function getInitializer(value: unknown, fallback: InitializerName, field:
     throw new TegakiError(`${field}: unknown initializer ${shown(value)}. Expected one of: ${INITIALIZER_NAMES.join(', ')} (a name or tf.initializers.*()).`);
   };
   if (typeof value === 'string') return initializers[initializerKey(value) ?? fail()]();
-  if (typeof value !== 'object') return fail();
-  const json = value as { className?: unknown; class_name?: unknown; config?: unknown };
-  const className = json.className ?? json.class_name;
-  if (typeof className !== 'string') return fail();
-  const config = json.config ?? {};
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new TegakiError(`${field}: the config of initializer ${className} must be an object.`);
+  const { className, config } = readSerializedObject(value, 'initializer', field) ?? fail();
   const key = initializerKey(className) ?? fail();
+  return prefixErrors(field, () => (initializers[key] as Factory)(config));
+}
+
+/** fn's TegakiError with field in front: which layer option a bad config came from. */
+export function prefixErrors<T>(field: string, fn: () => T): T {
   try {
-    return (initializers[key] as Factory)(Object.fromEntries(Object.entries(config).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v])));
+    return fn();
   } catch (e) {
     if (e instanceof TegakiError) throw new TegakiError(`${field}: ${e.message}`);
     throw e;
   }
+}
+
+/**
+ * A Keras object as a layer option or model.json gives it, {className, config} (or class_name),
+ * with its config keys in camelCase; null when value is not such an object. kind and field name it
+ * in errors.
+ */
+export function readSerializedObject(value: unknown, kind: string, field: string): SerializedObject | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const json = value as { className?: unknown; class_name?: unknown; config?: unknown };
+  const className = json.className ?? json.class_name;
+  if (typeof className !== 'string') return null;
+  const config = json.config ?? {};
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new TegakiError(`${field}: the config of ${kind} ${className} must be an object.`);
+  return { className, config: Object.fromEntries(Object.entries(config).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v])) };
 }
 
 /** TF.js' serializeInitializer: {className, config}. */

@@ -286,7 +286,7 @@ test('hostile quantizations in model.json are refused with one line naming the f
   const cases: [string, (dir: string) => void, RegExp][] = [
     ['scale overflowing to Infinity', (dir) => {
       const file = join(dir, 'model.json');
-      writeFileSync(file, readFileSync(file, 'utf8').replace(/"scale":[^,}]+/, '"scale":1e999'));
+      writeFileSync(file, readFileSync(file, 'utf8').replace(/("quantization":\{[^}]*"scale":)[^,}]+/, (_, head: string) => `${head}1e999`));
     }, /quantization\.scale is Infinity; it must be a finite number/],
     ['a shard one byte short', (dir) => {
       const shard = join(dir, 'group1-shard2of2.bin');

@@ -13,6 +13,7 @@ import { dilatedWindow } from '../ops/windows.js';
 import { formatShape, type Shape, Tensor } from '../tensor.js';
 import { singleInput, singleSampleShape, type CallArgs, type LayerArgs, type LayerInput, type WeightSpec, type Padding, paddingOption, positivePair, requireDefault, windowGeometry, type BatchShape } from './layer.js';
 import { ActivatedLayer, activationOp, type ForwardOptions } from './fused.js';
+import { KERNEL_BIAS_REGULARIZATION_OPTIONS, kernelBiasRegularization, kernelBiasRegularizationConfig, type KernelBiasRegularization, type KernelBiasRegularizationArgs } from './regularization.js';
 
 /** The options of every 2-D convolution layer (TF.js' BaseConvLayerArgs). */
 export interface BaseConvArgs extends LayerArgs {
@@ -35,7 +36,7 @@ export interface BaseConvArgs extends LayerArgs {
   dilationRate?: number | [number, number];
 }
 
-export interface Conv2DArgs extends BaseConvArgs {
+export interface Conv2DArgs extends BaseConvArgs, KernelBiasRegularizationArgs {
   /** Number of output channels. Required. */
   filters: number;
   /** Default 'glorotUniform'. */
@@ -153,12 +154,16 @@ export class Conv2D extends BaseConv {
   static override readonly className = 'Conv2D';
   readonly filters: number;
   readonly kernelInitializer: Initializer;
+  /** The regularizers and constraints of the kernel, bias and output. */
+  readonly regularization: KernelBiasRegularization;
   private lastInput: Tensor | null = null;
 
   constructor(args: Conv2DArgs) {
-    super(args, ['filters', 'kernelInitializer']);
+    super(args, ['filters', 'kernelInitializer', ...KERNEL_BIAS_REGULARIZATION_OPTIONS]);
     this.filters = filtersOption(args.filters, 'Conv2D');
     this.kernelInitializer = getInitializer(args.kernelInitializer, 'glorotUniform', 'Conv2D kernelInitializer');
+    this.regularization = kernelBiasRegularization(args, 'Conv2D');
+    this.activityRegularizer = this.regularization.activityRegularizer;
   }
 
   override computeOutputShape(batchShape: BatchShape | BatchShape[]): BatchShape {
@@ -170,8 +175,8 @@ export class Conv2D extends BaseConv {
   }
 
   override weightSpecs(inputShape: Shape): WeightSpec[] {
-    const kernel: WeightSpec = { name: 'kernel', shape: [...this.kernelSize, inputShape[2]!, this.filters], initializer: this.kernelInitializer };
-    return this.useBias ? [kernel, { name: 'bias', shape: [this.filters], initializer: this.biasInitializer }] : [kernel];
+    const kernel: WeightSpec = { name: 'kernel', shape: [...this.kernelSize, inputShape[2]!, this.filters], initializer: this.kernelInitializer, regularizer: this.regularization.kernelRegularizer, constraint: this.regularization.kernelConstraint };
+    return this.useBias ? [kernel, { name: 'bias', shape: [this.filters], initializer: this.biasInitializer, regularizer: this.regularization.biasRegularizer, constraint: this.regularization.biasConstraint }] : [kernel];
   }
 
   private get kernel(): Tensor {
@@ -200,6 +205,6 @@ export class Conv2D extends BaseConv {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), filters: this.filters, kernelInitializer: serializeInitializer(this.kernelInitializer) };
+    return { ...super.getConfig(), filters: this.filters, kernelInitializer: serializeInitializer(this.kernelInitializer), ...kernelBiasRegularizationConfig(this.regularization) };
   }
 }

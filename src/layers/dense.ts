@@ -10,8 +10,9 @@ import { matMul } from '../ops/matmul.js';
 import { formatShape, type Shape, Tensor } from '../tensor.js';
 import { singleInput, singleSampleShape, type CallArgs, type LayerArgs, type LayerInput, type WeightSpec, type BatchShape } from './layer.js';
 import { ActivatedLayer, activationOp, type ForwardOptions } from './fused.js';
+import { KERNEL_BIAS_REGULARIZATION_OPTIONS, kernelBiasRegularization, kernelBiasRegularizationConfig, type KernelBiasRegularization, type KernelBiasRegularizationArgs } from './regularization.js';
 
-export interface DenseArgs extends LayerArgs {
+export interface DenseArgs extends LayerArgs, KernelBiasRegularizationArgs {
   /** Number of outputs. Required. */
   units: number;
   /** Default 'linear'. */
@@ -33,11 +34,13 @@ export class Dense extends ActivatedLayer {
   readonly useBias: boolean;
   readonly kernelInitializer: Initializer;
   readonly biasInitializer: Initializer;
+  /** The regularizers and constraints of the kernel, bias and output. */
+  readonly regularization: KernelBiasRegularization;
   private lastInput: Tensor | null = null;
 
   constructor(args: DenseArgs) {
     // inputDim is TF.js' shorthand for inputShape [inputDim]
-    super(args.inputDim !== undefined && args.inputShape === undefined ? { ...args, inputShape: [args.inputDim] } : args, ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'inputDim']);
+    super(args.inputDim !== undefined && args.inputShape === undefined ? { ...args, inputShape: [args.inputDim] } : args, ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'inputDim', ...KERNEL_BIAS_REGULARIZATION_OPTIONS]);
     if (!Number.isInteger(args.units) || args.units <= 0) {
       throw new TegakiError(`Expected a strictly positive integer for units of Dense. Received units=${JSON.stringify(args.units)}.`);
     }
@@ -46,6 +49,8 @@ export class Dense extends ActivatedLayer {
     this.useBias = args.useBias ?? true;
     this.kernelInitializer = getInitializer(args.kernelInitializer, 'glorotUniform', 'Dense kernelInitializer');
     this.biasInitializer = getInitializer(args.biasInitializer, 'zeros', 'Dense biasInitializer');
+    this.regularization = kernelBiasRegularization(args, 'Dense');
+    this.activityRegularizer = this.regularization.activityRegularizer;
   }
 
   override computeOutputShape(inputShape: BatchShape | BatchShape[]): BatchShape {
@@ -64,8 +69,8 @@ export class Dense extends ActivatedLayer {
   }
 
   override weightSpecs(inputShape: Shape): WeightSpec[] {
-    const kernel: WeightSpec = { name: 'kernel', shape: [inputShape.at(-1)!, this.units], initializer: this.kernelInitializer };
-    return this.useBias ? [kernel, { name: 'bias', shape: [this.units], initializer: this.biasInitializer }] : [kernel];
+    const kernel: WeightSpec = { name: 'kernel', shape: [inputShape.at(-1)!, this.units], initializer: this.kernelInitializer, regularizer: this.regularization.kernelRegularizer, constraint: this.regularization.kernelConstraint };
+    return this.useBias ? [kernel, { name: 'bias', shape: [this.units], initializer: this.biasInitializer, regularizer: this.regularization.biasRegularizer, constraint: this.regularization.biasConstraint }] : [kernel];
   }
 
   private get kernel(): Tensor {
@@ -121,6 +126,7 @@ export class Dense extends ActivatedLayer {
       useBias: this.useBias,
       kernelInitializer: serializeInitializer(this.kernelInitializer),
       biasInitializer: serializeInitializer(this.biasInitializer),
+      ...kernelBiasRegularizationConfig(this.regularization),
     };
   }
 }

@@ -4,8 +4,11 @@
 // computeOutputShape and getConfig describe it. Symbolic tensors (tf.input(), layer.apply on them)
 // describe functional models. Built-in layers also have fused kernels (fused.ts).
 
+import { getConstraint, type Constraint } from '../constraints.js';
 import { refuseUnknownOptions, TegakiError } from '../errors.js';
 import { getInitializer, type Initializer } from '../initializers.js';
+import { withoutRecording } from '../ops/engine.js';
+import { getRegularizer, type Regularizer } from '../regularizers.js';
 import { Random } from '../random.js';
 import { formatShape, Tensor, type Shape } from '../tensor.js';
 import { shown } from '../json.js';
@@ -30,6 +33,10 @@ export interface WeightSpec {
   name: string;
   shape: number[];
   initializer: Initializer;
+  /** Penalty added to the training loss. Default none. */
+  regularizer?: Regularizer | null;
+  /** Projection applied after every optimizer update. Default none. */
+  constraint?: Constraint | null;
 }
 
 /** A trainable array and the gradient of the loss with respect to it. */
@@ -39,10 +46,14 @@ export interface Weight {
   grad: Tensor;
 }
 
-/** A layer's weight (TF.js' LayerVariable): read() gives the tensor ops use, write() replaces its values. */
+/**
+ * A layer's weight (TF.js' LayerVariable): read() gives the tensor ops use, write() replaces its
+ * values. It carries its regularizer (a training-loss penalty) and constraint (applied after each
+ * optimizer update), as Keras 3's variables do.
+ */
 export class LayerWeight implements Weight {
   readonly grad: Tensor;
-  constructor(readonly name: string, readonly value: Tensor, public trainable = true) {
+  constructor(readonly name: string, readonly value: Tensor, public trainable = true, readonly regularizer: Regularizer | null = null, readonly constraint: Constraint | null = null) {
     this.grad = new Tensor(value.shape);
   }
 
@@ -56,6 +67,19 @@ export class LayerWeight implements Weight {
       throw new TegakiError(`Weight ${this.name} has shape ${formatShape(this.value.shape)}, received ${values instanceof Tensor ? formatShape(values.shape) : typeof values}.`);
     }
     this.value.f32.set(values.f32);
+    // as TF.js' LayerVariable.write (so setWeights and loading a model apply it too)
+    this.constrain();
+  }
+
+  /** Project the values by the constraint, in place (after an optimizer update). */
+  constrain(): void {
+    const constraint = this.constraint;
+    if (!constraint) return;
+    const projected = withoutRecording(() => constraint.apply(this.value));
+    if (!(projected instanceof Tensor) || projected.shape.join() !== this.value.shape.join()) {
+      throw new TegakiError(`Weight ${this.name}: constraint ${constraint.getClassName()} must return a tensor of shape ${formatShape(this.value.shape)}.`);
+    }
+    this.value.f32.set(projected.f32);
   }
 
   get shape(): number[] {
@@ -86,6 +110,8 @@ export abstract class Layer {
   readonly weights: LayerWeight[] = [];
   /** Where this layer was applied to symbolic tensors (functional models), in order. */
   readonly inboundNodes: LayerNode[] = [];
+  /** Penalty of the layer's output added to the training loss (TF.js' and Keras' activityRegularizer). */
+  activityRegularizer: Regularizer | null = null;
   private inShapes: number[][] = [];
   private outShape: number[] = [];
   /** Draws initial weights in build(); models set it to their seeded stream. */
@@ -213,22 +239,26 @@ export abstract class Layer {
    */
   build(inputShape: BatchShape | BatchShape[]): void {
     const first = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as BatchShape;
-    for (const spec of this.weightSpecs(first.slice(1) as number[])) this.addWeight(spec.name, spec.shape, 'float32', spec.initializer);
+    for (const spec of this.weightSpecs(first.slice(1) as number[])) this.addWeight(spec.name, spec.shape, 'float32', spec.initializer, spec.regularizer, true, spec.constraint);
     this.built = true;
   }
 
-  /** TF.js' addWeight: a new weight of this layer, initialized by name (e.g. 'glorotUniform', 'zeros'). */
-  addWeight(name: string, shape: Shape, dtype?: string, initializer?: string | Initializer, regularizer?: unknown, trainable = true, constraint?: unknown): LayerWeight {
+  /**
+   * TF.js' addWeight: a new weight of this layer, initialized by name (e.g. 'glorotUniform',
+   * 'zeros'); regularizer (tf.regularizers.*) adds a penalty to the training loss, constraint
+   * (tf.constraints.*) projects the weight after every optimizer update.
+   */
+  addWeight(name: string, shape: Shape, dtype?: string, initializer?: string | Initializer, regularizer?: Regularizer | string | null, trainable = true, constraint?: Constraint | string | null): LayerWeight {
     const where = `Layer ${this.name || this.className}: addWeight('${name}')`;
     if (dtype !== undefined && dtype !== null && dtype !== 'float32') throw new TegakiError(`${where}: dtype '${String(dtype)}' is not supported (float32 only).`);
-    if (regularizer !== undefined && regularizer !== null) throw new TegakiError(`${where}: regularizers are not supported yet.`);
-    if (constraint !== undefined && constraint !== null) throw new TegakiError(`${where}: constraints are not supported yet.`);
+    const penalty = getRegularizer(regularizer, `${where} regularizer`);
+    const projection = getConstraint(constraint, `${where} constraint`);
     if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) throw new TegakiError(`${where}: shape must be non-negative integers, received ${JSON.stringify(shape)}.`);
     const size = shape.reduce((n, d) => n * d, 1);
     if (size > MAX_WEIGHT_VALUES) throw new TegakiError(`${where}: shape ${shown(shape)} holds ${size} values, more than the ${MAX_WEIGHT_VALUES} a weight may have.`);
     const value = new Tensor([...shape]);
     getInitializer(initializer, 'glorotUniform', where).initialize(value.f32, shape, this.initRng ?? new Random((Math.random() * 2 ** 32) >>> 0));
-    const weight = new LayerWeight(name, value, trainable);
+    const weight = new LayerWeight(name, value, trainable ?? true, penalty, projection);
     this.weights.push(weight);
     return weight;
   }
@@ -296,6 +326,11 @@ export abstract class Layer {
     return this.weights.reduce((n, w) => n + w.value.size, 0);
   }
 
+  /** TF.js' calculateLosses: the penalties of this layer's regularized weights, as scalars. */
+  calculateLosses(): Tensor[] {
+    return this.weights.flatMap((w) => (w.regularizer ? [w.regularizer.apply(w.value)] : []));
+  }
+
   getWeights(): Tensor[] {
     return this.weights.map((w) => w.value.clone());
   }
@@ -360,6 +395,33 @@ export class LayerNode {
     if (!this.outputTensor) throw new TegakiError(`Layer ${this.layer.name}: node has no output yet.`);
     return this.outputTensor;
   }
+}
+
+/** Activity penalties of the forward pass being trained, or null when none is collected. */
+let activityPenalties: Tensor[] | null = null;
+
+/**
+ * fn's result and the penalties of the activity regularizers of the layers it calls with
+ * callLayer: what a training step adds to its loss (evaluation leaves them out, as TF.js does).
+ */
+export function collectActivityPenalties<T>(fn: () => T): { result: T; penalties: Tensor[] } {
+  const outer = activityPenalties;
+  const penalties: Tensor[] = [];
+  activityPenalties = penalties;
+  try {
+    return { result: fn(), penalties };
+  } finally {
+    activityPenalties = outer;
+  }
+}
+
+/** layer.call, and the penalty of its output when it has an activity regularizer and penalties are collected (Keras' __call__). */
+export function callLayer(layer: Layer, inputs: LayerInput, kwargs: CallArgs): LayerInput {
+  const out = layer.call(inputs, kwargs);
+  if (layer.activityRegularizer && activityPenalties) {
+    for (const t of Array.isArray(out) ? out : [out]) activityPenalties.push(layer.activityRegularizer.apply(t));
+  }
+  return out;
 }
 
 /** The one input of a single-input layer's call. */

@@ -3,7 +3,7 @@
 
 import { TegakiError } from '../errors.js';
 import { InputLayer } from '../layers/input.js';
-import type { CallArgs, Layer } from '../layers/layer.js';
+import { callLayer, type CallArgs, type Layer } from '../layers/layer.js';
 import type { LayerNode, SymbolicTensor } from '../layers/layer.js';
 import type { Tensor } from '../tensor.js';
 
@@ -94,7 +94,7 @@ export function runGraph(graph: Graph, xs: readonly Tensor[], kwargs: CallArgs):
   graph.inputs.forEach((t, i) => values.set(t, xs[i]!));
   for (const node of graph.nodes) {
     const ins = node.inputs.map((t) => values.get(t)!);
-    const out = node.layer.call(ins.length === 1 ? ins[0]! : ins, kwargs);
+    const out = callLayer(node.layer, ins.length === 1 ? ins[0]! : ins, kwargs);
     if (Array.isArray(out)) throw new TegakiError(`Layer ${node.layer.name}: call returned several tensors; tegaki's models take layers with one output.`);
     values.set(node.output, out);
   }

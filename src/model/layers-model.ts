@@ -7,7 +7,7 @@ import type { Labels } from '../backend/backend.js';
 import { getBackend } from '../backend/select.js';
 import { range, type SampleSource } from '../data/source.js';
 import { refuseUnknownOptions, TegakiError } from '../errors.js';
-import { snakeCase, SymbolicTensor, type CallArgs, type Layer, type LayerWeight } from '../layers/layer.js';
+import { collectActivityPenalties, snakeCase, SymbolicTensor, type CallArgs, type Layer, type LayerWeight } from '../layers/layer.js';
 import { layerToJson } from '../layers/serialization.js';
 import { getLoss, type Loss, type LossFunction } from '../losses.js';
 import { binaryAccuracy, categoricalAccuracy, confusionCounts, getMetric, sparseCategoricalAccuracy, weightedMeanCounts, type ConfusionCounts, type Metric, type MetricFunction } from '../metrics.js';
@@ -456,13 +456,16 @@ export class LayersModel implements LoopModel, NestableModel {
     return getBackend().countCorrect(out.f32, labels, rows, out.size / rows);
   }
 
-  /** The batch's loss and metrics as sums over its samples, from the outputs and their loss terms. */
-  private batchResult(ys: readonly Tensor[], outputs: readonly Tensor[], terms: readonly Tensor[], weights: readonly (Tensor | null)[]): BatchResult {
+  /**
+   * The batch's loss and metrics as sums over its samples, from the outputs and their loss terms;
+   * penalty (the regularizers', in training) is part of the loss, not of any output's.
+   */
+  private batchResult(ys: readonly Tensor[], outputs: readonly Tensor[], terms: readonly Tensor[], weights: readonly (Tensor | null)[], penalty = 0): BatchResult {
     return withoutRecording(() => {
       const rows = outputs[0]!.shape[0]!;
       const result = this.metricsOf(ys, outputs, weights);
       if (outputs.length > 1) this.outputNames.forEach((n, i) => (result.extra![`${n}_loss`] = terms[i]!.f32[0]! * rows));
-      return { ...result, loss: terms.reduce((n, t) => n + t.f32[0]!, 0) * rows };
+      return { ...result, loss: (terms.reduce((n, t) => n + t.f32[0]!, 0) + penalty) * rows };
     });
   }
 
@@ -495,10 +498,16 @@ export class LayersModel implements LoopModel, NestableModel {
     const perSample = batchWeights(ys, classWeights, sampleWeight);
     let outputs: Tensor[] = [];
     let terms: Tensor[] = [];
+    let penalty: Tensor | null = null;
     const { grads } = gradientsOf(() => {
-      outputs = this.execute(xs, true, rng);
+      const run = collectActivityPenalties(() => this.execute(xs, true, rng));
+      outputs = run.result;
       terms = this.lossTerms(ys, outputs, perSample);
-      return terms.reduce((a, b) => add(a, b));
+      // TF.js' training loss: the outputs' losses plus every regularizer's penalty
+      const penalties = [...run.penalties, ...this.calculateLosses()];
+      penalty = penalties.length > 0 ? penalties.reduce((a, b) => add(a, b)) : null;
+      const loss = terms.reduce((a, b) => add(a, b));
+      return penalty ? add(loss, penalty) : loss;
     }, weights.map((w) => w.value), undefined, (t) => ones(t.shape), add);
     weights.forEach((w, i) => {
       const g = grads[i];
@@ -506,7 +515,13 @@ export class LayersModel implements LoopModel, NestableModel {
       else w.grad.f32.fill(0);
     });
     this.optimizer!.apply(weights);
-    return this.batchResult(ys, outputs, terms, perSample);
+    for (const w of weights) w.constrain();
+    return this.batchResult(ys, outputs, terms, perSample, (penalty as Tensor | null)?.f32[0] ?? 0);
+  }
+
+  /** TF.js' calculateLosses: the penalties of every regularized weight, as scalars. */
+  calculateLosses(): Tensor[] {
+    return this.layers.flatMap((l) => l.calculateLosses());
   }
 
   evaluateSources(xs: readonly SampleSource[], ys: readonly SampleSource[], batchSize: number, sampleWeight: SampleSource | null = null): Logs {

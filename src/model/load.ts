@@ -240,6 +240,8 @@ function setWeightValues(model: LayersModel, values: NonNullable<Values>, where:
         if (!Number.isFinite(source[i]!)) throw new TegakiError(`${where}: weight ${key} contains ${source[i]} at index ${i}.`);
       }
       w.value.f32.set(source);
+      // as TF.js, whose loading writes each weight through LayerVariable.write
+      w.constrain();
     }
   }
   const extra = [...values.keys()].find((k) => !expected.has(k));

@@ -9,7 +9,7 @@ import { getBackend } from '../backend/select.js';
 import { range, type SampleSource } from '../data/source.js';
 import { refuseUnknownOptions, TegakiError } from '../errors.js';
 import { InputLayer } from '../layers/input.js';
-import { Layer } from '../layers/layer.js';
+import { callLayer, Layer } from '../layers/layer.js';
 import { ActivatedLayer, FusedLayer } from '../layers/fused.js';
 import { foldForInference } from '../layers/fold.js';
 import { layerToJson } from '../layers/serialization.js';
@@ -43,6 +43,8 @@ export class Sequential extends LayersModel {
   private readonly names: LayerNames;
   /** Gradient buffers of the fused path, one per batch size. */
   private readonly gradBuffers = new Map<number, Tensor>();
+  /** Each layer's output in the last fused forward: what activity regularizers penalize. */
+  private readonly layerOutputs: Tensor[] = [];
 
   constructor(args: SequentialArgs = {}) {
     if (!args || typeof args !== 'object') throw new TegakiError('sequential expects a config object, e.g. { layers: [...] }.');
@@ -173,7 +175,7 @@ export class Sequential extends LayersModel {
   override execute(xs: Tensor[], training: boolean, rng: Random = this.rng): Tensor[] {
     let h = xs[0]!;
     for (const layer of this.stack) {
-      const out = layer.call(h, { training, rng });
+      const out = callLayer(layer, h, { training, rng });
       if (Array.isArray(out)) throw new TegakiError(`Layer ${layer.name}: call returned several tensors; a Sequential layer must return one.`);
       h = out;
     }
@@ -196,14 +198,38 @@ export class Sequential extends LayersModel {
   /** Run a batch through every layer's fused kernels (or through `layers`); the result is reused by the next call. */
   forward(x: Tensor, training: boolean, rng: Random = this.rng, layers: readonly FusedLayer[] = this.fusedLayers): Tensor {
     let h = x;
-    for (const layer of layers) h = layer.forward(h, { training, rng });
+    for (const [i, layer] of layers.entries()) {
+      h = layer.forward(h, { training, rng });
+      // what activity regularizers penalize (training runs every layer's own kernels)
+      if (training) this.layerOutputs[i] = h;
+    }
     return h;
   }
 
-  /** Softmax + cross-entropy is computed from the logits when the model ends in softmax (and the loss takes probabilities). */
+  /**
+   * Softmax + cross-entropy is computed from the logits when the model ends in softmax (and the
+   * loss takes probabilities, and no activity regularizer needs the gradient with respect to its output).
+   */
   private get lossFromLogits(): boolean {
     const last = this.stack.at(-1);
-    return this.loss!.kernel === 'categorical' && !this.loss!.fromLogits && last instanceof ActivatedLayer && last.activation === 'softmax';
+    return this.loss!.kernel === 'categorical' && !this.loss!.fromLogits && last instanceof ActivatedLayer && last.activation === 'softmax' && !last.activityRegularizer;
+  }
+
+  /**
+   * The penalty of layer i's output when it has an activity regularizer, its gradient added to dy
+   * (dL/dy of that output, about to go into the layer's backward).
+   */
+  private activityPenalty(i: number, dy: Tensor): number {
+    const regularizer = this.stack[i]!.activityRegularizer;
+    const y = this.layerOutputs[i]!;
+    return regularizer ? regularizer.penalty(y.f32, y.shape, dy.f32) : 0;
+  }
+
+  /** The penalties of the regularized weights, their gradients added to those backward wrote. */
+  private weightPenalty(): number {
+    let total = 0;
+    for (const w of this.weights) if (w.regularizer) total += w.regularizer.penalty(w.value.f32, w.value.shape, w.grad.f32);
+    return total;
   }
 
   /** Loss sum and correct count of the batch just run forward; with grad, backpropagate too. */
@@ -215,11 +241,19 @@ export class Sequential extends LayersModel {
     const logits = this.lossFromLogits ? (last as ActivatedLayer).logits! : null;
     const lossTotal = lossSum(loss, (logits ?? output).f32, logits !== null || loss.fromLogits, labels, rows, cols, grad?.f32 ?? null, 1 / rows);
     const correct = this.accuracyKey ? getBackend().countCorrect(output.f32, labels, rows, cols) : 0;
+    // training adds the regularizers' penalties to the loss (evaluation leaves them out, as TF.js does)
+    let penalty = 0;
     if (grad) {
+      const top = this.stack.length - 1;
+      if (!logits) penalty += this.activityPenalty(top, grad);
       let d = logits ? (last as ActivatedLayer).backwardFromPreActivation(grad) : last.backward(grad);
-      for (let i = this.stack.length - 2; i >= 0; i--) d = this.fusedLayers[i]!.backward(d);
+      for (let i = top - 1; i >= 0; i--) {
+        penalty += this.activityPenalty(i, d);
+        d = this.fusedLayers[i]!.backward(d);
+      }
+      penalty += this.weightPenalty();
     }
-    return { loss: lossTotal, correct };
+    return { loss: lossTotal + penalty * rows, correct };
   }
 
   override trainBatch(xs: Tensor[], ys: Tensor[], rng: Random, classWeights?: (ClassWeight | null)[] | null, sampleWeight?: Tensor | null): BatchResult {
@@ -232,7 +266,9 @@ export class Sequential extends LayersModel {
     const labels = this.labelsOf(ys, classWeights, sampleWeight);
     const r = this.lossOfBatch(output, labels, grad);
     const result = this.withMetrics(r, ys, output, labels.weights ?? null);
-    this.optimizer!.apply(this.trainableWeights);
+    const weights = this.trainableWeights;
+    this.optimizer!.apply(weights);
+    for (const w of weights) w.constrain();
     return result;
   }
 
