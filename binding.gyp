@@ -24,6 +24,7 @@
         "native/elementwise.cc",
         "native/losses.cc",
         "native/optimizers.cc",
+        "native/augment.cc",
       ],
       "cflags_cc": ["-ffp-contract=fast"],
       "conditions": [

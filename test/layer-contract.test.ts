@@ -28,6 +28,16 @@ const cases: ContractCase[] = [
   { label: 'maxPooling2d same, strides 1', make: (inputShape) => layers.maxPooling2d({ poolSize: [2, 3], strides: 1, padding: 'same', inputShape }), inputShape: [4, 5, 2], outputShape: [4, 5, 2], weights: [] },
   { label: 'flatten', make: (inputShape) => layers.flatten({ inputShape }), inputShape: [3, 2, 2], outputShape: [12], weights: [] },
   { label: 'dropout', make: (inputShape) => layers.dropout({ rate: 0.25, inputShape }), inputShape: [8], outputShape: [8], weights: [] },
+  { label: 'rescaling', make: (inputShape) => layers.rescaling({ scale: 0.5, offset: 0.25, inputShape }), inputShape: [4, 5, 2], outputShape: [4, 5, 2], weights: [] },
+  { label: 'resizing with crop', make: (inputShape) => layers.resizing({ height: 3, width: 7, cropToAspectRatio: true, inputShape }), inputShape: [6, 5, 2], outputShape: [3, 7, 2], weights: [] },
+  { label: 'centerCrop', make: (inputShape) => layers.centerCrop({ height: 3, width: 4, inputShape }), inputShape: [6, 5, 2], outputShape: [3, 4, 2], weights: [] },
+  { label: 'randomCrop', make: (inputShape) => layers.randomCrop({ height: 3, width: 4, inputShape }), inputShape: [6, 5, 2], outputShape: [3, 4, 2], weights: [] },
+  { label: 'randomRotation', make: (inputShape) => layers.randomRotation({ factor: 0.2, fillMode: 'constant', inputShape }), inputShape: [6, 5, 2], outputShape: [6, 5, 2], weights: [] },
+  { label: 'randomTranslation', make: (inputShape) => layers.randomTranslation({ heightFactor: 0.2, widthFactor: [0, 0.3], inputShape }), inputShape: [6, 5, 2], outputShape: [6, 5, 2], weights: [] },
+  { label: 'randomZoom', make: (inputShape) => layers.randomZoom({ heightFactor: 0.2, widthFactor: 0.1, fillMode: 'wrap', inputShape }), inputShape: [6, 5, 2], outputShape: [6, 5, 2], weights: [] },
+  { label: 'randomFlip', make: (inputShape) => layers.randomFlip({ mode: 'horizontal', inputShape }), inputShape: [6, 5, 2], outputShape: [6, 5, 2], weights: [] },
+  { label: 'randomContrast', make: (inputShape) => layers.randomContrast({ factor: 0.3, valueRange: [-2, 2], inputShape }), inputShape: [6, 5, 2], outputShape: [6, 5, 2], weights: [] },
+  { label: 'randomBrightness', make: (inputShape) => layers.randomBrightness({ factor: 0.3, valueRange: [-2, 2], inputShape }), inputShape: [6, 5, 2], outputShape: [6, 5, 2], weights: [] },
   { label: 'activation', make: (inputShape) => layers.activation({ activation: 'sigmoid', inputShape }), inputShape: [2, 3], outputShape: [2, 3], weights: [] },
 ];
 

@@ -39,6 +39,7 @@ const SAMPLES: Record<string, unknown> = {
   biasRegularizer: 'l2', activityRegularizer: 'l2', rate: 0.5, noiseShape: [1, 6], seed: 7, dataFormat: 'channelsFirst',
   kernelSize: 2, filters: 4, strides: 2, padding: 'same', dilationRate: 2, poolSize: 3, axis: 1, shape: [6],
   batchShape: [null, 6], sparse: true, rank: 3, ragged: true,
+  scale: 2, offset: 1, height: 3, width: 3, interpolation: 'nearest', cropToAspectRatio: true,
 };
 
 /** Options whose effect another test checks (they need not show in getConfig). */
@@ -65,6 +66,9 @@ const layerCases: LayerCase[] = [
   { factory: 'layers.maxPooling2d', make: (a) => tg.layers.maxPooling2d(a as never), base: {}, options: optionsOf(layerFile('pooling.d.ts'), 'Pooling2DLayerArgs'), samples: { strides: 1 } },
   { factory: 'layers.concatenate', make: (a) => tg.layers.concatenate(a as never), base: {}, options: optionsOf(layerFile('merge.d.ts'), 'ConcatenateLayerArgs') },
   { factory: 'layers.add', make: (a) => tg.layers.add(a as never), base: {}, options: optionsOf(engineFile('topology.d.ts'), 'LayerArgs') },
+  { factory: 'layers.rescaling', make: (a) => tg.layers.rescaling(a as never), base: { scale: 0.5 }, options: optionsOf(layerFile('preprocessing/image_preprocessing.d.ts'), 'RescalingArgs') },
+  { factory: 'layers.resizing', make: (a) => tg.layers.resizing(a as never), base: { height: 2, width: 2 }, options: optionsOf(layerFile('preprocessing/image_resizing.d.ts'), 'ResizingArgs') },
+  { factory: 'layers.centerCrop', make: (a) => tg.layers.centerCrop(a as never), base: { height: 2, width: 2 }, options: optionsOf(layerFile('preprocessing/center_crop.d.ts'), 'CenterCropArgs') },
   { factory: 'layers.inputLayer', make: (a) => tg.layers.inputLayer(a as never), base: { batchInputShape: [null, 4] }, options: optionsOf(engineFile('input_layer.d.ts'), 'InputLayerArgs') },
 ];
 

@@ -45,6 +45,28 @@ export interface PoolGeometry {
   padLeft: number;
 }
 
+/** Shapes of one image warp: x is [batch, inH, inW, channels], y is [batch, outH, outW, channels]. */
+export interface WarpGeometry {
+  batch: number;
+  inH: number;
+  inW: number;
+  channels: number;
+  outH: number;
+  outW: number;
+}
+
+/** How a warp reads between pixels. */
+export type WarpInterpolation = 'bilinear' | 'nearest';
+/** How a warp reads outside the image (Keras' fill_mode; TensorFlow's ImageProjectiveTransformV3). */
+export type WarpFillMode = 'constant' | 'reflect' | 'wrap' | 'nearest';
+
+/** Shapes of a colour adjustment: x and y are [batch, pixels, channels]. */
+export interface ColorGeometry {
+  batch: number;
+  pixels: number;
+  channels: number;
+}
+
 /** Elementwise activations (softmax works on rows and has its own kernels). */
 export type ElementwiseActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
 
@@ -158,6 +180,19 @@ export interface Backend extends TensorKernels {
   sgdUpdate(param: Float32Array, grad: Float32Array, velocity: Float32Array | null, lr: number, momentum: number, nesterov: boolean): void;
   rmspropUpdate(param: Float32Array, grad: Float32Array, meanSquare: Float32Array, lr: number, rho: number, epsilon: number): void;
   adamUpdate(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, lr: number, beta1: number, beta2: number, epsilon: number, step: number): void;
+
+  // ---- image augmentation (ts/augment.ts, native/augment.cc) ----
+  // y[b, oy, ox, :] = x[b] read at ((a0·ox + a1·oy + a2)/k, (b0·ox + b1·oy + b2)/k), k = c0·ox + c1·oy + 1,
+  // with transforms[b·8 ..] = [a0, a1, a2, b0, b1, b2, c0, c1] (TensorFlow's ImageProjectiveTransformV3:
+  // pixel centres at integer coordinates; fillValue only for fillMode 'constant').
+  affineTransform(y: Float32Array, x: Float32Array, transforms: Float32Array, g: WarpGeometry, interpolation: WarpInterpolation, fillMode: WarpFillMode, fillValue: number): void;
+  // dx = the transposed warp of dy: the gradient of affineTransform with respect to x (overwrites dx).
+  affineTransformBackward(dx: Float32Array, dy: Float32Array, transforms: Float32Array, g: WarpGeometry, interpolation: WarpInterpolation, fillMode: WarpFillMode): void;
+  // y = clip(z, low, high) with z = (x − m)·contrast[b] + m (m: the image's channel mean over pixels)
+  // when contrast is given, else x; plus delta[b] when delta is given.
+  adjustColor(y: Float32Array, x: Float32Array, contrast: Float32Array | null, delta: Float32Array | null, g: ColorGeometry, low: number, high: number): void;
+  // dx = the gradient of adjustColor with respect to x (overwrites dx); clip passes dy where low ≤ z ≤ high.
+  adjustColorBackward(dx: Float32Array, dy: Float32Array, x: Float32Array, contrast: Float32Array | null, delta: Float32Array | null, g: ColorGeometry, low: number, high: number): void;
 }
 
 /** Keras clips probabilities by this before taking logs. */

@@ -28,3 +28,4 @@ export const average = (args: LayerArgs = {}): Average => new Average(args);
 export const maximum = (args: LayerArgs = {}): Maximum => new Maximum(args);
 export const minimum = (args: LayerArgs = {}): Minimum => new Minimum(args);
 export const concatenate = (args: ConcatenateArgs = {}): Concatenate => new Concatenate(args);
+export * from './preprocessing/index.js';

@@ -10,6 +10,7 @@ import { InputLayer } from './input.js';
 import { Layer } from './layer.js';
 import { Add, Average, Concatenate, Maximum, Minimum, Multiply } from './merge.js';
 import { MaxPooling2D } from './pooling.js';
+import { PREPROCESSING_CLASSES } from './preprocessing/index.js';
 
 /** A layer class as registerClass takes it: a className and a constructor (or fromConfig) taking the config. */
 export interface SerializableLayerClass {
@@ -20,7 +21,7 @@ export interface SerializableLayerClass {
 
 /** The built-in layer classes by the class name model.json gives them. */
 const BUILT_IN_CLASSES: ReadonlyMap<string, SerializableLayerClass> = new Map(
-  ([Dense, Conv2D, MaxPooling2D, Dropout, Flatten, Activation, InputLayer, Add, Average, Concatenate, Maximum, Minimum, Multiply] as unknown as SerializableLayerClass[]).map((cls) => [cls.className!, cls]),
+  ([Dense, Conv2D, MaxPooling2D, Dropout, Flatten, Activation, InputLayer, Add, Average, Concatenate, Maximum, Minimum, Multiply, ...PREPROCESSING_CLASSES] as unknown as SerializableLayerClass[]).map((cls) => [cls.className!, cls]),
 );
 const MODEL_CLASSES = ['Sequential', 'Model', 'Functional'];
 

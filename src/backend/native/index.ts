@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Backend, ConvGeometry, ElementwiseActivation, Labels, MatmulOptions, PoolGeometry } from '../backend.js';
+import type { Backend, ConvGeometry, ElementwiseActivation, Labels, MatmulOptions, PoolGeometry, WarpFillMode, WarpGeometry } from '../backend.js';
 import { tensorKernels } from '../ts/index.js';
 
 /** The functions the addon exports (native/binding.cc); geometry travels as positional numbers. */
@@ -32,6 +32,10 @@ interface Addon {
   sgdUpdate(param: Float32Array, grad: Float32Array, velocity: Float32Array | null, lr: number, momentum: number, nesterov: boolean): void;
   rmspropUpdate(param: Float32Array, grad: Float32Array, meanSquare: Float32Array, lr: number, rho: number, epsilon: number): void;
   adamUpdate(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, lr: number, beta1: number, beta2: number, epsilon: number, step: number): void;
+  affineTransform(y: Float32Array, x: Float32Array, transforms: Float32Array, nearest: boolean, fillMode: number, fillValue: number, ...g: number[]): void;
+  affineTransformBackward(dx: Float32Array, dy: Float32Array, transforms: Float32Array, nearest: boolean, fillMode: number, ...g: number[]): void;
+  adjustColor(y: Float32Array, dy: null, x: Float32Array, contrast: Float32Array | null, delta: Float32Array | null, batch: number, pixels: number, channels: number, low: number, high: number): void;
+  adjustColorBackward(dx: Float32Array, dy: Float32Array, x: Float32Array, contrast: Float32Array | null, delta: Float32Array | null, batch: number, pixels: number, channels: number, low: number, high: number): void;
   getThreads(): number;
   setThreads(n: number): number;
   cpuPaths(): string[];
@@ -63,6 +67,9 @@ const ACT: Record<ElementwiseActivation, number> = { linear: 0, relu: 1, sigmoid
 function convArgs(g: ConvGeometry): number[] {
   return [g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft, g.dilationH ?? 1, g.dilationW ?? 1];
 }
+
+const FILL: Record<WarpFillMode, number> = { constant: 0, reflect: 1, wrap: 2, nearest: 3 };
+const warpArgs = (g: WarpGeometry): number[] => [g.batch, g.inH, g.inW, g.channels, g.outH, g.outW];
 
 function wrap(addon: Addon): NativeBackend {
   return {
@@ -103,6 +110,10 @@ function wrap(addon: Addon): NativeBackend {
     sgdUpdate: (param, grad, velocity, lr, momentum, nesterov) => addon.sgdUpdate(param, grad, velocity, lr, momentum, nesterov),
     rmspropUpdate: (param, grad, meanSquare, lr, rho, epsilon) => addon.rmspropUpdate(param, grad, meanSquare, lr, rho, epsilon),
     adamUpdate: (param, grad, m, v, lr, beta1, beta2, epsilon, step) => addon.adamUpdate(param, grad, m, v, lr, beta1, beta2, epsilon, step),
+    affineTransform: (y, x, transforms, g, interpolation, fillMode, fillValue) => addon.affineTransform(y, x, transforms, interpolation === 'nearest', FILL[fillMode], fillValue, ...warpArgs(g)),
+    affineTransformBackward: (dx, dy, transforms, g, interpolation, fillMode) => addon.affineTransformBackward(dx, dy, transforms, interpolation === 'nearest', FILL[fillMode], ...warpArgs(g)),
+    adjustColor: (y, x, contrast, delta, g, low, high) => addon.adjustColor(y, null, x, contrast, delta, g.batch, g.pixels, g.channels, low, high),
+    adjustColorBackward: (dx, dy, x, contrast, delta, g, low, high) => addon.adjustColorBackward(dx, dy, x, contrast, delta, g.batch, g.pixels, g.channels, low, high),
     getThreads: () => addon.getThreads(),
     setThreads: (n) => addon.setThreads(n),
     cpuPaths: () => addon.cpuPaths() as CpuPath[],

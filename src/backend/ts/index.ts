@@ -1,6 +1,7 @@
 // The reference backend: plain TypeScript loops, the oracle for every other backend.
 
 import type { Backend } from '../backend.js';
+import { adjustColor, adjustColorBackward, affineTransform, affineTransformBackward } from './augment.js';
 import { conv2d, conv2dBackwardFilter, conv2dBackwardInput } from './conv.js';
 import { activation, activationBackward, biasActivation, biasActivationBackward, biasGrad, gatherBytes, multiply, softmax, softmaxBackward } from './elementwise.js';
 import { countCorrect, crossEntropy, meanSquaredError, softmaxCrossEntropy } from './losses.js';
@@ -37,4 +38,8 @@ export const tsBackend: Backend = {
   sgdUpdate,
   rmspropUpdate,
   adamUpdate,
+  affineTransform,
+  affineTransformBackward,
+  adjustColor,
+  adjustColorBackward,
 };

@@ -1,0 +1,251 @@
+// Image augmentation kernels: the per-image projective warp (TensorFlow's ImageProjectiveTransformV3
+// sampling: fill modes, bilinear/nearest), its transpose, and contrast/brightness. Threads take
+// whole images, so every output (and every dx image) is written by one thread in a fixed order.
+// src/backend/ts/augment.ts is the reference they are tested against.
+#include <math.h>
+#include <string.h>
+
+#include <vector>
+
+#include "tegaki.h"
+
+namespace tegaki {
+namespace {
+
+// TensorFlow's MapCoordinate: fold a position into [0, len − 1] as the fill mode extends the image.
+// Positions are doubles, computed in the reference's order: a nearest tap sits on a half-pixel
+// boundary often enough (flips, resizes) that float rounding would pick another pixel.
+inline double map_coordinate(double c, long len, WarpFill mode) {
+  if (mode == FILL_CONSTANT) return c;
+  if (mode == FILL_REFLECT) {
+    if (c < 0) {
+      if (len <= 1) {
+        c = 0;
+      } else {
+        const double sz2 = 2.0 * len;
+        if (c < -sz2) c = sz2 * (double)(long)(-c / sz2) + c;
+        c = c < -len ? c + sz2 : -c - 1;
+      }
+    } else if (c > len - 1) {
+      if (len <= 1) {
+        c = 0;
+      } else {
+        const double sz2 = 2.0 * len;
+        c -= sz2 * (double)(long)(c / sz2);
+        if (c >= len) c = sz2 - c - 1;
+      }
+    }
+  } else if (mode == FILL_WRAP) {
+    if (c < 0) {
+      if (len <= 1) c = 0;
+      else c += len * (double)((long)(-c / (len - 1)) + 1);
+    } else if (c > len - 1) {
+      if (len <= 1) c = 0;
+      else c -= len * (double)(long)(c / (len - 1));
+    }
+  }
+  return c < 0 ? 0 : c > len - 1 ? (double)(len - 1) : c;
+}
+
+// The input pixels output (ox, oy) reads, with weights; what falls outside weighs on fillValue.
+struct Taps {
+  long idx[4];
+  float w[4];
+  int n;
+  float fill;
+};
+
+// Products and sums kept apart (no fused multiply-add), as the reference rounds them.
+__attribute__((optimize("fp-contract=off"))) inline void taps(const float* t, long ox, long oy, const WarpGeom& g, bool nearest, WarpFill mode, Taps& out) {
+  out.n = 0;
+  out.fill = 0;
+  const double k = (double)t[6] * ox + (double)t[7] * oy + 1;
+  if (k == 0) {
+    out.fill = 1;
+    return;
+  }
+  const double x = map_coordinate(((double)t[0] * ox + (double)t[1] * oy + (double)t[2]) / k, g.inW, mode);
+  const double y = map_coordinate(((double)t[3] * ox + (double)t[4] * oy + (double)t[5]) / k, g.inH, mode);
+  auto add = [&](long iy, long ix, double weight) {
+    if (iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW) {
+      out.idx[out.n] = iy * g.inW + ix;
+      out.w[out.n++] = (float)weight;
+    } else {
+      out.fill += (float)weight;
+    }
+  };
+  if (nearest) {
+    add(lround(y), lround(x), 1);  // lround: halves away from zero, as TensorFlow's round
+    return;
+  }
+  const double x0 = floor(x), y0 = floor(y);
+  const double fx = x - x0, fy = y - y0;
+  const long ix = (long)x0, iy = (long)y0;
+  add(iy, ix, (1 - fy) * (1 - fx));
+  add(iy, ix + 1, (1 - fy) * fx);
+  add(iy + 1, ix, fy * (1 - fx));
+  add(iy + 1, ix + 1, fy * fx);
+}
+
+struct WarpJob {
+  float* out;       // y (forward) or dx (backward)
+  const float* in;  // x (forward) or dy (backward)
+  const float* transforms;
+  const WarpGeom* g;
+  bool nearest;
+  WarpFill mode;
+  float fillValue;
+};
+
+void warp_images(void* ctx, long begin, long end) {
+  const WarpJob& job = *(const WarpJob*)ctx;
+  const WarpGeom& g = *job.g;
+  const long C = g.channels;
+  Taps tp;
+  for (long b = begin; b < end; b++) {
+    const float* xb = job.in + b * g.inH * g.inW * C;
+    const float* t = job.transforms + b * 8;
+    float* yo = job.out + b * g.outH * g.outW * C;
+    for (long oy = 0; oy < g.outH; oy++) {
+      for (long ox = 0; ox < g.outW; ox++, yo += C) {
+        taps(t, ox, oy, g, job.nearest, job.mode, tp);
+        const float base = tp.fill * job.fillValue;
+        for (long c = 0; c < C; c++) yo[c] = base;
+        for (int i = 0; i < tp.n; i++) {
+          const float* src = xb + tp.idx[i] * C;
+          const float w = tp.w[i];
+          for (long c = 0; c < C; c++) yo[c] += w * src[c];
+        }
+      }
+    }
+  }
+}
+
+// The transpose: each dy pixel goes back to the taps forward read it from.
+void warp_images_backward(void* ctx, long begin, long end) {
+  const WarpJob& job = *(const WarpJob*)ctx;
+  const WarpGeom& g = *job.g;
+  const long C = g.channels;
+  Taps tp;
+  for (long b = begin; b < end; b++) {
+    float* dxb = job.out + b * g.inH * g.inW * C;
+    memset(dxb, 0, g.inH * g.inW * C * sizeof(float));
+    const float* t = job.transforms + b * 8;
+    const float* dyo = job.in + b * g.outH * g.outW * C;
+    for (long oy = 0; oy < g.outH; oy++) {
+      for (long ox = 0; ox < g.outW; ox++, dyo += C) {
+        taps(t, ox, oy, g, job.nearest, job.mode, tp);
+        for (int i = 0; i < tp.n; i++) {
+          float* dst = dxb + tp.idx[i] * C;
+          const float w = tp.w[i];
+          for (long c = 0; c < C; c++) dst[c] += w * dyo[c];
+        }
+      }
+    }
+  }
+}
+
+// Images per thread task: small images are cheap, so several go together.
+long warp_grain(const WarpGeom& g) {
+  const long pixels = g.outH * g.outW * g.channels;
+  return pixels >= 4096 ? 1 : 4096 / (pixels + 1) + 1;
+}
+
+struct ColorJob {
+  float* out;
+  const float* dy;  // backward only
+  const float* x;
+  const float* contrast;
+  const float* delta;
+  const ColorGeom* g;
+  float low, high;
+};
+
+// Channel means of one image, in double: a sum over a whole image in float would drift.
+void channel_means(const float* x, const ColorGeom& g, double* mean) {
+  for (long c = 0; c < g.channels; c++) mean[c] = 0;
+  for (long p = 0; p < g.pixels; p++)
+    for (long c = 0; c < g.channels; c++) mean[c] += x[p * g.channels + c];
+  for (long c = 0; c < g.channels; c++) mean[c] /= (double)g.pixels;
+}
+
+void color_images(void* ctx, long begin, long end) {
+  const ColorJob& job = *(const ColorJob*)ctx;
+  const ColorGeom& g = *job.g;
+  const long n = g.pixels * g.channels;
+  std::vector<double> means(g.channels);
+  double* mean = means.data();
+  for (long b = begin; b < end; b++) {
+    const float* x = job.x + b * n;
+    float* y = job.out + b * n;
+    const float s = job.contrast ? job.contrast[b] : 1.0f;
+    const float d = job.delta ? job.delta[b] : 0.0f;
+    if (job.contrast) channel_means(x, g, mean);
+    for (long p = 0; p < g.pixels; p++) {
+      for (long c = 0; c < g.channels; c++) {
+        const long i = p * g.channels + c;
+        float z = job.contrast ? (float)((x[i] - mean[c]) * s + mean[c]) : x[i];
+        z += d;
+        y[i] = z < job.low ? job.low : z > job.high ? job.high : z;
+      }
+    }
+  }
+}
+
+void color_images_backward(void* ctx, long begin, long end) {
+  const ColorJob& job = *(const ColorJob*)ctx;
+  const ColorGeom& g = *job.g;
+  const long n = g.pixels * g.channels;
+  std::vector<double> means(g.channels);
+  double* mean = means.data();
+  for (long b = begin; b < end; b++) {
+    const float* x = job.x + b * n;
+    const float* dy = job.dy + b * n;
+    float* dx = job.out + b * n;
+    const float s = job.contrast ? job.contrast[b] : 1.0f;
+    const float d = job.delta ? job.delta[b] : 0.0f;
+    if (job.contrast) channel_means(x, g, mean);
+    for (long p = 0; p < g.pixels; p++) {
+      for (long c = 0; c < g.channels; c++) {
+        const long i = p * g.channels + c;
+        float z = job.contrast ? (float)((x[i] - mean[c]) * s + mean[c]) : x[i];
+        z += d;
+        dx[i] = z >= job.low && z <= job.high ? dy[i] : 0.0f;
+      }
+    }
+    if (!job.contrast) continue;
+    // through the contrast: dx = s·dz + (1 − s)·mean(dz)
+    channel_means(dx, g, mean);
+    for (long p = 0; p < g.pixels; p++)
+      for (long c = 0; c < g.channels; c++) dx[p * g.channels + c] = (float)(s * dx[p * g.channels + c] + (1 - s) * mean[c]);
+  }
+}
+
+long color_grain(const ColorGeom& g) {
+  const long n = g.pixels * g.channels;
+  return n >= 4096 ? 1 : 4096 / (n + 1) + 1;
+}
+
+}  // namespace
+
+void affine_transform(float* y, const float* x, const float* transforms, const WarpGeom& g, bool nearest, WarpFill mode, float fillValue) {
+  WarpJob job{y, x, transforms, &g, nearest, mode, fillValue};
+  parallel_for(g.batch, warp_grain(g), warp_images, &job);
+}
+
+void affine_transform_backward(float* dx, const float* dy, const float* transforms, const WarpGeom& g, bool nearest, WarpFill mode) {
+  WarpJob job{dx, dy, transforms, &g, nearest, mode, 0};
+  parallel_for(g.batch, warp_grain(g), warp_images_backward, &job);
+}
+
+void adjust_color(float* y, const float* x, const float* contrast, const float* delta, const ColorGeom& g, float low, float high) {
+  ColorJob job{y, nullptr, x, contrast, delta, &g, low, high};
+  parallel_for(g.batch, color_grain(g), color_images, &job);
+}
+
+void adjust_color_backward(float* dx, const float* dy, const float* x, const float* contrast, const float* delta, const ColorGeom& g, float low, float high) {
+  ColorJob job{dx, dy, x, contrast, delta, &g, low, high};
+  parallel_for(g.batch, color_grain(g), color_images_backward, &job);
+}
+
+}  // namespace tegaki
