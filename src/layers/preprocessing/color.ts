@@ -9,7 +9,7 @@ import { record } from '../../ops/engine.js';
 import type { Random } from '../../random.js';
 import { Tensor } from '../../tensor.js';
 import { FusedLayer, type ForwardOptions } from '../fused.js';
-import { singleInput, type BatchShape, type CallArgs, type LayerArgs, type LayerInput } from '../layer.js';
+import { requireDefault, singleInput, type BatchShape, type CallArgs, type LayerArgs, type LayerInput } from '../layer.js';
 import { factorRange, imageShape, SeedStream } from './common.js';
 
 /** One batch's draws: a contrast factor or a brightness shift per image (null: not this layer's). */
@@ -40,6 +40,8 @@ export interface RandomColorArgs extends LayerArgs {
   valueRange?: [number, number];
   /** Seeds the layer's own random stream. Default: none (the model's stream). */
   seed?: number | null;
+  /** Only 'channelsLast' (NHWC). */
+  dataFormat?: 'channelsLast';
 }
 
 abstract class RandomColor extends FusedLayer {
@@ -48,7 +50,8 @@ abstract class RandomColor extends FusedLayer {
   private last: { x: Tensor; draw: ColorDraw | null } | null = null;
 
   constructor(args: RandomColorArgs, ownOptions: readonly string[], layer: string) {
-    super(args, [...ownOptions, 'valueRange', 'seed']);
+    super(args, [...ownOptions, 'valueRange', 'seed', 'dataFormat']);
+    requireDefault(args.dataFormat, ['channelsLast'], 'dataFormat', layer);
     const range = args.valueRange ?? [0, 255];
     if (!Array.isArray(range) || range.length !== 2 || !range.every((v) => typeof v === 'number' && Number.isFinite(v))) {
       throw new TegakiError(`Expected valueRange of ${layer} to be a pair of numbers [low, high]. Received valueRange=${shown(args.valueRange)}.`);
@@ -95,7 +98,7 @@ abstract class RandomColor extends FusedLayer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), valueRange: [...this.valueRange], seed: this.seed };
+    return { ...super.getConfig(), valueRange: [...this.valueRange], seed: this.seed, dataFormat: 'channelsLast' };
   }
 }
 

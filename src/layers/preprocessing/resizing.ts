@@ -152,8 +152,8 @@ export interface CenterCropArgs extends LayerArgs {
 /**
  * The central height×width of each image; an image smaller than that is cropped to the output's
  * aspect ratio and resized (bilinear), as Keras does.
- * TF.js differs: it crops through cropAndResize (nearest) and shifts by one column when the widths
- * differ by one; both agree whenever the height and width differences are even and at least 2.
+ * TF.js differs: it crops through cropAndResize (nearest sampling of the box) and shifts by one
+ * column when the widths differ by one; the two agree on many sizes (9×8 → 5×4, 28×28 → 20×20).
  */
 export class CenterCrop extends WarpLayer {
   static override readonly className = 'CenterCrop';
@@ -229,6 +229,6 @@ export class RandomCrop extends WarpLayer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), height: this.height, width: this.width, seed: this.seed };
+    return { ...super.getConfig(), height: this.height, width: this.width, seed: this.seed, dataFormat: 'channelsLast' };
   }
 }
