@@ -335,7 +335,7 @@ test('options are validated with Keras-style messages quoting the value', () => 
 
 // ---- gradients ----
 
-test('gradients: finite differences through every warp and colour layer placed after another layer, fused backward equal to the tape', () => {
+test('gradients (a layer not first in the model): finite differences through every warp and colour layer, fused backward equal to the tape', () => {
   const cases: [string, () => Layer][] = [
     ['rotation reflect', () => layers.randomRotation({ factor: 0.2, seed: 1 })],
     ['zoom constant', () => layers.randomZoom({ heightFactor: 0.3, fillMode: 'constant', fillValue: 0.3, seed: 2 })],
