@@ -55,36 +55,73 @@ struct Taps {
   float fill;
 };
 
-// Products and sums kept apart (no fused multiply-add), as the reference rounds them.
-__attribute__((optimize("fp-contract=off"))) inline void taps(const float* t, long ox, long oy, const WarpGeom& g, bool nearest, WarpFill mode, Taps& out) {
+// floor and round without libm calls (the x86-64 baseline has no rounding instruction, and these
+// run four times per output pixel); exact for the |v| < 2^52 positions an image can have.
+inline long floor_long(double v) {
+  long i = (long)v;
+  return v < (double)i ? i - 1 : i;
+}
+// Halves away from zero, as TensorFlow's round; v − floor(v) is exact, so ties are seen as ties.
+inline long round_away(double v) {
+  if (v < 0) return -round_away(-v);
+  const long i = floor_long(v);
+  return v - (double)i >= 0.5 ? i + 1 : i;
+}
+
+// A fused multiply-add may round a position differently from the reference only where the
+// products are inexact, and there a position is never exactly on a half-pixel tie.
+inline void taps(const float* t, long ox, long oy, const WarpGeom& g, bool nearest, WarpFill mode, Taps& out) {
   out.n = 0;
   out.fill = 0;
-  const double k = (double)t[6] * ox + (double)t[7] * oy + 1;
+  const bool affine = t[6] == 0 && t[7] == 0;
+  const double k = affine ? 1.0 : (double)t[6] * ox + (double)t[7] * oy + 1;
   if (k == 0) {
     out.fill = 1;
     return;
   }
-  const double x = map_coordinate(((double)t[0] * ox + (double)t[1] * oy + (double)t[2]) / k, g.inW, mode);
-  const double y = map_coordinate(((double)t[3] * ox + (double)t[4] * oy + (double)t[5]) / k, g.inH, mode);
-  auto add = [&](long iy, long ix, double weight) {
-    if (iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW) {
-      out.idx[out.n] = iy * g.inW + ix;
-      out.w[out.n++] = (float)weight;
-    } else {
-      out.fill += (float)weight;
-    }
-  };
+  double x = (double)t[0] * ox + (double)t[1] * oy + (double)t[2];
+  double y = (double)t[3] * ox + (double)t[4] * oy + (double)t[5];
+  // dividing by 1 changes nothing: affine warps (all of Keras') skip the division
+  if (!affine) {
+    x /= k;
+    y /= k;
+  }
+  x = map_coordinate(x, g.inW, mode);
+  y = map_coordinate(y, g.inH, mode);
   if (nearest) {
-    add(lround(y), lround(x), 1);  // lround: halves away from zero, as TensorFlow's round
+    const long ix = round_away(x), iy = round_away(y);
+    if (iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW) {
+      out.idx[0] = iy * g.inW + ix;
+      out.w[0] = 1;
+      out.n = 1;
+    } else {
+      out.fill = 1;
+    }
     return;
   }
-  const double x0 = floor(x), y0 = floor(y);
-  const double fx = x - x0, fy = y - y0;
-  const long ix = (long)x0, iy = (long)y0;
-  add(iy, ix, (1 - fy) * (1 - fx));
-  add(iy, ix + 1, (1 - fy) * fx);
-  add(iy + 1, ix, fy * (1 - fx));
-  add(iy + 1, ix + 1, fy * fx);
+  const long ix = floor_long(x), iy = floor_long(y);
+  const double fx = x - (double)ix, fy = y - (double)iy;
+  const double w[4] = {(1 - fy) * (1 - fx), (1 - fy) * fx, fy * (1 - fx), fy * fx};
+  if (ix >= 0 && ix + 1 < g.inW && iy >= 0 && iy + 1 < g.inH) {
+    // inside: the four neighbours, no checks
+    const long i0 = iy * g.inW + ix;
+    out.idx[0] = i0;
+    out.idx[1] = i0 + 1;
+    out.idx[2] = i0 + g.inW;
+    out.idx[3] = i0 + g.inW + 1;
+    for (int i = 0; i < 4; i++) out.w[i] = (float)w[i];
+    out.n = 4;
+    return;
+  }
+  const long ys[4] = {iy, iy, iy + 1, iy + 1}, xs[4] = {ix, ix + 1, ix, ix + 1};
+  for (int i = 0; i < 4; i++) {
+    if (ys[i] >= 0 && ys[i] < g.inH && xs[i] >= 0 && xs[i] < g.inW) {
+      out.idx[out.n] = ys[i] * g.inW + xs[i];
+      out.w[out.n++] = (float)w[i];
+    } else {
+      out.fill += (float)w[i];
+    }
+  }
 }
 
 struct WarpJob {
