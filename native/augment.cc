@@ -15,7 +15,8 @@ namespace {
 // TensorFlow's MapCoordinate: fold a position into [0, len − 1] as the fill mode extends the image.
 // Positions are doubles, computed in the reference's order: a nearest tap sits on a half-pixel
 // boundary often enough (flips, resizes) that float rounding would pick another pixel.
-inline double map_coordinate(double c, long len, WarpFill mode) {
+template <WarpFill mode>
+inline double map_coordinate(double c, long len) {
   if (mode == FILL_CONSTANT) return c;
   if (mode == FILL_REFLECT) {
     if (c < 0) {
@@ -70,7 +71,8 @@ inline long round_away(double v) {
 
 // A fused multiply-add may round a position differently from the reference only where the
 // products are inexact, and there a position is never exactly on a half-pixel tie.
-inline void taps(const float* t, long ox, long oy, const WarpGeom& g, bool nearest, WarpFill mode, Taps& out) {
+template <WarpFill mode, bool nearest>
+inline void taps(const float* t, long ox, long oy, const WarpGeom& g, Taps& out) {
   out.n = 0;
   out.fill = 0;
   const bool affine = t[6] == 0 && t[7] == 0;
@@ -86,8 +88,8 @@ inline void taps(const float* t, long ox, long oy, const WarpGeom& g, bool neare
     x /= k;
     y /= k;
   }
-  x = map_coordinate(x, g.inW, mode);
-  y = map_coordinate(y, g.inH, mode);
+  x = map_coordinate<mode>(x, g.inW);
+  y = map_coordinate<mode>(y, g.inH);
   if (nearest) {
     const long ix = round_away(x), iy = round_away(y);
     if (iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW) {
@@ -129,11 +131,10 @@ struct WarpJob {
   const float* in;  // x (forward) or dy (backward)
   const float* transforms;
   const WarpGeom* g;
-  bool nearest;
-  WarpFill mode;
   float fillValue;
 };
 
+template <WarpFill mode, bool nearest>
 void warp_images(void* ctx, long begin, long end) {
   const WarpJob& job = *(const WarpJob*)ctx;
   const WarpGeom& g = *job.g;
@@ -145,7 +146,7 @@ void warp_images(void* ctx, long begin, long end) {
     float* yo = job.out + b * g.outH * g.outW * C;
     for (long oy = 0; oy < g.outH; oy++) {
       for (long ox = 0; ox < g.outW; ox++, yo += C) {
-        taps(t, ox, oy, g, job.nearest, job.mode, tp);
+        taps<mode, nearest>(t, ox, oy, g, tp);
         const float base = tp.fill * job.fillValue;
         for (long c = 0; c < C; c++) yo[c] = base;
         for (int i = 0; i < tp.n; i++) {
@@ -159,6 +160,7 @@ void warp_images(void* ctx, long begin, long end) {
 }
 
 // The transpose: each dy pixel goes back to the taps forward read it from.
+template <WarpFill mode, bool nearest>
 void warp_images_backward(void* ctx, long begin, long end) {
   const WarpJob& job = *(const WarpJob*)ctx;
   const WarpGeom& g = *job.g;
@@ -171,7 +173,7 @@ void warp_images_backward(void* ctx, long begin, long end) {
     const float* dyo = job.in + b * g.outH * g.outW * C;
     for (long oy = 0; oy < g.outH; oy++) {
       for (long ox = 0; ox < g.outW; ox++, dyo += C) {
-        taps(t, ox, oy, g, job.nearest, job.mode, tp);
+        taps<mode, nearest>(t, ox, oy, g, tp);
         for (int i = 0; i < tp.n; i++) {
           float* dst = dxb + tp.idx[i] * C;
           const float w = tp.w[i];
@@ -181,6 +183,29 @@ void warp_images_backward(void* ctx, long begin, long end) {
     }
   }
 }
+
+// The kernel for a fill mode and interpolation, chosen once per call.
+template <template <WarpFill, bool> class Pick>
+RangeFn pick(WarpFill mode, bool nearest) {
+  switch (mode) {
+    case FILL_REFLECT:
+      return nearest ? Pick<FILL_REFLECT, true>::fn : Pick<FILL_REFLECT, false>::fn;
+    case FILL_WRAP:
+      return nearest ? Pick<FILL_WRAP, true>::fn : Pick<FILL_WRAP, false>::fn;
+    case FILL_NEAREST:
+      return nearest ? Pick<FILL_NEAREST, true>::fn : Pick<FILL_NEAREST, false>::fn;
+    default:
+      return nearest ? Pick<FILL_CONSTANT, true>::fn : Pick<FILL_CONSTANT, false>::fn;
+  }
+}
+template <WarpFill mode, bool nearest>
+struct Forward {
+  static constexpr RangeFn fn = warp_images<mode, nearest>;
+};
+template <WarpFill mode, bool nearest>
+struct Backward {
+  static constexpr RangeFn fn = warp_images_backward<mode, nearest>;
+};
 
 // Images per thread task: small images are cheap, so several go together.
 long warp_grain(const WarpGeom& g) {
@@ -266,13 +291,13 @@ long color_grain(const ColorGeom& g) {
 }  // namespace
 
 void affine_transform(float* y, const float* x, const float* transforms, const WarpGeom& g, bool nearest, WarpFill mode, float fillValue) {
-  WarpJob job{y, x, transforms, &g, nearest, mode, fillValue};
-  parallel_for(g.batch, warp_grain(g), warp_images, &job);
+  WarpJob job{y, x, transforms, &g, fillValue};
+  parallel_for(g.batch, warp_grain(g), pick<Forward>(mode, nearest), &job);
 }
 
 void affine_transform_backward(float* dx, const float* dy, const float* transforms, const WarpGeom& g, bool nearest, WarpFill mode) {
-  WarpJob job{dx, dy, transforms, &g, nearest, mode, 0};
-  parallel_for(g.batch, warp_grain(g), warp_images_backward, &job);
+  WarpJob job{dx, dy, transforms, &g, 0};
+  parallel_for(g.batch, warp_grain(g), pick<Backward>(mode, nearest), &job);
 }
 
 void adjust_color(float* y, const float* x, const float* contrast, const float* delta, const ColorGeom& g, float low, float high) {
