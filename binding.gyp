@@ -28,6 +28,7 @@
         "native/losses.cc",
         "native/optimizers.cc",
         "native/normalization.cc",
+        "native/augment.cc",
       ],
       "cflags_cc": ["-ffp-contract=fast"],
       "conditions": [

@@ -526,6 +526,78 @@ Napi::Value WeightDecay(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// ---- image augmentation ----
+
+// 6 numbers in WarpGeometry field order.
+bool warp_geom(Args& in, size_t at, WarpGeom& g) {
+  g.batch = in.dim(at, "batch");
+  g.inH = in.dim(at + 1, "inH", 1);
+  g.inW = in.dim(at + 2, "inW", 1);
+  g.channels = in.dim(at + 3, "channels", 1);
+  g.outH = in.dim(at + 4, "outH");
+  g.outW = in.dim(at + 5, "outW");
+  in.count({g.batch, g.inH, g.inW, g.channels}, "warp geometry");
+  in.count({g.batch, g.outH, g.outW, g.channels}, "warp geometry");
+  return in.ok;
+}
+
+WarpFill warp_fill(Args& in, size_t i) {
+  long m = in.dim(i, "fillMode");
+  if (in.ok && m > FILL_NEAREST) in.fail("unknown fill mode code " + std::to_string(m));
+  return (WarpFill)m;
+}
+
+// (y, x, transforms, nearest, fillMode, fillValue, ...geometry)
+Napi::Value AffineTransform(const Napi::CallbackInfo& info) {
+  Args in(info);
+  WarpGeom g;
+  bool nearest = in.flag(3);
+  WarpFill mode = warp_fill(in, 4);
+  double fillValue = in.num(5);
+  if (!warp_geom(in, 6, g)) return info.Env().Undefined();
+  float* y = in.f32(0, "y", g.batch * g.outH * g.outW * g.channels);
+  const float* x = in.f32(1, "x", g.batch * g.inH * g.inW * g.channels);
+  const float* t = in.f32(2, "transforms", in.count({g.batch, 8}, "transforms"));
+  if (in.ok) affine_transform(y, x, t, g, nearest, mode, (float)fillValue);
+  return info.Env().Undefined();
+}
+
+// (dx, dy, transforms, nearest, fillMode, ...geometry)
+Napi::Value AffineTransformBackward(const Napi::CallbackInfo& info) {
+  Args in(info);
+  WarpGeom g;
+  bool nearest = in.flag(3);
+  WarpFill mode = warp_fill(in, 4);
+  if (!warp_geom(in, 5, g)) return info.Env().Undefined();
+  float* dx = in.f32(0, "dx", g.batch * g.inH * g.inW * g.channels);
+  const float* dy = in.f32(1, "dy", g.batch * g.outH * g.outW * g.channels);
+  const float* t = in.f32(2, "transforms", in.count({g.batch, 8}, "transforms"));
+  if (in.ok) affine_transform_backward(dx, dy, t, g, nearest, mode);
+  return info.Env().Undefined();
+}
+
+// (out, dy | null, x, contrast | null, delta | null, batch, pixels, channels, low, high)
+Napi::Value Color(const Napi::CallbackInfo& info, bool backward) {
+  Args in(info);
+  ColorGeom g;
+  g.batch = in.dim(5, "batch");
+  g.pixels = in.dim(6, "pixels", 1);
+  g.channels = in.dim(7, "channels", 1);
+  double low = in.num(8), high = in.num(9);
+  long size = in.count({g.batch, g.pixels, g.channels}, "color geometry");
+  float* out = in.f32(0, backward ? "dx" : "y", size);
+  const float* dy = backward ? in.f32(1, "dy", size) : nullptr;
+  const float* x = in.f32(2, "x", size);
+  const float* contrast = in.f32(3, "contrast", g.batch, true);
+  const float* delta = in.f32(4, "delta", g.batch, true);
+  if (!in.ok) return info.Env().Undefined();
+  if (backward) adjust_color_backward(out, dy, x, contrast, delta, g, (float)low, (float)high);
+  else adjust_color(out, x, contrast, delta, g, (float)low, (float)high);
+  return info.Env().Undefined();
+}
+Napi::Value AdjustColor(const Napi::CallbackInfo& info) { return Color(info, false); }
+Napi::Value AdjustColorBackward(const Napi::CallbackInfo& info) { return Color(info, true); }
+
 // ---- configuration ----
 
 Napi::Value GetThreads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), pool_threads()); }
@@ -684,6 +756,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"adamUpdate", Locked<AdamUpdate>},
       {"nadamUpdate", Locked<NadamUpdate>},
       {"weightDecay", Locked<WeightDecay>},
+      {"affineTransform", Locked<AffineTransform>},
+      {"affineTransformBackward", Locked<AffineTransformBackward>},
+      {"adjustColor", Locked<AdjustColor>},
+      {"adjustColorBackward", Locked<AdjustColorBackward>},
       {"getThreads", Locked<GetThreads>},
       {"setThreads", Locked<SetThreads>},
       {"cpuPaths", Locked<CpuPaths>},

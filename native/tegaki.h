@@ -141,6 +141,21 @@ void multiply(float* y, const float* a, const float* b, long n);
 void prelu_forward(float* y, const float* x, const float* alpha, long rows, long size);
 // dx (null: skipped; may alias dy) and dalpha = Σ_rows (x > 0 ? 0 : x·dy), overwritten
 void prelu_backward(float* dx, float* dalpha, const float* dy, const float* x, const float* alpha, long rows, long size);
+// ---- image augmentation (augment.cc) ----
+// x is [batch, inH, inW, channels], y [batch, outH, outW, channels]; transforms [batch, 8] map an
+// output pixel to where it reads (ImageProjectiveTransformV3).
+struct WarpGeom {
+  long batch, inH, inW, channels, outH, outW;
+};
+enum WarpFill { FILL_CONSTANT = 0, FILL_REFLECT = 1, FILL_WRAP = 2, FILL_NEAREST = 3 };
+void affine_transform(float* y, const float* x, const float* transforms, const WarpGeom& g, bool nearest, WarpFill mode, float fillValue);
+void affine_transform_backward(float* dx, const float* dy, const float* transforms, const WarpGeom& g, bool nearest, WarpFill mode);
+// x, y are [batch, pixels, channels]; contrast and delta [batch] or null.
+struct ColorGeom {
+  long batch, pixels, channels;
+};
+void adjust_color(float* y, const float* x, const float* contrast, const float* delta, const ColorGeom& g, float low, float high);
+void adjust_color_backward(float* dx, const float* dy, const float* x, const float* contrast, const float* delta, const ColorGeom& g, float low, float high);
 
 // ---- losses (losses.cc) ----
 // labels: class indices [rows] when sparse, else targets [rows, cols].

@@ -49,6 +49,7 @@ const SAMPLES: Record<string, unknown> = {
   interpolation: 'bilinear',
   maxValue: 2, alpha: 0.1, alphaInitializer: 'ones', alphaRegularizer: 'l2', alphaConstraint: 'nonNeg', sharedAxes: [1], theta: 0.5,
   targetShape: [3, 2], dims: [1], n: 3, stddev: 0.2,
+  offset: 1, height: 3, width: 3, cropToAspectRatio: true,
 };
 
 /** Options whose effect another test checks (they need not show in getConfig). */
@@ -86,6 +87,9 @@ const layerCases: LayerCase[] = [
   { factory: 'layers.add', make: (a) => tg.layers.add(a as never), base: {}, options: optionsOf(engineFile('topology.d.ts'), 'LayerArgs') },
   { factory: 'layers.batchNormalization', make: (a) => tg.layers.batchNormalization(a as never), base: {}, options: optionsOf(layerFile('normalization.d.ts'), 'BatchNormalizationLayerArgs') },
   { factory: 'layers.layerNormalization', make: (a) => tg.layers.layerNormalization(a as never), base: {}, options: optionsOf(layerFile('normalization.d.ts'), 'LayerNormalizationLayerArgs') },
+  { factory: 'layers.rescaling', make: (a) => tg.layers.rescaling(a as never), base: { scale: 0.5 }, options: optionsOf(layerFile('preprocessing/image_preprocessing.d.ts'), 'RescalingArgs'), samples: { scale: 2 } },
+  { factory: 'layers.resizing', make: (a) => tg.layers.resizing(a as never), base: { height: 2, width: 2 }, options: optionsOf(layerFile('preprocessing/image_resizing.d.ts'), 'ResizingArgs'), samples: { interpolation: 'nearest' } },
+  { factory: 'layers.centerCrop', make: (a) => tg.layers.centerCrop(a as never), base: { height: 2, width: 2 }, options: optionsOf(layerFile('preprocessing/center_crop.d.ts'), 'CenterCropArgs') },
   { factory: 'layers.inputLayer', make: (a) => tg.layers.inputLayer(a as never), base: { batchInputShape: [null, 4] }, options: optionsOf(engineFile('input_layer.d.ts'), 'InputLayerArgs') },
   { factory: 'layers.reLU', make: (a) => tg.layers.reLU(a as never), base: {}, options: optionsOf(layerFile('advanced_activations.d.ts'), 'ReLULayerArgs') },
   { factory: 'layers.leakyReLU', make: (a) => tg.layers.leakyReLU(a as never), base: {}, options: optionsOf(layerFile('advanced_activations.d.ts'), 'LeakyReLULayerArgs') },

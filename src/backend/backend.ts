@@ -75,6 +75,29 @@ export function activationNeedsInput(act: ElementwiseActivation): boolean {
 /** The parameter an activation uses when none is given: ELU's alpha, LeakyReLU's alpha, ThresholdedReLU's theta; clippedRelu's maxValue has none. */
 export const ACTIVATION_PARAM_DEFAULTS: Partial<Record<ElementwiseActivation, number>> = { elu: 1, leakyRelu: 0.2, thresholdedRelu: 1 };
 
+/** Shapes of one image warp: x is [batch, inH, inW, channels], y is [batch, outH, outW, channels]. */
+export interface WarpGeometry {
+  batch: number;
+  inH: number;
+  inW: number;
+  channels: number;
+  outH: number;
+  outW: number;
+}
+
+/** How a warp reads between pixels. */
+export type WarpInterpolation = 'bilinear' | 'nearest';
+/** How a warp reads outside the image (Keras' fill_mode; TensorFlow's ImageProjectiveTransformV3). */
+export type WarpFillMode = 'constant' | 'reflect' | 'wrap' | 'nearest';
+
+/** Shapes of a colour adjustment: x and y are [batch, pixels, channels]. */
+export interface ColorGeometry {
+  batch: number;
+  pixels: number;
+  channels: number;
+}
+
+
 export interface MatmulOptions {
   /** A is stored as [K, M] and used transposed. Default false. */
   transA?: boolean;
@@ -246,6 +269,19 @@ export interface Backend extends TensorKernels {
   layerNormForward(y: Float32Array, mean: Float32Array, variance: Float32Array, x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, rows: number, cols: number): void;
   // Its backward: dgamma, dbeta (overwritten; may be null) and dx (overwritten; null skips it).
   layerNormBackward(dx: Float32Array | null, dgamma: Float32Array | null, dbeta: Float32Array | null, dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array | null, epsilon: number, rows: number, cols: number): void;
+
+  // ---- image augmentation (ts/augment.ts, native/augment.cc) ----
+  // y[b, oy, ox, :] = x[b] read at ((a0·ox + a1·oy + a2)/k, (b0·ox + b1·oy + b2)/k), k = c0·ox + c1·oy + 1,
+  // with transforms[b·8 ..] = [a0, a1, a2, b0, b1, b2, c0, c1] (TensorFlow's ImageProjectiveTransformV3:
+  // pixel centres at integer coordinates; fillValue only for fillMode 'constant').
+  affineTransform(y: Float32Array, x: Float32Array, transforms: Float32Array, g: WarpGeometry, interpolation: WarpInterpolation, fillMode: WarpFillMode, fillValue: number): void;
+  // dx = the transposed warp of dy: the gradient of affineTransform with respect to x (overwrites dx).
+  affineTransformBackward(dx: Float32Array, dy: Float32Array, transforms: Float32Array, g: WarpGeometry, interpolation: WarpInterpolation, fillMode: WarpFillMode): void;
+  // y = clip(z, low, high) with z = (x − m)·contrast[b] + m (m: the image's channel mean over pixels)
+  // when contrast is given, else x; plus delta[b] when delta is given.
+  adjustColor(y: Float32Array, x: Float32Array, contrast: Float32Array | null, delta: Float32Array | null, g: ColorGeometry, low: number, high: number): void;
+  // dx = the gradient of adjustColor with respect to x (overwrites dx); clip passes dy where low ≤ z ≤ high.
+  adjustColorBackward(dx: Float32Array, dy: Float32Array, x: Float32Array, contrast: Float32Array | null, delta: Float32Array | null, g: ColorGeometry, low: number, high: number): void;
 }
 
 /** Keras clips probabilities by this before taking logs. */

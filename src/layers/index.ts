@@ -70,3 +70,4 @@ export const repeatVector = (args: RepeatVectorLayerArgs): RepeatVector => new R
 export const gaussianNoise = (args: GaussianNoiseArgs): GaussianNoise => new GaussianNoise(args);
 export const gaussianDropout = (args: GaussianDropoutArgs): GaussianDropout => new GaussianDropout(args);
 export const spatialDropout2d = (args: SpatialDropout2DArgs): SpatialDropout2D => new SpatialDropout2D(args);
+export * from './preprocessing/index.js';

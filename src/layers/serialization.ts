@@ -17,6 +17,7 @@ import { DepthwiseConv2D, SeparableConv2D } from './conv-depthwise.js';
 import { Conv2DTranspose } from './conv-transpose.js';
 import { Cropping2D, UpSampling2D, ZeroPadding2D } from './spatial.js';
 import { BatchNormalization, LayerNormalization } from './normalization.js';
+import { PREPROCESSING_CLASSES } from './preprocessing/index.js';
 
 /** A layer class as registerClass takes it: a className and a constructor (or fromConfig) taking the config. */
 export interface SerializableLayerClass {
@@ -29,7 +30,8 @@ export interface SerializableLayerClass {
 const BUILT_IN_CLASSES: ReadonlyMap<string, SerializableLayerClass> = new Map(
   ([Dense, Conv2D, MaxPooling2D, Dropout, Flatten, Activation, InputLayer, Add, Average, Concatenate, Maximum, Minimum, Multiply, BatchNormalization, LayerNormalization,
     AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, DepthwiseConv2D, SeparableConv2D, Conv2DTranspose, ZeroPadding2D, Cropping2D, UpSampling2D,
-    ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax, Reshape, Permute, RepeatVector, GaussianNoise, GaussianDropout, SpatialDropout2D] as unknown as SerializableLayerClass[]).map((cls) => [cls.className!, cls]),
+    ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax, Reshape, Permute, RepeatVector, GaussianNoise, GaussianDropout, SpatialDropout2D,
+    ...PREPROCESSING_CLASSES] as unknown as SerializableLayerClass[]).map((cls) => [cls.className!, cls]),
 );
 const MODEL_CLASSES = ['Sequential', 'Model', 'Functional'];
 

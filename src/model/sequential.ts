@@ -259,7 +259,12 @@ export class Sequential extends LayersModel {
   override trainBatch(xs: Tensor[], ys: Tensor[], rng: Random, classWeights?: (ClassWeight | null)[] | null, sampleWeight?: Tensor | null): BatchResult {
     if (!this.fused) return super.trainBatch(xs, ys, rng, classWeights, sampleWeight);
     // set here, not when added: a layer may be shared with a model where it comes first
-    this.fusedLayers.forEach((layer, i) => (layer.needsInputGradient = i > 0));
+    // dL/dx only where a layer upstream trains: preprocessing in front of the first weights needs none
+    let upstreamTrains = false;
+    for (const layer of this.fusedLayers) {
+      layer.needsInputGradient = upstreamTrains;
+      upstreamTrains ||= layer.trainableWeights.length > 0;
+    }
     const output = this.forward(xs[0]!, true, rng);
     let grad = this.gradBuffers.get(output.size);
     if (!grad) this.gradBuffers.set(output.size, (grad = new Tensor(output.shape)));

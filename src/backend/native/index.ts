@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ELEMENTWISE_ACTIVATIONS, type Backend, type ConvGeometry, type ElementwiseActivation, type Labels, type MatmulOptions, type PoolGeometry } from '../backend.js';
+import { ELEMENTWISE_ACTIVATIONS, type Backend, type ConvGeometry, type ElementwiseActivation, type Labels, type MatmulOptions, type PoolGeometry, type WarpFillMode, type WarpGeometry } from '../backend.js';
 import { tensorKernels } from '../ts/index.js';
 
 /** The functions the addon exports (native/binding.cc); geometry travels as positional numbers. */
@@ -47,6 +47,10 @@ interface Addon {
   batchNormBackward(dx: Float32Array | null, dgamma: Float32Array | null, dbeta: Float32Array | null, dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array | null, epsilon: number, outer: number, channels: number, inner: number, batchStatistics: boolean): void;
   layerNormForward(y: Float32Array, mean: Float32Array, variance: Float32Array, x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, rows: number, cols: number): void;
   layerNormBackward(dx: Float32Array | null, dgamma: Float32Array | null, dbeta: Float32Array | null, dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array, gamma: Float32Array | null, epsilon: number, rows: number, cols: number): void;
+  affineTransform(y: Float32Array, x: Float32Array, transforms: Float32Array, nearest: boolean, fillMode: number, fillValue: number, ...g: number[]): void;
+  affineTransformBackward(dx: Float32Array, dy: Float32Array, transforms: Float32Array, nearest: boolean, fillMode: number, ...g: number[]): void;
+  adjustColor(y: Float32Array, dy: null, x: Float32Array, contrast: Float32Array | null, delta: Float32Array | null, batch: number, pixels: number, channels: number, low: number, high: number): void;
+  adjustColorBackward(dx: Float32Array, dy: Float32Array, x: Float32Array, contrast: Float32Array | null, delta: Float32Array | null, batch: number, pixels: number, channels: number, low: number, high: number): void;
   getThreads(): number;
   setThreads(n: number): number;
   cpuPaths(): string[];
@@ -84,6 +88,8 @@ function convArgs(g: ConvGeometry): number[] {
 function poolArgs(g: PoolGeometry): number[] {
   return [g.batch, g.inH, g.inW, g.channels, g.outH, g.outW, g.poolH, g.poolW, g.strideH, g.strideW, g.padTop, g.padLeft];
 }
+const FILL: Record<WarpFillMode, number> = { constant: 0, reflect: 1, wrap: 2, nearest: 3 };
+const warpArgs = (g: WarpGeometry): number[] => [g.batch, g.inH, g.inW, g.channels, g.outH, g.outW];
 
 function wrap(addon: Addon): NativeBackend {
   return {
@@ -146,6 +152,10 @@ function wrap(addon: Addon): NativeBackend {
       addon.batchNormBackward(dx, dgamma, dbeta, dy, x, mean, variance, gamma, epsilon, outer, channels, inner, batchStatistics),
     layerNormForward: (y, mean, variance, x, gamma, beta, epsilon, rows, cols) => addon.layerNormForward(y, mean, variance, x, gamma, beta, epsilon, rows, cols),
     layerNormBackward: (dx, dgamma, dbeta, dy, x, mean, variance, gamma, epsilon, rows, cols) => addon.layerNormBackward(dx, dgamma, dbeta, dy, x, mean, variance, gamma, epsilon, rows, cols),
+    affineTransform: (y, x, transforms, g, interpolation, fillMode, fillValue) => addon.affineTransform(y, x, transforms, interpolation === 'nearest', FILL[fillMode], fillValue, ...warpArgs(g)),
+    affineTransformBackward: (dx, dy, transforms, g, interpolation, fillMode) => addon.affineTransformBackward(dx, dy, transforms, interpolation === 'nearest', FILL[fillMode], ...warpArgs(g)),
+    adjustColor: (y, x, contrast, delta, g, low, high) => addon.adjustColor(y, null, x, contrast, delta, g.batch, g.pixels, g.channels, low, high),
+    adjustColorBackward: (dx, dy, x, contrast, delta, g, low, high) => addon.adjustColorBackward(dx, dy, x, contrast, delta, g.batch, g.pixels, g.channels, low, high),
     getThreads: () => addon.getThreads(),
     setThreads: (n) => addon.setThreads(n),
     cpuPaths: () => addon.cpuPaths() as CpuPath[],

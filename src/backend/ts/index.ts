@@ -1,6 +1,7 @@
 // The reference backend: plain TypeScript loops, the oracle for every other backend.
 
 import type { Backend } from '../backend.js';
+import { adjustColor, adjustColorBackward, affineTransform, affineTransformBackward } from './augment.js';
 import { conv2d, conv2dBackwardFilter, conv2dBackwardInput } from './conv.js';
 import { depthwiseConv2d, depthwiseConv2dBackwardFilter, depthwiseConv2dBackwardInput } from './depthwise.js';
 import { activation, activationBackward, biasActivation, biasActivationBackward, biasGrad, gatherBytes, multiply, softmax, softmaxBackward } from './elementwise.js';
@@ -52,4 +53,8 @@ export const tsBackend: Backend = {
   batchNormBackward,
   layerNormForward,
   layerNormBackward,
+  affineTransform,
+  affineTransformBackward,
+  adjustColor,
+  adjustColorBackward,
 };
