@@ -9,7 +9,7 @@ import sys
 import torch
 import torch.nn as nn
 
-from torch_bench import build, read_idx
+from torch_bench import build, read_idx, test_accuracy
 
 
 def keras_init(model):
@@ -40,10 +40,7 @@ def main():
                 opt.zero_grad()
                 loss_fn(model(x[j]), y[j]).backward()
                 opt.step()
-        model.eval()
-        with torch.no_grad():
-            out = torch.cat([model(x_test[i:i + 1000]) for i in range(0, len(x_test), 1000)])
-        accuracy = (out.argmax(1) == y_test).float().mean().item()
+        accuracy = test_accuracy(model, x_test, y_test)
         print(json.dumps({'seed': seed, 'accuracy': accuracy, 'version': torch.__version__}), flush=True)
 
 

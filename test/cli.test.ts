@@ -33,7 +33,10 @@ test('the same seed gives the same test accuracy twice', () => {
 
 test('user mistakes: one line on stderr, no stack trace, non-zero exit', () => {
   const cases: [string[], number, RegExp][] = [
-    [['train', '--model', 'rnn'], 2, /^tegaki: --model expects one of nn, cnn, received 'rnn'\. See 'tegaki train --help'\.\n$/],
+    [['train', '--model', 'rnn'], 2, /^tegaki: --model expects one of nn, cnn, cnn-plus, received 'rnn'\. See 'tegaki train --help'\.\n$/],
+    [['train', '--schedule', 'linear'], 2, /--schedule expects one of constant, cosine, step, received 'linear'/],
+    [['train', '--augment', 'maybe'], 2, /--augment expects on or off, received 'maybe'/],
+    [['train', '--optimizer', 'lion'], 2, /--optimizer expects one of sgd, .*adamw, nadam, received 'lion'/],
     [['train', '--epochs', '0'], 2, /--epochs expects an integer ≥ 1, received '0'/],
     [['train', '--learning-rate', 'fast'], 2, /--learning-rate expects a positive number, received 'fast'/],
     [['train', '--bogus'], 2, /Unknown option '--bogus'/],
@@ -92,12 +95,10 @@ test('Ctrl-C saves a backup, --resume finishes the run with the weights of an un
   assert.match(summary.stdout, /Total params: 50,890[\s\S]*Classes: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9\nTrained on: MNIST \(seed 8\)\nTest loss: [\d.]+  Test accuracy: [\d.]+/);
 });
 
-test('a CNN trained by `tegaki train` loads in TF.js with tf.loadLayersModel and predicts the same', async () => {
+/** TF.js' tf.loadLayersModel reads the saved model in dir and predicts 50 test digits as tegaki does (1e-5). */
+async function assertTfjsPredictsTheSame(dir: string): Promise<void> {
   const { datasets } = await import('../src/node.js');
   const { serveFolder, tfjs } = await import('./helpers/tfjs.js');
-  const dir = tempOut();
-  const r = run('train', '--model', 'cnn', '--epochs', '1', '--limit', '640', '--seed', '2', '--out', dir);
-  assert.equal(r.status, 0, r.stderr);
   const images = datasets.mnist.load().test.images.toTensor(0, 50);
   const ours = loadModel(dir).predict(images);
   const tf = await tfjs();
@@ -106,4 +107,30 @@ test('a CNN trained by `tegaki train` loads in TF.js with tf.loadLayersModel and
   let diff = 0;
   for (let i = 0; i < predicted.length; i++) diff = Math.max(diff, Math.abs(predicted[i]! - ours.f32[i]!));
   assert.ok(diff <= 1e-5, `max abs difference ${diff}`);
+}
+
+test('cnn-plus trains by its recipe and saves the model without its augmentation layers, which TF.js loads and predicts the same', async () => {
+  const dir = tempOut();
+  const r = run('train', '--model', 'cnn-plus', '--epochs', '1', '--limit', '512', '--seed', '3', '--out', dir);
+  assert.equal(r.status, 0, r.stderr);
+  // trained with augmentation in front, by the recipe's batch of 128
+  assert.match(r.stdout, /random_rotation \(RandomRotat/);
+  assert.match(r.stdout, /batch_normalization \(Batch/);
+  assert.match(r.stdout, /Epoch 1\/1\n4\/4 \[/);
+  const model = loadModel(dir);
+  assert.deepEqual(model.layers.filter((l) => l.className.startsWith('Random')), []);
+  const training = model.metadata?.['training'] as Record<string, unknown>;
+  assert.deepEqual([training['optimizer'], training['schedule'], training['augment'], training['batchSize']], ['adamw', 'cosine', true, 128]);
+  await assertTfjsPredictsTheSame(dir);
+  // augmentation needs images
+  const nn = run('train', '--model', 'nn', '--augment', 'on', '--limit', '64', '--out', tempOut());
+  assert.equal(nn.status, 1);
+  assert.match(nn.stderr, /augment works on images/);
+});
+
+test('a CNN trained by `tegaki train` loads in TF.js with tf.loadLayersModel and predicts the same', async () => {
+  const dir = tempOut();
+  const r = run('train', '--model', 'cnn', '--epochs', '1', '--limit', '640', '--seed', '2', '--out', dir);
+  assert.equal(r.status, 0, r.stderr);
+  await assertTfjsPredictsTheSame(dir);
 });

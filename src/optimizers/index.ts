@@ -36,7 +36,7 @@ export const train = {
 };
 
 // The classes' defaults are those TF.js' layers give these names (tfjs-layers' getOptimizer).
-const BY_NAME: Record<string, (learningRate?: number) => Optimizer> = {
+const BY_NAME: Record<string, (learningRate?: LearningRate) => Optimizer> = {
   sgd: (learningRate) => new SGD({ learningRate }),
   rmsprop: (learningRate) => new RMSprop({ learningRate }),
   adam: (learningRate) => new Adam({ learningRate }),
@@ -51,11 +51,11 @@ const BY_NAME: Record<string, (learningRate?: number) => Optimizer> = {
 /** The names compile({optimizer}) accepts, as TF.js' layers do. */
 export const COMPILE_OPTIMIZER_NAMES = Object.keys(BY_NAME);
 
-/** The optimizers a training run (command line, server) offers: the tutorial's. */
-export const OPTIMIZER_NAMES = ['sgd', 'rmsprop', 'adam'];
+/** The optimizers a training run (command line, server) offers: all of them. */
+export const OPTIMIZER_NAMES = COMPILE_OPTIMIZER_NAMES;
 
-/** An optimizer by (case-insensitive) name with TF.js' defaults for it, optionally another learning rate. */
-export function getOptimizer(name: string, learningRate?: number): Optimizer {
+/** An optimizer by (case-insensitive) name with TF.js' defaults for it, optionally another learning rate or a schedule. */
+export function getOptimizer(name: string, learningRate?: LearningRate): Optimizer {
   const create = BY_NAME[name.toLowerCase()];
   if (!create) throw new TegakiError(`Unknown optimizer '${name}'. Expected one of: ${COMPILE_OPTIMIZER_NAMES.join(', ')}.`);
   return create(learningRate);

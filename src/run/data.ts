@@ -4,7 +4,7 @@ import { loadDataset, type NamedDataset } from '../data/datasets.js';
 import type { ImageSplit } from '../data/mnist.js';
 import { withSampleShape, type SampleSource } from '../data/source.js';
 import type { ModelMetadata } from '../model/metadata.js';
-import type { TutorialModelName } from '../model/tutorial.js';
+import type { ModelName } from '../model/recipes.js';
 import { sizeOf } from '../tensor.js';
 import type { TrainSettings } from './settings.js';
 
@@ -19,7 +19,7 @@ export async function datasetFor(settings: DataSettings, warn: (message: string)
 }
 
 /** The images as the model takes them: flat vectors for the dense network. */
-export function inputsFor(kind: TutorialModelName, split: ImageSplit): SampleSource {
+export function inputsFor(kind: ModelName, split: ImageSplit): SampleSource {
   return kind === 'nn' ? withSampleShape(split.images, [sizeOf(split.images.sampleShape)]) : split.images;
 }
 

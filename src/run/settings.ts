@@ -3,20 +3,13 @@
 // (`--batch-size` on the command line, `batchSize` in the API).
 
 import { TegakiError } from '../errors.js';
-import type { TutorialModelName } from '../model/tutorial.js';
+import { MODEL_RECIPES, type ModelName, type Recipe, SCHEDULE_NAMES } from '../model/recipes.js';
 import { OPTIMIZER_NAMES } from '../optimizers/index.js';
 
-export interface TrainSettings {
-  /** 'nn' or 'cnn'. Default 'cnn'. */
-  model: TutorialModelName;
-  /** Default 5. */
-  epochs: number;
-  /** Default 64. */
-  batchSize: number;
-  /** 'sgd', 'rmsprop' or 'adam'. Default 'rmsprop'. */
-  optimizer: string;
-  /** Default: the optimizer's Keras default. */
-  learningRate: number | undefined;
+/** The settings of a run; those of the Recipe default to the model's recipe (MODEL_RECIPES). */
+export interface TrainSettings extends Recipe {
+  /** 'nn', 'cnn' or 'cnn-plus'. Default 'cnn'. */
+  model: ModelName;
   /** Fraction held out for validation. Default 0 (a folder dataset holds out 0.2 to test on). */
   validationSplit: number;
   /** Default: random. */
@@ -31,7 +24,7 @@ export interface TrainSettings {
   colorMode: 'grayscale' | 'rgb';
 }
 
-export const TRAIN_SETTING_NAMES: readonly (keyof TrainSettings)[] = ['model', 'epochs', 'batchSize', 'optimizer', 'learningRate', 'validationSplit', 'seed', 'limit', 'data', 'imageSize', 'colorMode'];
+export const TRAIN_SETTING_NAMES: readonly (keyof TrainSettings)[] = ['model', 'epochs', 'batchSize', 'optimizer', 'learningRate', 'schedule', 'augment', 'validationSplit', 'seed', 'limit', 'data', 'imageSize', 'colorMode'];
 
 /** A setting with a value it cannot take; `field` is the setting's name (camelCase). */
 export class SettingsError extends TegakiError {
@@ -74,6 +67,15 @@ export function choiceSetting<T extends string>(input: Record<string, unknown>, 
   return value as T;
 }
 
+function booleanSetting(input: Record<string, unknown>, field: string, fallback: boolean): boolean {
+  const raw = input[field];
+  if (raw === undefined) return fallback;
+  const value = typeof raw === 'string' ? raw.toLowerCase() : raw;
+  if (value === true || value === 'on' || value === 'yes' || value === 'true') return true;
+  if (value === false || value === 'off' || value === 'no' || value === 'false') return false;
+  throw new SettingsError(field, `expects on or off, received ${shown(raw)}.`);
+}
+
 function imageSizeSetting(raw: unknown): [number, number] {
   if (raw === undefined) return [28, 28];
   const m = typeof raw === 'string' ? /^(\d+)(?:x(\d+))?$/.exec(raw) : null;
@@ -89,12 +91,16 @@ export function trainSettings(input: Record<string, unknown>): TrainSettings {
   }
   const data = input['data'];
   if (data !== undefined && (typeof data !== 'string' || data === '')) throw new SettingsError('data', `expects mnist, fashion-mnist or a folder, received ${shown(data)}.`);
+  const model = choiceSetting(input, 'model', Object.keys(MODEL_RECIPES) as ModelName[], 'cnn');
+  const recipe = MODEL_RECIPES[model];
   return {
-    model: choiceSetting(input, 'model', ['nn', 'cnn'] as const, 'cnn'),
-    epochs: intSetting(input, 'epochs', 5),
-    batchSize: intSetting(input, 'batchSize', 64),
-    optimizer: choiceSetting(input, 'optimizer', OPTIMIZER_NAMES, 'rmsprop'),
-    learningRate: floatSetting(input, 'learningRate', undefined, (v) => v > 0, 'a positive number'),
+    model,
+    epochs: intSetting(input, 'epochs', recipe.epochs),
+    batchSize: intSetting(input, 'batchSize', recipe.batchSize),
+    optimizer: choiceSetting(input, 'optimizer', OPTIMIZER_NAMES, recipe.optimizer),
+    learningRate: floatSetting(input, 'learningRate', recipe.learningRate, (v) => v > 0, 'a positive number'),
+    schedule: choiceSetting(input, 'schedule', SCHEDULE_NAMES, recipe.schedule),
+    augment: booleanSetting(input, 'augment', recipe.augment),
     validationSplit: floatSetting(input, 'validationSplit', 0, (v) => v >= 0 && v < 1, 'a fraction in [0, 1)')!,
     seed: intSetting(input, 'seed', (Math.random() * 2 ** 31) >>> 0, 0, 2 ** 32 - 1),
     limit: input['limit'] === undefined ? undefined : intSetting(input, 'limit', 0),

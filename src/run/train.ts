@@ -15,8 +15,12 @@ import type { ModelMetadata } from '../model/metadata.js';
 import type { ProgressOutput } from '../model/progress.js';
 import { nonFiniteWeight } from '../model/save.js';
 import type { Sequential } from '../model/sequential.js';
-import { buildTutorialModel } from '../model/tutorial.js';
+import { cnnPlusAugmentation } from '../model/cnn-plus.js';
+import { buildModel } from '../model/recipes.js';
+import { Sequential as SequentialModel } from '../model/sequential.js';
 import { getOptimizer } from '../optimizers/index.js';
+import { cosineDecay, piecewiseConstantDecay } from '../optimizers/schedules.js';
+import type { LearningRate } from '../optimizers/optimizer.js';
 import { inputsFor } from './data.js';
 import { removeIfEmpty, type OutputDir } from './output.js';
 import type { TrainSettings } from './settings.js';
@@ -67,13 +71,33 @@ export type RunResult =
   /** Stopped before training began; nothing was saved. */
   | { status: 'not-started' };
 
-/** A compiled tutorial model for the data, and the (possibly limited) training samples. */
-export function prepareTutorialRun(settings: TrainSettings, data: NamedDataset): { model: Sequential; x: SampleSource; y: SampleSource } {
+/** The learning rate of a run: the optimizer's (or the given) rate, decayed over all its steps as the schedule says. */
+function learningRateOf(settings: TrainSettings, steps: number): LearningRate | undefined {
+  if (settings.schedule === 'constant') return settings.learningRate;
+  const rate = settings.learningRate ?? getOptimizer(settings.optimizer).learningRate;
+  if (settings.schedule === 'cosine') return cosineDecay({ initialLearningRate: rate, decaySteps: steps });
+  const boundaries = [Math.floor(steps / 2), Math.floor((steps * 3) / 4)];
+  return piecewiseConstantDecay({ boundaries, values: [rate, rate / 10, rate / 100] });
+}
+
+/**
+ * A compiled model for the data, and the (possibly limited) training samples. With augmentation
+ * the trained model has the augmentation layers in front; `saved` is the same model without them
+ * (the same layer objects), which is what the run saves, so that TF.js loads it.
+ */
+export function prepareTutorialRun(settings: TrainSettings, data: NamedDataset): { model: Sequential; saved: Sequential; x: SampleSource; y: SampleSource } {
   const inputShape = data.train.images.sampleShape as [number, number, number];
-  const model = buildTutorialModel(settings.model, { seed: settings.seed, numClasses: data.classNames.length, inputShape });
-  model.compile({ optimizer: getOptimizer(settings.optimizer, settings.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const count = Math.min(settings.limit ?? data.train.images.length, data.train.images.length);
-  return { model, x: take(inputsFor(settings.model, data.train), count), y: take(data.train.labels, count) };
+  const steps = settings.epochs * Math.ceil((count * (1 - (data.heldOut ? 0 : settings.validationSplit))) / settings.batchSize);
+  const saved = buildModel(settings.model, { seed: settings.seed, numClasses: data.classNames.length, inputShape: settings.model === 'nn' ? undefined : inputShape });
+  let model = saved;
+  if (settings.augment) {
+    if (settings.model === 'nn') throw new TegakiError('augment works on images: use it with --model cnn or cnn-plus, not nn.');
+    model = new SequentialModel({ name: saved.name, seed: settings.seed });
+    for (const layer of [...cnnPlusAugmentation(inputShape), ...saved.layers]) model.add(layer);
+  }
+  model.compile({ optimizer: getOptimizer(settings.optimizer, learningRateOf(settings, steps)), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  return { model, saved, x: take(inputsFor(settings.model, data.train), count), y: take(data.train.labels, count) };
 }
 
 /** What a trained tutorial model carries: classes, input preprocessing, history, settings, test. */
@@ -122,7 +146,7 @@ export async function trainRun(settings: TrainSettings, out: OutputDir, data: Na
   if (!options.resume && readBackup(backupDir)) {
     throw new TegakiError(`${out.path} holds the backup of an unfinished run; resume it with tegaki train --resume ${out.path}, or choose another output folder.`);
   }
-  const { model, x, y } = prepareTutorialRun(settings, data);
+  const { model, saved, x, y } = prepareTutorialRun(settings, data);
   model.summary(print);
   const backup = backupAndRestore({ backupDir, extra: { settings }, keepOnCompletion: true, saveOnTrainBegin: true });
   const divergence = terminateOnNaN({ verbose: false });
@@ -168,15 +192,17 @@ export async function trainRun(settings: TrainSettings, out: OutputDir, data: Na
     return { status: 'interrupted', backup: at && { epoch: at.epoch, step: at.step } };
   }
   control.phase = 'finishing';
+  // the same layers without the augmentation in front: what is tested and saved
+  if (saved !== model) saved.compile({ optimizer: model.optimizer!, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const testCount = Math.min(options.testLimit ?? data.test.images.length, data.test.images.length);
-  const test = await evaluateInSlices(model, inputsFor(settings.model, data.test), data.test.labels, testCount);
+  const test = await evaluateInSlices(saved, inputsFor(settings.model, data.test), data.test.labels, testCount);
   print(`Test loss: ${test['loss']!.toFixed(4)}`);
   print(`Test accuracy: ${test['accuracy']!.toFixed(4)}`);
   const testLogs = testCount < data.test.images.length ? { ...test, count: testCount } : test;
-  model.metadata = tutorialMetadata(model, data, settings, history, testLogs, { seconds, epochSeconds, ...(stopped ? { stopped } : {}) });
-  saveModel(model, out.path);
+  saved.metadata = tutorialMetadata(saved, data, settings, history, testLogs, { seconds, epochSeconds, ...(stopped ? { stopped } : {}) });
+  saveModel(saved, out.path);
   // only now is the backup no longer needed
   removeBackup(backupDir);
   control.phase = 'done';
-  return { status: 'done', model, history, test, seconds, stopped };
+  return { status: 'done', model: saved, history, test, seconds, stopped };
 }
