@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import test from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { Backend, ConvGeometry, ElementwiseActivation, Labels, PoolGeometry } from '../src/backend/backend.js';
+import type { Backend, ConvGeometry, ElementwiseActivation, Labels, PoolGeometry, WarpGeometry } from '../src/backend/backend.js';
 import { loadNative, type NativeBackend } from '../src/backend/native/index.js';
 import { tensorKernels, tsBackend } from '../src/backend/ts/index.js';
 import { windowGeometry } from '../src/layers/layer.js';
@@ -338,6 +338,7 @@ const W = 2 ** 32;
 const f = (n = 4) => new Float32Array(n);
 const hugePool: PoolGeometry = { batch: W, inH: W, inW: 2, channels: 2, outH: W, outW: 1, poolH: 2, poolW: 2, strideH: 2, strideW: 2, padTop: 0, padLeft: 0 };
 const hugeConv: ConvGeometry = { batch: W, inH: W, inW: 3, inC: 1, outH: W, outW: 1, outC: 1, kH: 3, kW: 3, strideH: 1, strideW: 1, padTop: 0, padLeft: 0 };
+const hugeWarp: WarpGeometry = { batch: W, inH: W, inW: 2, channels: 1, outH: W, outW: 2 };
 const labels: Labels = { data: f(), sparse: false };
 const WRAPPING_CALLS: Record<string, (be: Backend) => void> = {
   matmul: (be) => be.matmul(f(), f(), f(), W, W, W),
@@ -348,6 +349,10 @@ const WRAPPING_CALLS: Record<string, (be: Backend) => void> = {
   depthwiseConv2dBackwardInput: (be) => be.depthwiseConv2dBackwardInput(f(), f(), f(), hugeConv),
   depthwiseConv2dBackwardFilter: (be) => be.depthwiseConv2dBackwardFilter(f(), f(), f(), hugeConv),
   maxPool: (be) => be.maxPool(f(), new Int32Array(4), f(), hugePool),
+  affineTransform: (be) => be.affineTransform(f(), f(), f(), hugeWarp, 'bilinear', 'constant', 0),
+  affineTransformBackward: (be) => be.affineTransformBackward(f(), f(), f(), hugeWarp, 'bilinear', 'constant'),
+  adjustColor: (be) => be.adjustColor(f(), f(), null, null, { batch: W, pixels: W, channels: W }, 0, 1),
+  adjustColorBackward: (be) => be.adjustColorBackward(f(), f(), f(), null, null, { batch: W, pixels: W, channels: W }, 0, 1),
   maxPoolBackward: (be) => be.maxPoolBackward(f(), f(), new Int32Array(4), hugePool),
   biasActivation: (be) => be.biasActivation(f(), null, W, W, 'relu'),
   biasGrad: (be) => be.biasGrad(f(), f(), W, W),
